@@ -1,0 +1,1 @@
+"""Channels: thin adapters that carry the core's conversation to a place farmers use."""

@@ -1,0 +1,95 @@
+"""The console channel: the whole bot in a terminal, buttons shown as numbered choices.
+
+`farmskills chat` runs it. It reads lines from standard input, so a person can type or a script
+can pipe a session in; typing a button's number or its label presses it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.channels.base import Channel, input_from_text
+from bot.content.limits import split_icon
+from bot.core.messages import Button, Command, Input, Message, Press, Response
+from bot.service import Identity, LearningService
+
+QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
+
+
+class ConsoleChannel(Channel):
+    name = "console"
+
+    def __init__(
+        self,
+        service: LearningService,
+        who: Identity,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        files_dir: Path | None = None,
+    ) -> None:
+        self.service = service
+        self.who = who
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.files_dir = files_dir or Path.cwd()
+        self.buttons: list[Button] = []
+        self.echo = not self.stdin.isatty()
+
+    def write(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def draw(self, message: Message) -> None:
+        self.write("─" * 40)
+        if message.image:
+            self.write(f"🖼️  [picture: {message.image.name}]")
+        if message.voice:
+            self.write(f"🔊 [voice clip: {message.voice.name}]")
+        self.write(message.text)
+        if message.document:
+            path = self.files_dir / message.document.filename
+            path.write_bytes(message.document.data)
+            self.write(f"📎 {message.document.filename} → {path}")
+        if message.keyboard:
+            self.buttons = message.buttons()
+            n = 0
+            for row in message.keyboard:
+                cells = []
+                for button in row:
+                    n += 1
+                    cells.append(f"[{n}] {button.label}")
+                self.write("   ".join(cells))
+
+    def show(self, response: Response) -> None:
+        if response.notice:
+            self.write(f"(ℹ️ {response.notice})")
+        for message in response.messages:
+            self.draw(message)
+
+    def to_input(self, line: str) -> Input:
+        typed = line.strip()
+        if typed.isdigit() and 1 <= int(typed) <= len(self.buttons):
+            return Press(self.buttons[int(typed) - 1].action)
+        for button in self.buttons:
+            if typed and typed.casefold() in (
+                button.label.casefold(), split_icon(button.label)[1].casefold()
+            ):
+                return Press(button.action)
+        return input_from_text(line.rstrip("\n"))
+
+    def run(self) -> int:
+        """Talk until end of input or /quit. Returns the process exit code."""
+        self.show(self.service.handle(self.who, Command("start")))
+        for raw in self.stdin:
+            line = raw.rstrip("\n")
+            if self.echo:
+                self.write(f"> {line}")
+            if line.strip().lower() in QUIT_WORDS:
+                break
+            if not line.strip():
+                continue
+            self.show(self.service.handle(self.who, self.to_input(line)))
+        self.write("👋 再见 / Goodbye")
+        return 0

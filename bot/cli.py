@@ -1,0 +1,158 @@
+"""The `farmskills` command line: one entry point, a subcommand for each job.
+
+Learners: `chat`. Trainers: `validate`, `preview`, `lessons`. Operators: `db`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bot.content.loader import Curriculum, load_curriculum
+from bot.content.models import LANGS
+from bot.content.problems import ContentError
+
+app = typer.Typer(
+    help="FarmSkills: teach farmers the digital skills that raise their income.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema: upgrade, show the current revision.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+ContentOpt = Annotated[
+    Path | None,
+    typer.Option("--content", help="Folder holding lessons/ and content/ (default: the shipped content)."),
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="zh or en")]
+
+
+def _load(content: Path | None) -> Curriculum:
+    try:
+        return load_curriculum(content)
+    except ContentError as exc:
+        err.print(f"[red]✗ The content has {len(exc.problems)} problem(s):[/red]")
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        err.print(f"--lang must be one of: {', '.join(LANGS)}")
+        raise typer.Exit(2)
+    return lang
+
+
+@app.command()
+def validate(content: ContentOpt = None) -> None:
+    """Check every lesson, track, glossary term and UI text; exit 1 naming file and field of each problem."""
+    from bot.core.audit import audit
+
+    curriculum = _load(content)
+    problems = audit(curriculum)
+    if problems:
+        err.print(f"[red]✗ {len(problems)} message(s) break the elder-friendly limits:[/red]")
+        for problem in problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    n = len(curriculum.lessons)
+    out.print(
+        f"✓ {n} lessons in {len(curriculum.tracks)} tracks, {len(curriculum.glossary)} glossary terms: "
+        "all valid, both languages, within the limits."
+    )
+
+
+@app.command()
+def lessons(
+    content: ContentOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List every lesson: id, track, tier, order, titles, step and question counts."""
+    curriculum = _load(content)
+    rows = [
+        {
+            "id": ls.id, "track": ls.track, "tier": ls.tier.value, "order": ls.order,
+            "title": {lang: ls.title.get(lang) for lang in LANGS},
+            "steps": len(ls.steps), "questions": len(ls.questions), "minutes": ls.minutes,
+            "file": ls.source,
+        }
+        for ls in curriculum.ordered_lessons()
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table("id", "track", "tier", "#", "title (zh)", "title (en)", "steps", "questions")
+    for r in rows:
+        table.add_row(r["id"], r["track"], r["tier"], str(r["order"]), r["title"]["zh"],
+                      r["title"]["en"], str(r["steps"]), str(r["questions"]))
+    out.print(table)
+
+
+@app.command()
+def preview(
+    lesson_id: Annotated[str, typer.Argument(help="The lesson's id (see `farmskills lessons`).")],
+    lang: LangOpt = "zh",
+    content: ContentOpt = None,
+) -> None:
+    """Print a lesson as a learner sees it, with the right answers marked."""
+    from bot.channels.preview import preview_lesson
+
+    curriculum = _load(content)
+    if lesson_id not in curriculum.lessons:
+        err.print(f"No lesson with id {lesson_id!r}. `farmskills lessons` lists them.")
+        raise typer.Exit(1)
+    preview_lesson(curriculum, lesson_id, _check_lang(lang), sys.stdout)
+
+
+@app.command()
+def chat(
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: Chinese)")] = None,
+    user: Annotated[int, typer.Option("--user", help="Which learner you are (a number).")] = 1,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: $DATABASE_URL or ./farmskills.db)")] = None,
+    content: ContentOpt = None,
+) -> None:
+    """Talk to the bot in this terminal: buttons are numbered, type a number or a label to press one."""
+    from bot.channels.console import ConsoleChannel
+    from bot.service import Identity, build_service
+
+    curriculum = _load(content)
+    service = build_service(curriculum, db)
+    who = Identity("console", str(user), "", _check_lang(lang) if lang else None)
+    if lang:
+        service.set_language(who, lang)
+    raise typer.Exit(ConsoleChannel(service, who).run())
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    db: Annotated[str | None, typer.Option("--db", help="Database URL")] = None,
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+) -> None:
+    """Bring the database schema up to date (runs the Alembic migrations)."""
+    from bot.store.database import current_revision, database_url, upgrade
+
+    upgrade(db, revision)
+    out.print(f"✓ {database_url(db)} is at revision {current_revision(db)}")
+
+
+@db_app.command("current")
+def db_current(db: Annotated[str | None, typer.Option("--db", help="Database URL")] = None) -> None:
+    """Show the schema revision of the database."""
+    from bot.store.database import current_revision
+
+    out.print(current_revision(db) or "empty (run `farmskills db upgrade`)")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Lesson content: the schema trainers write to, loading, rendering and checking it."""

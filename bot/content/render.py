@@ -1,0 +1,143 @@
+"""Rendering trainer templates: sandboxed Jinja2 with the glossary, snippets and the learner's name.
+
+A lesson is rendered whole, in reading order, so that a glossary term is explained the first time
+it appears in the lesson and named plainly after that.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.content.models import Lesson, Term
+
+_RENDER_CACHE_SIZE = 4096
+
+
+class RenderError(Exception):
+    """A template could not be rendered; `field` says which part of the lesson."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RenderedQuestion:
+    ask: str
+    options: tuple[str, ...]
+    explain: str
+
+
+@dataclass(frozen=True)
+class RenderedLesson:
+    """Everything a learner reads in one lesson, in one language, as plain text."""
+
+    title: str
+    steps: tuple[str, ...]
+    questions: tuple[RenderedQuestion, ...]
+    task: str
+    follow_up: str | None
+
+
+def _clean(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return "\n".join(lines)
+
+
+class TemplateRenderer:
+    """Compiles every template once and renders lessons for a learner."""
+
+    def __init__(self, snippets_dir: Path, glossary: dict[str, Term]) -> None:
+        self.glossary = glossary
+        self.env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(snippets_dir)),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+        )
+        self._compiled: dict[str, Template] = {}
+        self._lessons: OrderedDict[tuple[str, str, str, str], RenderedLesson] = OrderedDict()
+
+    def compile(self, source: str) -> Template:
+        template = self._compiled.get(source)
+        if template is None:
+            template = self.env.from_string(source)
+            self._compiled[source] = template
+        return template
+
+    def _helpers(self, lang: str, seen: set[str]) -> dict[str, Callable[[str], str]]:
+        def term(key: str) -> str:
+            entry = self.glossary.get(key)
+            if entry is None:
+                raise RenderError("term", f'"{key}" is not in the glossary (content/glossary/)')
+            shown = entry.display(key, lang)
+            if key in seen:
+                return shown
+            seen.add(key)
+            explanation = entry.explanation(lang)
+            return f"{shown}（{explanation}）" if lang == "zh" else f"{shown} ({explanation})"
+
+        def snippet(name: str) -> str:
+            try:
+                template = self.env.get_template(f"{name}.{lang}.j2")
+            except TemplateError as exc:
+                raise RenderError(
+                    "snippet", f'snippet "{name}.{lang}.j2" not found: {exc}'
+                ) from exc
+            return _clean(template.render(term=term, lang=lang))
+
+        return {"term": term, "snippet": snippet}
+
+    def render_text(self, source: str, lang: str, name: str, seen: set[str], field: str) -> str:
+        try:
+            helpers = self._helpers(lang, seen)
+            return _clean(self.compile(source).render(name=name, lang=lang, **helpers))
+        except RenderError as exc:
+            raise RenderError(field, exc.message) from exc
+        except TemplateError as exc:
+            raise RenderError(field, f"template error: {exc}") from exc
+
+    def render_lesson(self, lesson: Lesson, lang: str, name: str) -> RenderedLesson:
+        """Render a lesson for one learner; results are kept for the most recent learners."""
+        key = (lesson.id, lesson.source, lang, name)
+        cached = self._lessons.get(key)
+        if cached is None:
+            cached = _render(self, lesson, lang, name)
+            self._lessons[key] = cached
+            if len(self._lessons) > _RENDER_CACHE_SIZE:
+                self._lessons.popitem(last=False)
+        else:
+            self._lessons.move_to_end(key)
+        return cached
+
+
+def _render(renderer: TemplateRenderer, lesson: Lesson, lang: str, name: str) -> RenderedLesson:
+    seen: set[str] = set()
+
+    def r(source: str, field: str) -> str:
+        return renderer.render_text(source, lang, name, seen, f"{field}.{lang}")
+
+    title = r(lesson.title.get(lang), "title")
+    steps = tuple(r(step.template(lang), f"steps[{i + 1}]") for i, step in enumerate(lesson.steps))
+    questions = tuple(
+        RenderedQuestion(
+            ask=r(q.ask.get(lang), f"questions[{i + 1}].ask"),
+            options=tuple(
+                r(opt.get(lang), f"questions[{i + 1}].options[{j + 1}]")
+                for j, opt in enumerate(q.options)
+            ),
+            explain=r(q.explain.get(lang), f"questions[{i + 1}].explain"),
+        )
+        for i, q in enumerate(lesson.questions)
+    )
+    task = r(lesson.practice.task.get(lang), "practice.task")
+    follow = lesson.practice.follow_up
+    follow_up = r(follow.question.get(lang), "practice.follow_up.question") if follow else None
+    return RenderedLesson(title, steps, questions, task, follow_up)

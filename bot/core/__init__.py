@@ -1,0 +1,1 @@
+"""The channel-independent heart of FarmSkills: conversation, lessons, progress rules."""

@@ -1,0 +1,696 @@
+"""The lesson engine: given a learner and one input, decide the reply, the new place and what to record.
+
+It is a pure function of its inputs (no database, no network, no clock of its own), so every rule
+can be tested as a dialogue of inputs and replies, and any channel can drive it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.content.limits import split_icon
+from bot.content.loader import Curriculum
+from bot.content.models import LANGS, Lesson, Tier
+from bot.content.render import RenderedLesson
+from bot.core.messages import (
+    Button,
+    Command,
+    Input,
+    Keyboard,
+    Media,
+    Message,
+    Press,
+    Response,
+    Say,
+    keyboard,
+)
+from bot.core.state import (
+    Answered,
+    Change,
+    LearnerView,
+    LessonCompleted,
+    LessonStarted,
+    Place,
+    PlacementTaken,
+    ProfileSet,
+    Screen,
+    StepShown,
+    TierUnlocked,
+)
+
+RECAP_AFTER = timedelta(days=1)
+MAX_NAME_LENGTH = 20
+TIER_ICONS = {Tier.basic: "🌱", Tier.intermediate: "🌿", Tier.advanced: "🌳"}
+OPTION_ICONS = ("1️⃣", "2️⃣", "3️⃣")
+
+
+@dataclass
+class Outcome:
+    """The engine's answer: what to say, where the learner is now, and what to record."""
+
+    response: Response
+    place: Place
+    changes: list[Change] = field(default_factory=list)
+
+
+# A hook for free text typed outside a lesson's expected input; the FAQ matcher plugs in here.
+QuestionHook = Callable[[LearnerView, str], list[Message]]
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters and fold width, so what farmers type compares reliably."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t").strip()
+
+
+class LessonEngine:
+    """Turns (learner, input) into (reply, new place, changes) using the curriculum's rules."""
+
+    def __init__(self, curriculum: Curriculum, on_question: QuestionHook | None = None) -> None:
+        self.cur = curriculum
+        self.on_question = on_question
+
+    # ----- text and small pieces -------------------------------------------------------------
+
+    def t(self, lang: str, key: str, **values: object) -> str:
+        texts = self.cur.ui.get(lang) or self.cur.ui[LANGS[0]]
+        template = texts.get(key, key)
+        return template.format(**values) if values else template
+
+    def b(self, lang: str, key: str, action: str, **values: object) -> Button:
+        return Button(self.t(lang, key, **values), action)
+
+    def home_button(self, lang: str) -> Button:
+        return self.b(lang, "btn_home", "home")
+
+    def rendered(self, view: LearnerView, lesson: Lesson) -> RenderedLesson:
+        p = view.profile
+        return self.cur.renderer.render_lesson(lesson, p.lang, p.name)
+
+    def tier_name(self, lang: str, tier: Tier) -> str:
+        return self.t(lang, f"tier_{tier.value}")
+
+    # ----- entry point -----------------------------------------------------------------------
+
+    def handle(self, view: LearnerView, inp: Input, now: datetime) -> Outcome:
+        if isinstance(inp, Press):
+            outcome = self.press(view, inp.action)
+        elif isinstance(inp, Command):
+            outcome = self.command(view, inp.name, inp.arg)
+        elif isinstance(inp, Say):
+            outcome = self.say(view, inp.text)
+        else:
+            outcome = self.media(view, inp)
+        return self._with_recap(view, outcome, now)
+
+    def _with_recap(self, view: LearnerView, outcome: Outcome, now: datetime) -> Outcome:
+        """After more than a day away, say in one line where the learner left off."""
+        if view.last_active is None or now - view.last_active <= RECAP_AFTER:
+            return outcome
+        lesson = self.cur.lessons.get(view.place.lesson or "")
+        if lesson is None or view.place.screen not in (Screen.step, Screen.question):
+            return outcome
+        lang = view.profile.lang
+        title = self.rendered(view, lesson).title
+        if view.place.screen is Screen.step:
+            where = self.t(lang, "recap_step", title=title, step=view.place.step + 1)
+        else:
+            where = self.t(lang, "recap_question", title=title)
+        recap = Message(self.t(lang, "recap", name=view.profile.name, where=where))
+        outcome.response = Response(
+            (recap, *outcome.response.messages), outcome.response.notice
+        )
+        return outcome
+
+    # ----- screens: what the learner sees at a place ----------------------------------------
+
+    def screen(self, view: LearnerView, place: Place | None = None) -> list[Message]:
+        """The messages that show a place; used to resume, repeat and recover."""
+        place = place or view.place
+        lang = view.profile.lang
+        match place.screen:
+            case Screen.welcome:
+                return [self._welcome(lang)]
+            case Screen.name:
+                return [self._ask_name(view)]
+            case Screen.more:
+                return [self._more(lang)]
+            case Screen.language:
+                return [self._language(lang)]
+            case Screen.tracks:
+                return [self._tracks(lang)]
+            case Screen.track if place.track in self.cur.tracks:
+                return [self._track(view, place.track)]
+            case Screen.tier if place.track in self.cur.tracks and place.tier:
+                return [self._tier(view, place.track, place.tier)]
+            case Screen.locked if place.track in self.cur.tracks and place.tier:
+                return [self._locked(view, place.track, place.tier)]
+            case Screen.step if place.lesson in self.cur.lessons:
+                return self._step(view, self.cur.lessons[place.lesson], place.step)
+            case Screen.question if place.lesson in self.cur.lessons:
+                return [self._question(view, self.cur.lessons[place.lesson], place.question)]
+            case Screen.finished if place.lesson in self.cur.lessons:
+                return [self._finished(view, self.cur.lessons[place.lesson])]
+            case Screen.placement if place.track in self.cur.tracks:
+                return [self._placement_question(view, place.track, len(place.answers))]
+            case Screen.progress:
+                return [self._progress(view)]
+            case Screen.forget:
+                return [self._forget(lang)]
+            case _:
+                return [self._menu(view)]
+
+    def _welcome(self, lang: str) -> Message:
+        other = "en" if lang == "zh" else "zh"
+        return Message(
+            self.t(lang, "welcome"),
+            keyboard(
+                self.b(lang, "btn_begin", "begin"),
+                Button(self.t(other, "btn_this_language"), f"lang:{other}"),
+            ),
+        )
+
+    def _ask_name(self, view: LearnerView) -> Message:
+        lang = view.profile.lang
+        suggested = view.profile.name
+        keep = None
+        if suggested and split_icon(self.t(lang, "btn_keep_name", name=suggested))[1]:
+            label = self.t(lang, "btn_keep_name", name=suggested[:6] if lang == "zh" else suggested[:12])
+            keep = Button(label, "name:keep")
+        return Message(
+            self.t(lang, "ask_name"), keyboard(keep, self.b(lang, "btn_skip_name", "name:skip"))
+        )
+
+    def _menu(self, view: LearnerView) -> Message:
+        lang = view.profile.lang
+        text = self.t(lang, "menu", name=view.profile.name)
+        nxt = self._continue_target(view)
+        if nxt is not None:
+            title = self.rendered(view, nxt[0]).title
+            text += "\n\n" + self.t(lang, "menu_next", title=title)
+        return Message(
+            text,
+            keyboard(
+                self.b(lang, "btn_continue", "continue"),
+                self.b(lang, "btn_courses", "tracks"),
+                self.b(lang, "btn_ask", "ask"),
+                self.b(lang, "btn_more", "more"),
+            ),
+        )
+
+    def _more(self, lang: str) -> Message:
+        return Message(
+            self.t(lang, "more"),
+            keyboard(
+                self.b(lang, "btn_progress", "progress"),
+                self.b(lang, "btn_language", "language"),
+                self.b(lang, "btn_mydata", "mydata"),
+                self.home_button(lang),
+            ),
+        )
+
+    def _language(self, lang: str) -> Message:
+        return Message(
+            self.t(lang, "choose_language"),
+            keyboard(
+                Button(self.t("zh", "btn_this_language"), "lang:zh"),
+                Button(self.t("en", "btn_this_language"), "lang:en"),
+                self.home_button(lang),
+            ),
+        )
+
+    def _tracks(self, lang: str) -> Message:
+        buttons = [
+            Button(f"{tr.icon} {tr.title.get(lang)}", f"trk:{tr.track}")
+            for tr in (self.cur.tracks[t] for t in self.cur.track_ids[:3])
+        ]
+        return Message(self.t(lang, "choose_track"), keyboard(*buttons, self.home_button(lang)))
+
+    def _tier_status(self, view: LearnerView, track: str, tier: Tier) -> tuple[str, int, int]:
+        lessons = self.cur.lessons_in(track, tier)
+        done = sum(1 for ls in lessons if ls.id in view.progress.completed)
+        if not view.progress.tier_unlocked(track, tier):
+            icon = "🔒"
+        elif done == len(lessons):
+            icon = "✅"
+        else:
+            icon = TIER_ICONS[tier]
+        return icon, done, len(lessons)
+
+    def _track(self, view: LearnerView, track: str) -> Message:
+        lang = view.profile.lang
+        tr = self.cur.tracks[track]
+        lines = [f"{tr.icon} {tr.title.get(lang)}", ""]
+        buttons = []
+        for tier in Tier:
+            icon, done, total = self._tier_status(view, track, tier)
+            name = self.tier_name(lang, tier)
+            lines.append(self.t(lang, "tier_line", icon=icon, tier=name, done=done, total=total))
+            buttons.append(Button(f"{icon} {name}", f"tier:{track}:{tier.value}"))
+        lines += ["", self.t(lang, "choose_tier")]
+        return Message("\n".join(lines), keyboard(*buttons, self.home_button(lang)))
+
+    def _locked(self, view: LearnerView, track: str, tier: Tier) -> Message:
+        lang = view.profile.lang
+        below = list(Tier)[tier.rank - 1]
+        text = self.t(
+            lang, "tier_locked", tier=self.tier_name(lang, tier), below=self.tier_name(lang, below)
+        )
+        return Message(
+            text,
+            keyboard(
+                self.b(lang, "btn_placement", f"place:{track}"),
+                self.b(lang, "btn_back_track", f"trk:{track}"),
+                self.home_button(lang),
+            ),
+        )
+
+    def _tier(self, view: LearnerView, track: str, tier: Tier) -> Message:
+        lang = view.profile.lang
+        lessons = self.cur.lessons_in(track, tier)
+        lines = [f"{TIER_ICONS[tier]} {self.tier_name(lang, tier)}", ""]
+        for n, lesson in enumerate(lessons, start=1):
+            mark = "✅" if lesson.id in view.progress.completed else "⬜"
+            title = self.rendered(view, lesson).title
+            lines.append(self.t(lang, "lesson_line", mark=mark, n=n, title=title, minutes=lesson.minutes))
+        # Offer the next lesson to do first, then the others, within the four-button limit.
+        todo = [ls for ls in lessons if ls.id not in view.progress.completed]
+        order = todo + [ls for ls in lessons if ls not in todo]
+        buttons = []
+        for lesson in order[:3]:
+            n = lessons.index(lesson) + 1
+            icon = "✅" if lesson.id in view.progress.completed else "▶️"
+            buttons.append(Button(f"{icon} {self.t(lang, 'lesson_n', n=n)}", f"les:{lesson.id}"))
+        buttons.sort(key=lambda b: b.action != f"les:{order[0].id}")
+        lines += ["", self.t(lang, "choose_lesson")]
+        return Message("\n".join(lines), keyboard(*buttons, self.home_button(lang)))
+
+    def _step(self, view: LearnerView, lesson: Lesson, index: int) -> list[Message]:
+        lang = view.profile.lang
+        text = self.rendered(view, lesson)
+        index = max(0, min(index, len(lesson.steps) - 1))
+        step = lesson.steps[index]
+        header = self.t(lang, "step_header", title=text.title, n=index + 1, total=len(lesson.steps))
+        ctx = f"{lesson.id}:{index}"
+        voice = step.voice.get(lang) if step.voice else None
+        second = (
+            self.b(lang, "btn_listen", f"vo:{ctx}") if voice else self.b(lang, "btn_repeat", f"rp:{ctx}")
+        )
+        back = self.b(lang, "btn_back", f"bk:{ctx}") if index > 0 else None
+        kb: Keyboard = keyboard(self.b(lang, "btn_next", f"nx:{ctx}"), second, back, self.home_button(lang))
+        image = self.cur.media_path(step.image) if step.image else None
+        return [Message(f"{header}\n\n{text.steps[index]}", kb, image=image)]
+
+    def _question(self, view: LearnerView, lesson: Lesson, index: int, prefix: str = "") -> Message:
+        lang = view.profile.lang
+        q = self.rendered(view, lesson).questions[index]
+        header = self.t(lang, "question_header", n=index + 1, total=len(lesson.questions))
+        buttons = [
+            Button(f"{OPTION_ICONS[i]} {opt}", f"ans:{lesson.id}:{index}:{i}")
+            for i, opt in enumerate(q.options)
+        ]
+        text = f"{header}\n\n{q.ask}"
+        return Message(f"{prefix}{text}", keyboard(*buttons, self.home_button(lang)))
+
+    def _finished(self, view: LearnerView, lesson: Lesson) -> Message:
+        lang = view.profile.lang
+        text = self.rendered(view, lesson)
+        body = self.t(lang, "lesson_done", title=text.title) + "\n\n" + self.t(lang, "practice", task=text.task)
+        nxt = self._after(view, lesson)
+        next_button = self.b(lang, "btn_next_lesson", f"nextles:{lesson.id}") if nxt else None
+        return Message(body, keyboard(next_button, self.home_button(lang)))
+
+    def _placement_question(self, view: LearnerView, track: str, index: int) -> Message:
+        lang = view.profile.lang
+        tr = self.cur.tracks[track]
+        q = tr.placement[index]
+        header = self.t(lang, "placement_header", n=index + 1, total=len(tr.placement))
+        buttons = [
+            Button(f"{OPTION_ICONS[i]} {opt.get(lang)}", f"pla:{track}:{index}:{i}")
+            for i, opt in enumerate(q.options)
+        ]
+        return Message(f"{header}\n\n{q.ask.get(lang)}", keyboard(*buttons, self.home_button(lang)))
+
+    def _progress(self, view: LearnerView) -> Message:
+        lang = view.profile.lang
+        lines = [self.t(lang, "progress_title")]
+        for track in self.cur.track_ids:
+            tr = self.cur.tracks[track]
+            lines.append("")
+            lines.append(f"{tr.icon} {tr.title.get(lang)}")
+            for tier in Tier:
+                icon, done, total = self._tier_status(view, track, tier)
+                name = self.tier_name(lang, tier)
+                lines.append(self.t(lang, "tier_line", icon=icon, tier=name, done=done, total=total))
+        return Message(
+            "\n".join(lines),
+            keyboard(self.b(lang, "btn_continue", "continue"), self.home_button(lang)),
+        )
+
+    def _forget(self, lang: str) -> Message:
+        return Message(
+            self.t(lang, "forget_confirm"),
+            keyboard(self.b(lang, "btn_forget_yes", "forget:yes"), self.b(lang, "btn_forget_no", "home")),
+        )
+
+    # ----- navigation helpers ----------------------------------------------------------------
+
+    def _after(self, view: LearnerView, lesson: Lesson) -> Lesson | None:
+        """The lesson that follows this one for this learner, if one is open to them."""
+        nxt = self.cur.next_lesson(lesson)
+        if nxt is not None:
+            return nxt
+        higher = lesson.tier.next()
+        if higher is not None and view.progress.tier_unlocked(lesson.track, higher):
+            cell = self.cur.lessons_in(lesson.track, higher)
+            return cell[0] if cell else None
+        return None
+
+    def _continue_target(self, view: LearnerView) -> tuple[Lesson, Place] | None:
+        """Where "Continue" takes the learner: their open lesson, else the next one to do."""
+        place = view.place
+        if place.lesson in self.cur.lessons and place.screen in (Screen.step, Screen.question):
+            return self.cur.lessons[place.lesson], place
+        track = place.track if place.track in self.cur.tracks else None
+        tracks = [track] if track else []
+        tracks += [t for t in self.cur.track_ids if t != track]
+        for tr in tracks:
+            if tr != track and not any(
+                ls.track == tr for ls in self.cur.lessons.values() if ls.id in view.progress.started
+                or ls.id in view.progress.completed
+            ):
+                continue
+            for tier in Tier:
+                if not view.progress.tier_unlocked(tr, tier):
+                    break
+                for lesson in self.cur.lessons_in(tr, tier):
+                    if lesson.id not in view.progress.completed:
+                        return lesson, self._open_place(view, lesson)
+        return None
+
+    def _open_place(self, view: LearnerView, lesson: Lesson) -> Place:
+        step = view.progress.started.get(lesson.id, 0)
+        step = max(0, min(step, len(lesson.steps) - 1))
+        return Place(
+            screen=Screen.step, track=lesson.track, tier=lesson.tier, lesson=lesson.id, step=step
+        )
+
+    def _show(self, view: LearnerView, place: Place, changes: list[Change] | None = None,
+              notice: str | None = None, before: list[Message] | None = None) -> Outcome:
+        messages = (before or []) + self.screen(view, place)
+        return Outcome(Response(tuple(messages), notice), place, changes or [])
+
+    def _open_lesson(self, view: LearnerView, lesson: Lesson, action: str) -> Outcome:
+        place = self._open_place(view, lesson).moved(last=action)
+        changes: list[Change] = []
+        if lesson.id not in view.progress.started and lesson.id not in view.progress.completed:
+            changes.append(LessonStarted(lesson.id))
+        changes.append(StepShown(lesson.id, place.step, "open"))
+        return self._show(view, place, changes)
+
+    # ----- inputs ----------------------------------------------------------------------------
+
+    def press(self, view: LearnerView, action: str) -> Outcome:
+        if view.place.last and action == view.place.last and not action.startswith(("rp:", "vo:")):
+            # The same button again (a double tap, or Telegram delivering an update twice).
+            return Outcome(Response((), self.t(view.profile.lang, "notice_already")), view.place)
+        outcome = self._press(view, action)
+        if outcome is None:
+            return self._show(
+                view, view.place, notice=self.t(view.profile.lang, "notice_stale"),
+                before=[Message(self.t(view.profile.lang, "stale_button"))],
+            )
+        if outcome.place is not view.place:
+            outcome.place = outcome.place.moved(last=action)
+        return outcome
+
+    def _press(self, view: LearnerView, action: str) -> Outcome | None:  # noqa: C901 — a dispatch table
+        lang = view.profile.lang
+        place = view.place
+        head, _, rest = action.partition(":")
+        parts = rest.split(":") if rest else []
+
+        if head == "lang" and parts and parts[0] in LANGS:
+            return self._set_language(view, parts[0])
+        if place.screen is Screen.welcome:
+            if head == "begin":
+                return self._show(view, Place(screen=Screen.name))
+            return None
+        if place.screen is Screen.name and head == "name":
+            return self._set_name(view, view.profile.name if parts == ["keep"] else self.t(lang, "default_name"))
+        if head == "home":
+            return self._show(view, Place(screen=Screen.menu, track=place.track))
+        if head == "back":
+            return self._show(view, place)
+        if head == "more":
+            return self._show(view, place.moved(screen=Screen.more))
+        if head == "language":
+            return self._show(view, place.moved(screen=Screen.language))
+        if head == "tracks":
+            return self._show(view, Place(screen=Screen.tracks, track=place.track))
+        if head == "progress":
+            return self._show(view, Place(screen=Screen.progress, track=place.track))
+        if head == "ask":
+            return Outcome(Response((Message(self.t(lang, "ask_prompt"), keyboard(self.home_button(lang))),)), place)
+        if head == "forget" and not parts:
+            return self._show(view, Place(screen=Screen.forget, track=place.track))
+        if head == "continue":
+            target = self._continue_target(view)
+            if target is None:
+                return self._show(view, Place(screen=Screen.tracks, track=place.track))
+            lesson, target_place = target
+            if target_place == place or (target_place.lesson == place.lesson and place.screen is Screen.question):
+                return self._show(view, place.moved())
+            return self._open_lesson(view, lesson, action)
+        if head == "trk" and parts and parts[0] in self.cur.tracks:
+            return self._show(view, Place(screen=Screen.track, track=parts[0]))
+        if head == "tier" and len(parts) == 2 and parts[0] in self.cur.tracks and parts[1] in Tier.__members__:
+            track, tier = parts[0], Tier(parts[1])
+            screen = Screen.tier if view.progress.tier_unlocked(track, tier) else Screen.locked
+            return self._show(view, Place(screen=screen, track=track, tier=tier))
+        if head == "les" and parts and parts[0] in self.cur.lessons:
+            lesson = self.cur.lessons[parts[0]]
+            if not view.progress.tier_unlocked(lesson.track, lesson.tier):
+                return self._show(view, Place(screen=Screen.locked, track=lesson.track, tier=lesson.tier))
+            return self._open_lesson(view, lesson, action)
+        if head == "place" and parts and parts[0] in self.cur.tracks:
+            return self._show(view, Place(screen=Screen.placement, track=parts[0]))
+        if head == "pla":
+            return self._placement_answer(view, parts)
+        if head in ("nx", "bk", "rp", "vo"):
+            return self._step_action(view, head, parts)
+        if head == "ans":
+            return self._answer(view, parts)
+        if head == "nextles" and parts and parts[0] in self.cur.lessons:
+            lesson = self.cur.lessons[parts[0]]
+            if place.screen is not Screen.finished or place.lesson != lesson.id:
+                return None
+            nxt = self._after(view, lesson)
+            return self._open_lesson(view, nxt, action) if nxt else None
+        return None
+
+    def _set_language(self, view: LearnerView, lang: str) -> Outcome:
+        profile = view.profile.__class__(view.profile.learner_id, lang, view.profile.name, view.profile.cohort)
+        new_view = LearnerView(profile, view.place, view.progress, view.last_active, view.is_new)
+        place = view.place if view.place.screen in (Screen.welcome,) else view.place.moved(screen=Screen.menu)
+        if view.place.screen is Screen.language:
+            place = Place(screen=Screen.menu, track=view.place.track)
+        before = [] if view.place.screen is Screen.welcome else [Message(self.t(lang, "language_set"))]
+        outcome = self._show(new_view, place, [ProfileSet(lang=lang)], before=before)
+        return outcome
+
+    def _set_name(self, view: LearnerView, name: str) -> Outcome:
+        name = clean_text(name).replace("\n", " ")[:MAX_NAME_LENGTH] or self.t(view.profile.lang, "default_name")
+        profile = view.profile.__class__(view.profile.learner_id, view.profile.lang, name, view.profile.cohort)
+        new_view = LearnerView(profile, view.place, view.progress, view.last_active, view.is_new)
+        greeting = Message(self.t(profile.lang, "name_set", name=name))
+        return self._show(new_view, Place(screen=Screen.menu), [ProfileSet(name=name)], before=[greeting])
+
+    def _step_action(self, view: LearnerView, head: str, parts: list[str]) -> Outcome | None:
+        place = view.place
+        if len(parts) != 2 or place.screen is not Screen.step or place.lesson != parts[0]:
+            return None
+        if not parts[1].isdigit() or int(parts[1]) != place.step:
+            return None
+        lesson = self.cur.lessons[parts[0]]
+        lang = view.profile.lang
+        if head == "rp":
+            return self._show(view, place, [StepShown(lesson.id, place.step, "repeat")])
+        if head == "vo":
+            step = lesson.steps[place.step]
+            voice = step.voice.get(lang) if step.voice else None
+            if not voice:
+                return None
+            msg = Message(self.t(lang, "voice_caption"), voice=self.cur.media_path(voice))
+            return Outcome(Response((msg,)), place, [StepShown(lesson.id, place.step, "voice")])
+        if head == "bk":
+            target = place.moved(step=max(0, place.step - 1))
+            return self._show(view, target, [StepShown(lesson.id, target.step, "back")])
+        if place.step + 1 < len(lesson.steps):
+            target = place.moved(step=place.step + 1)
+            return self._show(view, target, [StepShown(lesson.id, target.step, "next")])
+        target = place.moved(screen=Screen.question, question=0)
+        return self._show(view, target, [StepShown(lesson.id, place.step, "finish")])
+
+    def _answer(self, view: LearnerView, parts: list[str]) -> Outcome | None:
+        place = view.place
+        if len(parts) != 3 or place.screen is not Screen.question or place.lesson != parts[0]:
+            return None
+        if not (parts[1].isdigit() and parts[2].isdigit()) or int(parts[1]) != place.question:
+            return None
+        lesson = self.cur.lessons[parts[0]]
+        qi, choice = int(parts[1]), int(parts[2])
+        question = lesson.questions[qi]
+        if choice >= len(question.options):
+            return None
+        lang = view.profile.lang
+        correct = choice == question.right_index
+        changes: list[Change] = [Answered(lesson.id, qi, choice, correct)]
+        text = self.rendered(view, lesson)
+        if not correct:
+            retry = self.t(lang, "answer_wrong", explain=text.questions[qi].explain)
+            msg = self._question(view, lesson, qi, prefix=retry + "\n\n")
+            # The place stays the same object, so trying the same option again is not a double tap.
+            return Outcome(Response((msg,)), place, changes)
+        right = self.t(lang, "answer_right")
+        if qi + 1 < len(lesson.questions):
+            target = place.moved(question=qi + 1)
+            msg = self._question(view, lesson, qi + 1, prefix=right + "\n\n")
+            return Outcome(Response((msg,)), target, changes)
+        return self._complete(view, lesson, changes, right)
+
+    def _complete(self, view: LearnerView, lesson: Lesson, changes: list[Change], right: str) -> Outcome:
+        lang = view.profile.lang
+        changes.append(LessonCompleted(lesson.id))
+        completed = view.progress.completed | {lesson.id}
+        before = [Message(right)]
+        cell = self.cur.lessons_in(lesson.track, lesson.tier)
+        unlocked = dict(view.progress.unlocked)
+        if all(ls.id in completed for ls in cell):
+            higher = lesson.tier.next()
+            tier_name = self.tier_name(lang, lesson.tier)
+            if higher is not None and not view.progress.tier_unlocked(lesson.track, higher):
+                changes.append(TierUnlocked(lesson.track, higher, "completed"))
+                unlocked[lesson.track] = higher
+                text = self.t(lang, "tier_done_unlocked", tier=tier_name, next=self.tier_name(lang, higher))
+            else:
+                text = self.t(lang, "tier_done", tier=tier_name)
+            before.append(Message(text))
+        progress = view.progress.__class__(
+            frozenset(completed),
+            {k: v for k, v in view.progress.started.items() if k != lesson.id},
+            unlocked,
+        )
+        new_view = LearnerView(view.profile, view.place, progress, view.last_active, view.is_new)
+        place = view.place.moved(screen=Screen.finished, question=0)
+        return self._show(new_view, place, changes, before=before)
+
+    def _placement_answer(self, view: LearnerView, parts: list[str]) -> Outcome | None:
+        place = view.place
+        if len(parts) != 3 or place.screen is not Screen.placement or place.track != parts[0]:
+            return None
+        if not (parts[1].isdigit() and parts[2].isdigit()) or int(parts[1]) != len(place.answers):
+            return None
+        track = self.cur.tracks[parts[0]]
+        choice = int(parts[2])
+        if choice >= len(track.placement[int(parts[1])].options):
+            return None
+        answers = (*place.answers, choice)
+        if len(answers) < len(track.placement):
+            return self._show(view, place.moved(answers=answers))
+        placed = placement_tier(track.placement, answers)
+        changes: list[Change] = [PlacementTaken(track.track, answers, placed)]
+        unlocked = dict(view.progress.unlocked)
+        if placed.rank > unlocked.get(track.track, Tier.basic).rank:
+            changes.append(TierUnlocked(track.track, placed, "placement"))
+            unlocked[track.track] = placed
+        lang = view.profile.lang
+        progress = view.progress.__class__(view.progress.completed, view.progress.started, unlocked)
+        new_view = LearnerView(view.profile, view.place, progress, view.last_active, view.is_new)
+        result = Message(self.t(lang, "placement_result", tier=self.tier_name(lang, placed)))
+        target = Place(screen=Screen.tier, track=track.track, tier=placed)
+        return self._show(new_view, target, changes, before=[result])
+
+    def command(self, view: LearnerView, name: str, arg: str) -> Outcome:
+        lang = view.profile.lang
+        place = view.place
+        if name == "start":
+            changes: list[Change] = []
+            cohort = re.sub(r"[^A-Za-z0-9_-]", "", arg)[:32]
+            if cohort and cohort != view.profile.cohort:
+                changes.append(ProfileSet(cohort=cohort))
+            if place.screen in (Screen.welcome, Screen.name):
+                return self._show(view, place, changes)
+            if place.screen in (Screen.step, Screen.question):
+                return self._show(view, place, changes)
+            return self._show(view, Place(screen=Screen.menu, track=place.track), changes)
+        if place.screen is Screen.welcome and name not in ("lang", "help", "mydata", "forget"):
+            return self._show(view, place)
+        if name == "menu":
+            return self._show(view, Place(screen=Screen.menu, track=place.track))
+        if name == "progress":
+            return self._show(view, Place(screen=Screen.progress, track=place.track))
+        if name == "lang":
+            return self._show(view, place.moved(screen=Screen.language))
+        if name == "help":
+            return Outcome(Response((Message(self.t(lang, "help"), keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang))),)), place)
+        if name == "forget":
+            return self._show(view, Place(screen=Screen.forget, track=place.track))
+        return Outcome(Response((self._unknown(lang),)), place)
+
+    def _unknown(self, lang: str) -> Message:
+        return Message(
+            self.t(lang, "unknown"),
+            keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang)),
+        )
+
+    def button_for_text(self, view: LearnerView, text: str) -> Button | None:
+        """A typed number or label presses the matching button on the learner's current screen."""
+        messages = self.screen(view)
+        buttons = messages[-1].buttons() if messages else []
+        typed = text.strip().casefold()
+        if typed.isdigit() and 1 <= int(typed) <= len(buttons):
+            return buttons[int(typed) - 1]
+        for button in buttons:
+            if typed and typed in (button.label.casefold(), split_icon(button.label)[1].casefold()):
+                return button
+        return None
+
+    def say(self, view: LearnerView, text: str) -> Outcome:
+        text = clean_text(text)
+        lang = view.profile.lang
+        if view.place.screen is Screen.name and text and not text.startswith("/"):
+            button = self.button_for_text(view, text)
+            if button is not None:
+                return self.press(view, button.action)
+            return self._set_name(view, text)
+        button = self.button_for_text(view, text)
+        if button is not None:
+            return self.press(view, button.action)
+        if view.place.screen is Screen.welcome:
+            return self._show(view, view.place, before=[Message(self.t(lang, "welcome_hint"))])
+        if self.on_question is not None and text:
+            return Outcome(Response(tuple(self.on_question(view, text))), view.place)
+        return Outcome(Response((self._unknown(lang),)), view.place)
+
+    def media(self, view: LearnerView, inp: Media) -> Outcome:
+        lang = view.profile.lang
+        key = f"media_{inp.kind}" if f"media_{inp.kind}" in self.cur.ui.get(lang, {}) else "media_other"
+        msg = Message(self.t(lang, key), keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang)))
+        return Outcome(Response((msg,)), view.place)
+
+
+def placement_tier(questions: list, answers: tuple[int, ...]) -> Tier:  # type: ignore[type-arg]
+    """The tier a learner starts at: above each tier whose placement questions they all got right."""
+    placed = Tier.basic
+    for tier in (Tier.basic, Tier.intermediate):
+        own = [(q, a) for q, a in zip(questions, answers, strict=True) if q.tier is tier]
+        if own and all(a == q.right_index for q, a in own):
+            placed = tier.next() or placed
+        else:
+            break
+    return placed

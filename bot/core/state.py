@@ -1,0 +1,156 @@
+"""A learner as the core sees them: profile, where they are (their place), and their progress.
+
+The place is small and serialisable so the store keeps it in one column, and a restart or a
+second worker picks the conversation up exactly where it was.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from bot.content.models import Tier
+
+
+class Screen(StrEnum):
+    welcome = "welcome"
+    name = "name"
+    menu = "menu"
+    more = "more"
+    tracks = "tracks"
+    track = "track"
+    tier = "tier"
+    locked = "locked"
+    step = "step"
+    question = "question"
+    finished = "finished"
+    placement = "placement"
+    placed = "placed"
+    progress = "progress"
+    forget = "forget"
+    language = "language"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a learner is in the conversation."""
+
+    screen: Screen = Screen.welcome
+    track: str | None = None
+    tier: Tier | None = None
+    lesson: str | None = None
+    step: int = 0
+    question: int = 0
+    answers: tuple[int, ...] = ()  # placement answers so far
+    last: str = ""  # the last button action applied, so a double tap is recognised
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["answers"] = list(self.answers)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> Place:
+        if not raw:
+            return cls()
+        try:
+            data = json.loads(raw)
+            return cls(
+                screen=Screen(data.get("screen", "welcome")),
+                track=data.get("track"),
+                tier=Tier(data["tier"]) if data.get("tier") else None,
+                lesson=data.get("lesson"),
+                step=int(data.get("step", 0)),
+                question=int(data.get("question", 0)),
+                answers=tuple(int(a) for a in data.get("answers", ())),
+                last=str(data.get("last", "")),
+            )
+        except (ValueError, KeyError, TypeError):
+            # A place saved by an older version we can't read: start from the menu, progress kept.
+            return cls(screen=Screen.menu)
+
+    def moved(self, **changes: object) -> Place:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Profile:
+    learner_id: int
+    lang: str
+    name: str
+    cohort: str | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a learner has done, as the rules need it."""
+
+    completed: frozenset[str] = frozenset()
+    started: dict[str, int] = field(default_factory=dict)  # lesson -> last step seen, not done
+    unlocked: dict[str, Tier] = field(default_factory=dict)
+
+    def tier_unlocked(self, track: str, tier: Tier) -> bool:
+        return tier.rank <= self.unlocked.get(track, Tier.basic).rank
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    profile: Profile
+    place: Place
+    progress: Progress
+    last_active: datetime | None = None
+    is_new: bool = False
+
+
+# Changes the engine asks the store to record. The store applies them in one transaction.
+
+
+@dataclass(frozen=True)
+class StepShown:
+    lesson: str
+    step: int
+    action: str  # open / next / back / repeat / resume
+
+
+@dataclass(frozen=True)
+class Answered:
+    lesson: str
+    question: int
+    option: int
+    correct: bool
+
+
+@dataclass(frozen=True)
+class LessonStarted:
+    lesson: str
+
+
+@dataclass(frozen=True)
+class LessonCompleted:
+    lesson: str
+
+
+@dataclass(frozen=True)
+class TierUnlocked:
+    track: str
+    tier: Tier
+    reason: str  # completed / placement
+
+
+@dataclass(frozen=True)
+class PlacementTaken:
+    track: str
+    answers: tuple[int, ...]
+    placed: Tier
+
+
+@dataclass(frozen=True)
+class ProfileSet:
+    lang: str | None = None
+    name: str | None = None
+    cohort: str | None = None
+
+
+Change = StepShown | Answered | LessonStarted | LessonCompleted | TierUnlocked | PlacementTaken | ProfileSet

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite schema, the database connection, and the progress repository."""

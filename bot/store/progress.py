@@ -1,0 +1,277 @@
+"""ProgressStore: the repository between the core and the database.
+
+It loads a learner as the engine sees them (`LearnerView`) and records the engine's changes and
+the learner's new place in one transaction, committed before any reply is sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func
+from sqlmodel import Session, SQLModel, select
+
+from bot.content.models import Tier
+from bot.core.state import (
+    Answered,
+    Change,
+    LearnerView,
+    LessonCompleted,
+    LessonStarted,
+    Place,
+    PlacementTaken,
+    Profile,
+    ProfileSet,
+    Progress,
+    StepShown,
+    TierUnlocked,
+)
+from bot.store.tables import (
+    CheckAnswer,
+    Learner,
+    LessonProgress,
+    Outcome,
+    PlacementResult,
+    PracticeReport,
+    StepEvent,
+    TrackProgress,
+)
+
+# Every table that holds something about one learner, for export and deletion.
+LEARNER_TABLES: tuple[type[SQLModel], ...] = (
+    LessonProgress,
+    TrackProgress,
+    StepEvent,
+    CheckAnswer,
+    PlacementResult,
+    PracticeReport,
+    Outcome,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProgressStore:
+    """Reads and writes learners and their progress. Synchronous: call it from a thread in async code."""
+
+    def __init__(self, engine: Engine, lessons: dict[str, tuple[str, Tier]] | None = None) -> None:
+        self.engine = engine
+        self.lessons = lessons or {}  # lesson id -> (track, tier), to file progress rows
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # ----- learners --------------------------------------------------------------------------
+
+    def find(self, channel: str, external_id: str) -> Learner | None:
+        with self.session() as s:
+            return s.exec(
+                select(Learner).where(
+                    Learner.channel == channel, Learner.external_id == external_id
+                )
+            ).first()
+
+    def find_or_create(
+        self, channel: str, external_id: str, *, lang: str, name: str, now: datetime
+    ) -> tuple[Learner, bool]:
+        existing = self.find(channel, external_id)
+        if existing is not None:
+            return existing, False
+        learner = Learner(
+            channel=channel,
+            external_id=external_id,
+            lang=lang,
+            name=name[:40],
+            place=Place().to_json(),
+            created_at=now,
+            last_active_at=now,
+        )
+        with self.session() as s:
+            s.add(learner)
+            try:
+                s.commit()
+            except Exception:
+                # Two updates from a new learner raced; the other one created the row.
+                s.rollback()
+                found = self.find(channel, external_id)
+                if found is None:
+                    raise
+                return found, False
+            s.refresh(learner)
+        return learner, True
+
+    def view(self, learner: Learner, is_new: bool = False) -> LearnerView:
+        assert learner.id is not None
+        with self.session() as s:
+            rows = s.exec(
+                select(LessonProgress).where(LessonProgress.learner_id == learner.id)
+            ).all()
+            tracks = s.exec(
+                select(TrackProgress).where(TrackProgress.learner_id == learner.id)
+            ).all()
+        progress = Progress(
+            completed=frozenset(r.lesson_id for r in rows if r.status == "completed"),
+            started={r.lesson_id: r.step for r in rows if r.status == "started"},
+            unlocked={t.track: Tier(t.unlocked_tier) for t in tracks},
+        )
+        profile = Profile(learner.id, learner.lang, learner.name, learner.cohort)
+        return LearnerView(
+            profile,
+            Place.from_json(learner.place),
+            progress,
+            None if is_new else learner.last_active_at,
+            is_new,
+        )
+
+    # ----- recording -------------------------------------------------------------------------
+
+    def record(
+        self, learner_id: int, changes: Iterable[Change], place: Place, now: datetime
+    ) -> None:
+        """Apply the engine's changes and the new place atomically."""
+        with self.session() as s:
+            learner = s.get(Learner, learner_id)
+            if learner is None:
+                return  # deleted meanwhile (/forget): nothing to record
+            for change in changes:
+                self._apply(s, learner, change, now)
+            learner.place = place.to_json()
+            learner.last_active_at = now
+            learner.active = True
+            s.add(learner)
+            s.commit()
+
+    def _progress_row(
+        self, s: Session, learner_id: int, lesson_id: str, now: datetime
+    ) -> LessonProgress:
+        row = s.exec(
+            select(LessonProgress).where(
+                LessonProgress.learner_id == learner_id, LessonProgress.lesson_id == lesson_id
+            )
+        ).first()
+        if row is None:
+            track, tier = self.lessons.get(lesson_id, ("", Tier.basic))
+            row = LessonProgress(
+                learner_id=learner_id,
+                lesson_id=lesson_id,
+                track=track,
+                tier=tier.value,
+                status="started",
+                step=0,
+                started_at=now,
+            )
+            s.add(row)
+        return row
+
+    def _apply(self, s: Session, learner: Learner, change: Change, now: datetime) -> None:
+        lid = learner.id
+        assert lid is not None
+        match change:
+            case ProfileSet(lang=lang, name=name, cohort=cohort):
+                if lang:
+                    learner.lang = lang
+                if name:
+                    learner.name = name[:40]
+                if cohort:
+                    learner.cohort = cohort
+            case LessonStarted(lesson=lesson):
+                self._progress_row(s, lid, lesson, now)
+            case StepShown(lesson=lesson, step=step, action=action):
+                s.add(StepEvent(learner_id=lid, lesson_id=lesson, step=step, action=action, at=now))
+                row = self._progress_row(s, lid, lesson, now)
+                if row.status == "started":
+                    row.step = step
+            case Answered(lesson=lesson, question=q, option=opt, correct=ok):
+                s.add(
+                    CheckAnswer(
+                        learner_id=lid, lesson_id=lesson, question=q, option=opt, correct=ok, at=now
+                    )
+                )
+            case LessonCompleted(lesson=lesson):
+                row = self._progress_row(s, lid, lesson, now)
+                if row.status != "completed":
+                    row.status = "completed"
+                    row.completed_at = now
+            case TierUnlocked(track=track, tier=tier, reason=reason):
+                tp = s.get(TrackProgress, (lid, track))
+                if tp is None:
+                    tp = TrackProgress(
+                        learner_id=lid, track=track, unlocked_tier=tier.value, updated_at=now
+                    )
+                elif Tier(tp.unlocked_tier).rank < tier.rank:
+                    tp.unlocked_tier = tier.value
+                tp.updated_at = now
+                if reason == "placement":
+                    tp.placed_tier = tier.value
+                s.add(tp)
+            case PlacementTaken(track=track, answers=answers, placed=placed):
+                s.add(
+                    PlacementResult(
+                        learner_id=lid,
+                        track=track,
+                        answers=",".join(map(str, answers)),
+                        placed_tier=placed.value,
+                        at=now,
+                    )
+                )
+
+    def touch(self, learner_id: int, now: datetime) -> None:
+        with self.session() as s:
+            learner = s.get(Learner, learner_id)
+            if learner is not None:
+                learner.last_active_at = now
+                s.add(learner)
+                s.commit()
+
+    def set_active(self, learner_id: int, active: bool) -> None:
+        with self.session() as s:
+            learner = s.get(Learner, learner_id)
+            if learner is not None:
+                learner.active = active
+                s.add(learner)
+                s.commit()
+
+    # ----- privacy ---------------------------------------------------------------------------
+
+    def counts(self, learner_id: int) -> dict[str, int]:
+        with self.session() as s:
+
+            def count(model: Any, *where: Any) -> int:
+                return int(s.exec(select(func.count()).select_from(model).where(*where)).one())
+
+            return {
+                "completed": count(
+                    LessonProgress,
+                    LessonProgress.learner_id == learner_id,
+                    LessonProgress.status == "completed",
+                ),
+                "answers": count(CheckAnswer, CheckAnswer.learner_id == learner_id),
+                "outcomes": count(Outcome, Outcome.learner_id == learner_id),
+            }
+
+    def export(self, learner_id: int) -> dict[str, Any]:
+        """Everything stored about one learner, as plain JSON-ready data."""
+        with self.session() as s:
+            learner = s.get(Learner, learner_id)
+            if learner is None:
+                return {}
+            data: dict[str, Any] = {
+                "learner": json.loads(learner.model_dump_json(exclude={"place"}))
+            }
+            for model in LEARNER_TABLES:
+                rows = s.exec(select(model).where(model.learner_id == learner_id)).all()  # type: ignore[attr-defined]
+                data[model.__tablename__] = [json.loads(r.model_dump_json()) for r in rows]  # type: ignore[attr-defined]
+        return data
+
+    def forget(self, learner_id: int) -> None:
+        """Delete the learner and every row about them, in one transaction."""
+        with self.session() as s:
+            for model in LEARNER_TABLES:
+                s.exec(delete(model).where(model.learner_id == learner_id))  # type: ignore[attr-defined]
+            s.exec(delete(Learner).where(Learner.id == learner_id))  # type: ignore[arg-type]
+            s.commit()

@@ -1,0 +1,113 @@
+"""The database tables. Only what the brief allows is stored: no phone numbers, no locations.
+
+Event tables (steps, answers, reports, outcomes) are append-only with timestamps, so reports can
+measure drop-off and outcomes over time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Text as SAText
+from sqlmodel import Field, SQLModel
+
+
+class Learner(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_learner_channel_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)  # telegram / console
+    external_id: str = Field(max_length=64)  # the channel's user id (Telegram user id)
+    name: str = Field(default="", max_length=40)
+    lang: str = Field(default="zh", max_length=8)
+    cohort: str | None = Field(default=None, max_length=32, index=True)
+    place: str = Field(default="", sa_column=Column(SAText, nullable=False, default=""))
+    created_at: datetime
+    last_active_at: datetime
+    active: bool = True  # false once the learner has blocked the bot
+
+
+class LessonProgress(SQLModel, table=True):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("learner_id", "lesson_id", name="uq_progress_lesson"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    lesson_id: str = Field(max_length=32)
+    track: str = Field(max_length=24)
+    tier: str = Field(max_length=16)
+    status: str = Field(max_length=16)  # started / completed
+    step: int = 0
+    started_at: datetime
+    completed_at: datetime | None = None
+
+
+class TrackProgress(SQLModel, table=True):
+    __tablename__ = "track_progress"
+
+    learner_id: int = Field(primary_key=True)
+    track: str = Field(primary_key=True, max_length=24)
+    unlocked_tier: str = Field(max_length=16)
+    placed_tier: str | None = Field(default=None, max_length=16)
+    updated_at: datetime
+
+
+class StepEvent(SQLModel, table=True):
+    __tablename__ = "step_event"
+    __table_args__ = (Index("ix_step_event_lesson", "lesson_id", "step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    lesson_id: str = Field(max_length=32)
+    step: int
+    action: str = Field(max_length=16)
+    at: datetime = Field(index=True)
+
+
+class CheckAnswer(SQLModel, table=True):
+    __tablename__ = "check_answer"
+    __table_args__ = (Index("ix_check_answer_lesson", "lesson_id", "question"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    lesson_id: str = Field(max_length=32)
+    question: int
+    option: int
+    correct: bool
+    at: datetime
+
+
+class PlacementResult(SQLModel, table=True):
+    __tablename__ = "placement_result"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    track: str = Field(max_length=24)
+    answers: str = Field(max_length=32)
+    placed_tier: str = Field(max_length=16)
+    at: datetime
+
+
+class PracticeReport(SQLModel, table=True):
+    __tablename__ = "practice_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    lesson_id: str = Field(max_length=32, index=True)
+    status: str = Field(max_length=16)  # done / later
+    evidence_kind: str = Field(default="none", max_length=16)
+    evidence: str | None = Field(default=None, max_length=500)  # a number, text or a file id
+    at: datetime
+
+
+class Outcome(SQLModel, table=True):
+    __tablename__ = "outcome"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    lesson_id: str | None = Field(default=None, max_length=32, index=True)
+    value: float
+    unit: str = Field(max_length=16)
+    asked: bool  # true when it answered the bot's follow-up, false when volunteered
+    at: datetime
