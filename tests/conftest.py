@@ -1,0 +1,67 @@
+"""Shared fixtures: a small content set, a fresh database, and a service over both."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import Curriculum, load_curriculum
+from bot.service import LearningService, build_service
+from tests.content_builder import build_content
+from tests.dialog import Learner
+
+
+@pytest.fixture
+def content_root(tmp_path: Path) -> Path:
+    return build_content(tmp_path / "content-root")
+
+
+@pytest.fixture
+def curriculum(content_root: Path) -> Curriculum:
+    return load_curriculum(content_root)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'farmskills.db'}"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service(curriculum: Curriculum, db_url: str, clock: Clock) -> LearningService:
+    return build_service(curriculum, db_url, clock=clock)
+
+
+@pytest.fixture
+def learner(service: LearningService) -> Learner:
+    return Learner(service)
+
+
+@pytest.fixture
+def new_learner(service: LearningService) -> Callable[..., Learner]:
+    def make(user: str = "2", lang: str = "zh") -> Learner:
+        return Learner(service, user, lang)
+
+    return make

@@ -1,0 +1,131 @@
+"""The `farmskills` commands trainers and operators use, run as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.content.loader import load_curriculum
+from bot.content.models import Tier
+from tests.content_builder import REPO
+
+
+def farmskills(*args: str, stdin: str | None = None, cwd: Path | None = None,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+        cwd=cwd or REPO, env=full_env, timeout=120,
+    )
+
+
+def test_validate_passes_on_the_shipped_content() -> None:
+    result = farmskills("validate")
+    assert result.returncode == 0, result.stderr
+    assert "all valid" in result.stdout
+
+
+def test_validate_exits_1_naming_the_file_and_field(content_root: Path) -> None:
+    path = content_root / "lessons" / "shop" / "basic" / "01.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["title"]["en"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = farmskills("validate", "--content", str(content_root))
+    assert result.returncode == 1
+    assert "lessons/shop/basic/01.yaml: title.en: Field required" in result.stderr
+
+
+def test_lessons_json_lists_every_cell_in_both_languages() -> None:
+    result = farmskills("lessons", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) >= 27
+    cells = {(r["track"], r["tier"]) for r in rows}
+    assert cells == {(t, tier.value) for t in ("ecommerce", "livestream", "machinery") for tier in Tier}
+    for row in rows:
+        assert row["title"]["zh"] and row["title"]["en"]
+        assert 3 <= row["steps"] <= 6 and 1 <= row["questions"] <= 3
+        assert {"id", "order", "track", "tier"} <= set(row)
+
+
+def test_lessons_table_is_readable(content_root: Path) -> None:
+    result = farmskills("lessons", "--content", str(content_root))
+    assert result.returncode == 0
+    assert "b-lesson-01" in result.stdout and "intermediate" in result.stdout
+
+
+def test_preview_prints_the_lesson_as_a_learner_sees_it(content_root: Path) -> None:
+    result = farmskills("preview", "b-lesson-01", "--lang", "en", "--content", str(content_root))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "📘 Lesson b-lesson-01 (1/3)" in out and "[1] ▶️ Next" in out
+    assert "right answer: 1 (Right)" in out and "List one product." in out
+    assert "after 7 days the bot asks: How many orders?" in out
+
+
+def test_preview_of_an_unknown_lesson_says_how_to_find_ids(content_root: Path) -> None:
+    result = farmskills("preview", "nope", "--content", str(content_root))
+    assert result.returncode == 1 and "farmskills lessons" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = farmskills("db", "upgrade", "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert "is at revision" in result.stdout
+    assert farmskills("db", "current", "--db", url).stdout.strip() != ""
+
+
+def lesson_inputs(lang: str) -> tuple[list[str], str]:
+    """The keys a learner presses to finish the first basic e-commerce lesson, from the real content."""
+    cur = load_curriculum(REPO)
+    first = cur.lessons_in("ecommerce", Tier.basic)[0]
+    keys = ["1", "Li" if lang == "en" else "老李", "2", str(cur.track_ids.index("ecommerce") + 1), "1", "1"]
+    keys += ["1"] * len(first.steps)
+    keys += [str(q.answer) for q in first.questions]
+    return keys, first.id
+
+
+def test_a_piped_chat_session_completes_a_basic_ecommerce_lesson_in_chinese(tmp_path: Path) -> None:
+    keys, lesson_id = lesson_inputs("zh")
+    db = tmp_path / "chat.db"
+    result = farmskills("chat", "--lang", "zh", "--user", "7", "--db", f"sqlite:///{db}",
+                        stdin="\n".join(keys) + "\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "学完了" in result.stdout and "实践任务" in result.stdout
+    with sqlite3.connect(db) as conn:
+        done = conn.execute("SELECT lesson_id FROM lesson_progress WHERE status = 'completed'").fetchall()
+    assert done == [(lesson_id,)]
+
+
+def test_a_piped_chat_session_completes_a_basic_ecommerce_lesson_in_english(tmp_path: Path) -> None:
+    keys, lesson_id = lesson_inputs("en")
+    db = tmp_path / "chat.db"
+    result = farmskills("chat", "--lang", "en", "--db", f"sqlite:///{db}",
+                        stdin="\n".join(keys) + "\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "You finished" in result.stdout and "Your task for this week" in result.stdout
+    with sqlite3.connect(db) as conn:
+        done = conn.execute("SELECT lesson_id FROM lesson_progress WHERE status = 'completed'").fetchall()
+    assert done == [(lesson_id,)]
+
+
+def test_chat_uses_database_url_and_resumes_the_next_time(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}"}
+    farmskills("chat", stdin="1\n老李\n2\n1\n1\n1\n1\n", cwd=tmp_path, env=env)
+    again = farmskills("chat", stdin="", cwd=tmp_path, env=env)
+    assert "（3/" in again.stdout or "（2/" in again.stdout
+    assert (tmp_path / "env.db").exists()
+
+
+def test_chat_refuses_to_start_on_broken_content(content_root: Path, tmp_path: Path) -> None:
+    (content_root / "lessons" / "shop" / "basic" / "01.yaml").write_text("id: [", encoding="utf-8")
+    result = farmskills("chat", "--content", str(content_root), stdin="", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "lessons/shop/basic/01.yaml" in result.stderr

@@ -1,0 +1,95 @@
+"""The store: migrations from an empty file, WAL, committed progress, readers beside the writer."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from bot.content.loader import Curriculum
+from bot.service import build_service
+from bot.store.database import current_revision, make_engine, upgrade
+from tests.dialog import Learner
+
+TABLES = {"learner", "lesson_progress", "track_progress", "step_event", "check_answer",
+          "placement_result", "practice_report", "outcome"}
+
+
+def test_upgrade_from_an_empty_file_creates_every_table(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    upgrade(url)
+    names = set(inspect(make_engine(url)).get_table_names())
+    assert TABLES <= names
+    assert current_revision(url) is not None
+
+
+def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    upgrade(url)
+    first = current_revision(url)
+    upgrade(url)
+    assert current_revision(url) == first
+
+
+def test_the_database_runs_in_wal_mode(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wal.db'}"
+    upgrade(url)
+    with make_engine(url).connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert mode == "wal"
+
+
+def test_every_step_and_answer_is_committed_with_a_timestamp(
+    learner: Learner, db_url: str
+) -> None:
+    learner.onboard()
+    learner.tap("选课程")
+    learner.tap("网上卖货")
+    learner.tap("基础")
+    learner.tap("第1课")
+    learner.tap("下一步")
+    path = db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:  # a separate connection sees it: it was committed
+        steps = conn.execute("SELECT lesson_id, step, action, at FROM step_event ORDER BY id").fetchall()
+        progress = conn.execute("SELECT lesson_id, status, step FROM lesson_progress").fetchall()
+    assert [(s[0], s[1], s[2]) for s in steps] == [("b-lesson-01", 0, "open"), ("b-lesson-01", 1, "next")]
+    assert all(s[3] for s in steps)
+    assert progress == [("b-lesson-01", "started", 1)]
+
+
+def test_a_report_reader_can_read_while_the_bot_holds_a_write_transaction(
+    curriculum: Curriculum, db_url: str
+) -> None:
+    service = build_service(curriculum, db_url)
+    Learner(service).onboard()
+    path = db_url.removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, timeout=1)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE learner SET name = 'writing'")
+    reader = sqlite3.connect(path, timeout=1)
+    try:
+        assert reader.execute("SELECT name FROM learner").fetchone() == ("老王",)
+    finally:
+        writer.rollback()
+        writer.close()
+        reader.close()
+
+
+def test_forget_removes_every_row_about_the_learner(learner: Learner, service, db_url: str) -> None:
+    learner.onboard()
+    learner.tap("选课程")
+    learner.tap("网上卖货")
+    learner.tap("基础")
+    learner.tap("第1课")
+    other = Learner(service, user="99")
+    other.onboard("小李")
+    learner.command("forget")
+    learner.tap("确定删除")
+    path = db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        for table in TABLES:
+            rows = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE "  # noqa: S608
+                                f"{'id' if table == 'learner' else 'learner_id'} = 1").fetchone()
+            assert rows == (0,), table
+        assert conn.execute("SELECT name FROM learner").fetchall() == [("小李",)]
