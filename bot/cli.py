@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -78,11 +78,16 @@ def lessons(
 ) -> None:
     """List every lesson: id, track, tier, order, titles, step and question counts."""
     curriculum = _load(content)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
-            "id": ls.id, "track": ls.track, "tier": ls.tier.value, "order": ls.order,
+            "id": ls.id,
+            "track": ls.track,
+            "tier": ls.tier.value,
+            "order": ls.order,
             "title": {lang: ls.title.get(lang) for lang in LANGS},
-            "steps": len(ls.steps), "questions": len(ls.questions), "minutes": ls.minutes,
+            "steps": len(ls.steps),
+            "questions": len(ls.questions),
+            "minutes": ls.minutes,
             "file": ls.source,
         }
         for ls in curriculum.ordered_lessons()
@@ -94,8 +99,16 @@ def lessons(
 
     table = Table("id", "track", "tier", "#", "title (zh)", "title (en)", "steps", "questions")
     for r in rows:
-        table.add_row(r["id"], r["track"], r["tier"], str(r["order"]), r["title"]["zh"],
-                      r["title"]["en"], str(r["steps"]), str(r["questions"]))
+        table.add_row(
+            r["id"],
+            r["track"],
+            r["tier"],
+            str(r["order"]),
+            r["title"]["zh"],
+            r["title"]["en"],
+            str(r["steps"]),
+            str(r["questions"]),
+        )
     out.print(table)
 
 
@@ -119,7 +132,10 @@ def preview(
 def chat(
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: Chinese)")] = None,
     user: Annotated[int, typer.Option("--user", help="Which learner you are (a number).")] = 1,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: $DATABASE_URL or ./farmskills.db)")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: $DATABASE_URL or ./farmskills.db)"),
+    ] = None,
     content: ContentOpt = None,
 ) -> None:
     """Talk to the bot in this terminal: buttons are numbered, type a number or a label to press one."""

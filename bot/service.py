@@ -51,8 +51,11 @@ class LearningService:
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
         learner, created = self.store.find_or_create(
-            who.channel, who.user_id, lang=language_from_hint(who.lang_hint),
-            name=who.display_name.strip(), now=now,
+            who.channel,
+            who.user_id,
+            lang=language_from_hint(who.lang_hint),
+            name=who.display_name.strip(),
+            now=now,
         )
         return self.store.view(learner, is_new=created)
 
@@ -85,9 +88,13 @@ class LearningService:
             counts = self.store.counts(lid)
             learner = export.get("learner", {})
             text = t(
-                lang, "mydata", user=learner.get("external_id", ""), name=view.profile.name,
-                lang="中文" if lang == "zh" else "English",
-                cohort=view.profile.cohort or t(lang, "no_cohort"), **counts,
+                lang,
+                "mydata",
+                user=learner.get("external_id", ""),
+                name=view.profile.name,
+                language="中文" if lang == "zh" else "English",
+                cohort=view.profile.cohort or t(lang, "no_cohort"),
+                **counts,
             )
             doc = Document(
                 "farmskills-mydata.json",
@@ -111,8 +118,11 @@ class LearningService:
 
 
 def build_service(
-    curriculum: Curriculum, db_url: str | None = None, migrate: bool = True,
-    on_question: QuestionHook | None = None, clock: Callable[[], datetime] = utcnow,
+    curriculum: Curriculum,
+    db_url: str | None = None,
+    migrate: bool = True,
+    on_question: QuestionHook | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> LearningService:
     """Open the database (bringing its schema up to date) and wire the service over it."""
     if migrate:

@@ -19,14 +19,19 @@ def text(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
-def lesson(lesson_id: str, order: int, steps: int = 3, questions: int = 1, **extra: Any) -> dict[str, Any]:
+def lesson(
+    lesson_id: str, order: int, steps: int = 3, questions: int = 1, **extra: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": lesson_id,
         "order": order,
         "minutes": 3,
         "title": text(f"第{order}课{lesson_id[-2:]}", f"Lesson {lesson_id}"),
         "steps": [
-            text(f"{lesson_id} 第{i + 1}步。{{{{ term('SKU') }}}}", f"{lesson_id} step {i + 1}. {{{{ term('SKU') }}}}")
+            text(
+                f"{lesson_id} 第{i + 1}步。{{{{ term('SKU') }}}}",
+                f"{lesson_id} step {i + 1}. {{{{ term('SKU') }}}}",
+            )
             for i in range(steps)
         ],
         "questions": [
@@ -41,7 +46,11 @@ def lesson(lesson_id: str, order: int, steps: int = 3, questions: int = 1, **ext
         "practice": {
             "task": text("上架一件商品。", "List one product."),
             "evidence": "photo",
-            "follow_up": {"after_days": 7, "question": text("收到几个订单？", "How many orders?"), "unit": "orders"},
+            "follow_up": {
+                "after_days": 7,
+                "question": text("收到几个订单？", "How many orders?"),
+                "unit": "orders",
+            },
         },
     }
     data.update(extra)
@@ -75,7 +84,10 @@ def write_yaml(path: Path, data: Any) -> Path:
 def build_content(root: Path, lessons_per_tier: int = 2, track_name: str = "shop") -> Path:
     """A content root with one track, `lessons_per_tier` lessons in each tier, and the real UI text."""
     shutil.copytree(REPO / "content" / "ui", root / "content" / "ui")
-    write_yaml(root / "content" / "glossary" / "test.yaml", {"SKU": text("商品的一种规格", "one version of a product")})
+    write_yaml(
+        root / "content" / "glossary" / "test.yaml",
+        {"SKU": text("商品的一种规格", "one version of a product")},
+    )
     (root / "content" / "snippets").mkdir(parents=True)
     write_yaml(root / "lessons" / track_name / "track.yaml", track(track_name))
     for tier in ("basic", "intermediate", "advanced"):

@@ -13,8 +13,9 @@ from bot.service import Identity, LearningService
 
 
 class Learner:
-    def __init__(self, service: LearningService, user: str = "1", lang: str | None = "zh",
-                 name: str = "") -> None:
+    def __init__(
+        self, service: LearningService, user: str = "1", lang: str | None = "zh", name: str = ""
+    ) -> None:
         self.service = service
         self.who = Identity("console", user, name, lang)
         self.last = Response()

@@ -16,12 +16,18 @@ from bot.content.models import Tier
 from tests.content_builder import REPO
 
 
-def farmskills(*args: str, stdin: str | None = None, cwd: Path | None = None,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def farmskills(
+    *args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        cwd=cwd or REPO, env=full_env, timeout=120,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO,
+        env=full_env,
+        timeout=120,
     )
 
 
@@ -47,7 +53,9 @@ def test_lessons_json_lists_every_cell_in_both_languages() -> None:
     rows = json.loads(result.stdout)
     assert len(rows) >= 27
     cells = {(r["track"], r["tier"]) for r in rows}
-    assert cells == {(t, tier.value) for t in ("ecommerce", "livestream", "machinery") for tier in Tier}
+    assert cells == {
+        (t, tier.value) for t in ("ecommerce", "livestream", "machinery") for tier in Tier
+    }
     for row in rows:
         assert row["title"]["zh"] and row["title"]["en"]
         assert 3 <= row["steps"] <= 6 and 1 <= row["questions"] <= 3
@@ -86,7 +94,14 @@ def lesson_inputs(lang: str) -> tuple[list[str], str]:
     """The keys a learner presses to finish the first basic e-commerce lesson, from the real content."""
     cur = load_curriculum(REPO)
     first = cur.lessons_in("ecommerce", Tier.basic)[0]
-    keys = ["1", "Li" if lang == "en" else "老李", "2", str(cur.track_ids.index("ecommerce") + 1), "1", "1"]
+    keys = [
+        "1",
+        "Li" if lang == "en" else "老李",
+        "2",
+        str(cur.track_ids.index("ecommerce") + 1),
+        "1",
+        "1",
+    ]
     keys += ["1"] * len(first.steps)
     keys += [str(q.answer) for q in first.questions]
     return keys, first.id
@@ -95,24 +110,44 @@ def lesson_inputs(lang: str) -> tuple[list[str], str]:
 def test_a_piped_chat_session_completes_a_basic_ecommerce_lesson_in_chinese(tmp_path: Path) -> None:
     keys, lesson_id = lesson_inputs("zh")
     db = tmp_path / "chat.db"
-    result = farmskills("chat", "--lang", "zh", "--user", "7", "--db", f"sqlite:///{db}",
-                        stdin="\n".join(keys) + "\n", cwd=tmp_path)
+    result = farmskills(
+        "chat",
+        "--lang",
+        "zh",
+        "--user",
+        "7",
+        "--db",
+        f"sqlite:///{db}",
+        stdin="\n".join(keys) + "\n",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "学完了" in result.stdout and "实践任务" in result.stdout
     with sqlite3.connect(db) as conn:
-        done = conn.execute("SELECT lesson_id FROM lesson_progress WHERE status = 'completed'").fetchall()
+        done = conn.execute(
+            "SELECT lesson_id FROM lesson_progress WHERE status = 'completed'"
+        ).fetchall()
     assert done == [(lesson_id,)]
 
 
 def test_a_piped_chat_session_completes_a_basic_ecommerce_lesson_in_english(tmp_path: Path) -> None:
     keys, lesson_id = lesson_inputs("en")
     db = tmp_path / "chat.db"
-    result = farmskills("chat", "--lang", "en", "--db", f"sqlite:///{db}",
-                        stdin="\n".join(keys) + "\n", cwd=tmp_path)
+    result = farmskills(
+        "chat",
+        "--lang",
+        "en",
+        "--db",
+        f"sqlite:///{db}",
+        stdin="\n".join(keys) + "\n",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "You finished" in result.stdout and "Your task for this week" in result.stdout
     with sqlite3.connect(db) as conn:
-        done = conn.execute("SELECT lesson_id FROM lesson_progress WHERE status = 'completed'").fetchall()
+        done = conn.execute(
+            "SELECT lesson_id FROM lesson_progress WHERE status = 'completed'"
+        ).fetchall()
     assert done == [(lesson_id,)]
 
 

@@ -50,7 +50,9 @@ def test_a_missing_translation_is_reported(content_root: Path) -> None:
 def test_an_answer_that_is_not_an_option_is_reported(content_root: Path) -> None:
     edit(lesson_file(content_root), lambda d: d["questions"][0].update(answer=5))
     (problem,) = problems_for(content_root)
-    assert problem.startswith("lessons/shop/basic/01.yaml: questions[1]") and "answer is 5" in problem
+    assert (
+        problem.startswith("lessons/shop/basic/01.yaml: questions[1]") and "answer is 5" in problem
+    )
 
 
 def test_broken_yaml_is_reported_with_the_line(content_root: Path) -> None:
@@ -62,11 +64,16 @@ def test_broken_yaml_is_reported_with_the_line(content_root: Path) -> None:
 def test_a_trainers_broken_template_is_reported_with_its_file_name(content_root: Path) -> None:
     edit(lesson_file(content_root), lambda d: d["steps"][0].update(zh="你好 {{ name "))
     problems = problems_for(content_root)
-    assert any(p.startswith("lessons/shop/basic/01.yaml: steps[1].zh: template error") for p in problems)
+    assert any(
+        p.startswith("lessons/shop/basic/01.yaml: steps[1].zh: template error") for p in problems
+    )
 
 
 def test_an_unknown_variable_or_glossary_term_is_reported(content_root: Path) -> None:
-    edit(lesson_file(content_root), lambda d: d["steps"][0].update(en="Hi {{ nmae }}", zh="{{ term('GMV') }}"))
+    edit(
+        lesson_file(content_root),
+        lambda d: d["steps"][0].update(en="Hi {{ nmae }}", zh="{{ term('GMV') }}"),
+    )
     problems = problems_for(content_root)
     assert any("steps[1].en" in p and "nmae" in p for p in problems)
     assert any("steps[1].zh" in p and '"GMV" is not in the glossary' in p for p in problems)
@@ -119,7 +126,9 @@ def test_steps_over_the_length_limit_are_reported_by_the_audit(content_root: Pat
 def test_option_labels_over_the_limit_are_reported_by_the_audit(content_root: Path) -> None:
     edit(
         lesson_file(content_root),
-        lambda d: d["questions"][0]["options"].__setitem__(1, text("这个选项实在太长了", "This option is far too long")),
+        lambda d: d["questions"][0]["options"].__setitem__(
+            1, text("这个选项实在太长了", "This option is far too long")
+        ),
     )
     problems = [str(p) for p in audit(load_curriculum(content_root))]
     assert any("questions[1].zh: button" in p and "6 Chinese characters" in p for p in problems)
@@ -141,6 +150,9 @@ def test_a_tier_with_no_lessons_is_reported(content_root: Path) -> None:
 
 
 def test_extra_lesson_with_six_steps_and_three_questions_is_fine(content_root: Path) -> None:
-    write_yaml(content_root / "lessons" / "shop" / "basic" / "03.yaml", lesson("b-lesson-03", 3, steps=6, questions=3))
+    write_yaml(
+        content_root / "lessons" / "shop" / "basic" / "03.yaml",
+        lesson("b-lesson-03", 3, steps=6, questions=3),
+    )
     cur = load_curriculum(content_root)
     assert len(cur.lessons_in("shop", cur.lessons["b-lesson-03"].tier)) == 3

@@ -24,7 +24,9 @@ def finish_open_lesson(learner: Learner, curriculum: Curriculum) -> None:
         learner.tap("1️⃣")
 
 
-def test_a_new_learner_is_welcomed_told_what_is_stored_and_asked_their_name(learner: Learner) -> None:
+def test_a_new_learner_is_welcomed_told_what_is_stored_and_asked_their_name(
+    learner: Learner,
+) -> None:
     learner.command("start")
     assert "只保存" in learner.text and "/forget" in learner.text
     learner.tap("开始学习")
@@ -181,7 +183,9 @@ def test_a_stale_button_from_an_old_message_cannot_skip_ahead(learner: Learner, 
     assert "以前的消息" in learner.text and "（3/3）" in learner.text
 
 
-def test_a_forged_answer_cannot_complete_a_lesson_or_unlock_a_tier(learner: Learner, service) -> None:
+def test_a_forged_answer_cannot_complete_a_lesson_or_unlock_a_tier(
+    learner: Learner, service
+) -> None:
     learner.onboard()
     open_basic_lesson(learner)
     learner.press("ans:b-lesson-01:0:0")  # the right answer, but the learner is still reading
@@ -230,7 +234,12 @@ def test_stickers_photos_and_locations_get_a_sensible_reply(learner: Learner) ->
     from bot.core.messages import Media
 
     learner.onboard()
-    for kind, words in (("sticker", "收到"), ("photo", "照片"), ("location", "不会保存"), ("voice", "语音")):
+    for kind, words in (
+        ("sticker", "收到"),
+        ("photo", "照片"),
+        ("location", "不会保存"),
+        ("voice", "语音"),
+    ):
         learner._send(Media(kind))
         assert words in learner.text
 

@@ -12,15 +12,23 @@ from bot.service import build_service
 from bot.store.database import current_revision, make_engine, upgrade
 from tests.dialog import Learner
 
-TABLES = {"learner", "lesson_progress", "track_progress", "step_event", "check_answer",
-          "placement_result", "practice_report", "outcome"}
+TABLES = {
+    "learner",
+    "lesson_progress",
+    "track_progress",
+    "step_event",
+    "check_answer",
+    "placement_result",
+    "practice_report",
+    "outcome",
+}
 
 
 def test_upgrade_from_an_empty_file_creates_every_table(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     upgrade(url)
     names = set(inspect(make_engine(url)).get_table_names())
-    assert TABLES <= names
+    assert names >= TABLES
     assert current_revision(url) is not None
 
 
@@ -40,9 +48,7 @@ def test_the_database_runs_in_wal_mode(tmp_path: Path) -> None:
     assert mode == "wal"
 
 
-def test_every_step_and_answer_is_committed_with_a_timestamp(
-    learner: Learner, db_url: str
-) -> None:
+def test_every_step_and_answer_is_committed_with_a_timestamp(learner: Learner, db_url: str) -> None:
     learner.onboard()
     learner.tap("选课程")
     learner.tap("网上卖货")
@@ -51,9 +57,14 @@ def test_every_step_and_answer_is_committed_with_a_timestamp(
     learner.tap("下一步")
     path = db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:  # a separate connection sees it: it was committed
-        steps = conn.execute("SELECT lesson_id, step, action, at FROM step_event ORDER BY id").fetchall()
+        steps = conn.execute(
+            "SELECT lesson_id, step, action, at FROM step_event ORDER BY id"
+        ).fetchall()
         progress = conn.execute("SELECT lesson_id, status, step FROM lesson_progress").fetchall()
-    assert [(s[0], s[1], s[2]) for s in steps] == [("b-lesson-01", 0, "open"), ("b-lesson-01", 1, "next")]
+    assert [(s[0], s[1], s[2]) for s in steps] == [
+        ("b-lesson-01", 0, "open"),
+        ("b-lesson-01", 1, "next"),
+    ]
     assert all(s[3] for s in steps)
     assert progress == [("b-lesson-01", "started", 1)]
 
@@ -89,7 +100,9 @@ def test_forget_removes_every_row_about_the_learner(learner: Learner, service, d
     path = db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         for table in TABLES:
-            rows = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE "  # noqa: S608
-                                f"{'id' if table == 'learner' else 'learner_id'} = 1").fetchone()
+            rows = conn.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE "
+                f"{'id' if table == 'learner' else 'learner_id'} = 1"
+            ).fetchone()
             assert rows == (0,), table
         assert conn.execute("SELECT name FROM learner").fetchall() == [("小李",)]

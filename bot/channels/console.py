@@ -74,7 +74,8 @@ class ConsoleChannel(Channel):
             return Press(self.buttons[int(typed) - 1].action)
         for button in self.buttons:
             if typed and typed.casefold() in (
-                button.label.casefold(), split_icon(button.label)[1].casefold()
+                button.label.casefold(),
+                split_icon(button.label)[1].casefold(),
             ):
                 return Press(button.action)
         return input_from_text(line.rstrip("\n"))

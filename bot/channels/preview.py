@@ -36,5 +36,7 @@ def preview_lesson(curriculum: Curriculum, lesson_id: str, lang: str, out: TextI
         drawer.draw(msg)
     follow = lesson.practice.follow_up
     if follow and text.follow_up:
-        out.write(f"\n⏰ after {follow.after_days} days the bot asks: {text.follow_up} [{follow.unit.value}]\n")
+        out.write(
+            f"\n⏰ after {follow.after_days} days the bot asks: {text.follow_up} [{follow.unit.value}]\n"
+        )
     out.write(f"   evidence asked for: {lesson.practice.evidence.value}\n")

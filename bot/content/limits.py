@@ -32,8 +32,10 @@ def is_icon_char(ch: str) -> bool:
 def split_icon(label: str) -> tuple[str, str]:
     """Split a button label into its leading icon and the words after it."""
     i = 0
-    while i < len(label) and (is_icon_char(label[i]) or label[i].isdigit() and i + 1 < len(label)
-                              and label[i + 1] in "\ufe0f\u20e3"):
+    while i < len(label) and (
+        is_icon_char(label[i])
+        or (label[i].isdigit() and i + 1 < len(label) and label[i + 1] in "\ufe0f\u20e3")
+    ):
         i += 1
     return label[:i], label[i:].strip()
 

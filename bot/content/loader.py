@@ -18,6 +18,7 @@ from bot.content.models import LANGS, Lesson, Term, Tier, Track
 from bot.content.problems import ContentError, Problem
 from bot.content.render import TemplateRenderer
 
+_UNREADABLE = object()
 MAX_IMAGE_BYTES = 150 * 1024
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,9 +44,7 @@ class Curriculum:
         cells: dict[tuple[str, Tier], list[Lesson]] = {}
         for lesson in self.lessons.values():
             cells.setdefault((lesson.track, lesson.tier), []).append(lesson)
-        self.by_cell = {
-            key: sorted(v, key=lambda ls: (ls.order, ls.id)) for key, v in cells.items()
-        }
+        self.by_cell = {key: sorted(v, key=lambda ls: (ls.order, ls.id)) for key, v in cells.items()}
 
     @property
     def track_ids(self) -> list[str]:
@@ -90,15 +89,18 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         problems.append(Problem(_rel(path, root), where, f"not valid YAML: {exc}"))
+        return _UNREADABLE
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(_rel(path, root), "", f"cannot be read: {exc}"))
-    return None
+    return _UNREADABLE
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def _parse(model: type[M], data: Any, path: Path, root: Path, problems: list[Problem]) -> M | None:
+    if data is _UNREADABLE:
+        return None  # already reported by _read_yaml
     if not isinstance(data, dict):
         problems.append(Problem(_rel(path, root), "", "should be a YAML mapping of fields"))
         return None
@@ -118,9 +120,7 @@ def _load_glossary(root: Path, problems: list[Problem]) -> dict[str, Term]:
         if data is None:
             continue
         if not isinstance(data, dict):
-            problems.append(
-                Problem(_rel(path, root), "", "should map each term to its explanation")
-            )
+            problems.append(Problem(_rel(path, root), "", "should map each term to its explanation"))
             continue
         for key, value in data.items():
             rel = _rel(path, root)
@@ -169,9 +169,7 @@ def _load_tracks(root: Path, problems: list[Problem]) -> dict[str, Track]:
     return tracks
 
 
-def _load_lessons(
-    root: Path, tracks: dict[str, Track], problems: list[Problem]
-) -> dict[str, Lesson]:
+def _load_lessons(root: Path, tracks: dict[str, Track], problems: list[Problem]) -> dict[str, Lesson]:
     lessons: dict[str, Lesson] = {}
     tier_names = {t.value for t in Tier}
     for path in sorted((root / "lessons").glob("*/*/*.yaml")):
@@ -187,9 +185,7 @@ def _load_lessons(
         if lesson is None:
             continue
         if lesson.id in lessons:
-            problems.append(
-                Problem(rel, "id", f'"{lesson.id}" is also used by {lessons[lesson.id].source}')
-            )
+            problems.append(Problem(rel, "id", f'"{lesson.id}" is also used by {lessons[lesson.id].source}'))
             continue
         lessons[lesson.id] = lesson.model_copy(
             update={"track": track_dir, "tier": Tier(tier_dir), "source": rel}
@@ -220,7 +216,8 @@ def _check_templates(curriculum: Curriculum, problems: list[Problem]) -> None:
                     problems.append(Problem(lesson.source, where, f"file content/media/{value} not found"))
                 elif attr == "image" and path.stat().st_size > MAX_IMAGE_BYTES:
                     size = path.stat().st_size // 1024
-                    msg = f"image is {size} KB; keep images under {MAX_IMAGE_BYTES // 1024} KB for weak signal"
+                    limit = MAX_IMAGE_BYTES // 1024
+                    msg = f"image is {size} KB; keep images under {limit} KB for weak signal"
                     problems.append(Problem(lesson.source, where, msg))
 
 

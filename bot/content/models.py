@@ -93,9 +93,7 @@ class Choice(_Strict):
     @model_validator(mode="after")
     def _answer_is_an_option(self) -> Choice:
         if self.answer > len(self.options):
-            raise ValueError(
-                f"answer is {self.answer} but there are only {len(self.options)} options"
-            )
+            raise ValueError(f"answer is {self.answer} but there are only {len(self.options)} options")
         return self
 
     @property

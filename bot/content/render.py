@@ -88,9 +88,7 @@ class TemplateRenderer:
             try:
                 template = self.env.get_template(f"{name}.{lang}.j2")
             except TemplateError as exc:
-                raise RenderError(
-                    "snippet", f'snippet "{name}.{lang}.j2" not found: {exc}'
-                ) from exc
+                raise RenderError("snippet", f'snippet "{name}.{lang}.j2" not found: {exc}') from exc
             return _clean(template.render(term=term, lang=lang))
 
         return {"term": term, "snippet": snippet}
@@ -130,8 +128,7 @@ def _render(renderer: TemplateRenderer, lesson: Lesson, lang: str, name: str) ->
         RenderedQuestion(
             ask=r(q.ask.get(lang), f"questions[{i + 1}].ask"),
             options=tuple(
-                r(opt.get(lang), f"questions[{i + 1}].options[{j + 1}]")
-                for j, opt in enumerate(q.options)
+                r(opt.get(lang), f"questions[{i + 1}].options[{j + 1}]") for j, opt in enumerate(q.options)
             ),
             explain=r(q.explain.get(lang), f"questions[{i + 1}].explain"),
         )

@@ -32,8 +32,16 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
     """(file, field, lang, message) for every message the lessons and menus can send."""
     engine = LessonEngine(curriculum)
     for lang in LANGS:
-        for screen in (Screen.welcome, Screen.name, Screen.menu, Screen.more, Screen.language,
-                       Screen.tracks, Screen.progress, Screen.forget):
+        for screen in (
+            Screen.welcome,
+            Screen.name,
+            Screen.menu,
+            Screen.more,
+            Screen.language,
+            Screen.tracks,
+            Screen.progress,
+            Screen.forget,
+        ):
             view = _view(curriculum, lang, Place(screen=screen))
             for msg in engine.screen(view):
                 yield f"content/ui/{lang}.yaml", screen.value, lang, msg

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.content.limits import split_icon
 from bot.content.loader import Curriculum
-from bot.content.models import LANGS, Lesson, Tier
+from bot.content.models import LANGS, Lesson, PlacementQuestion, Tier
 from bot.content.render import RenderedLesson
 from bot.core.messages import (
     Button,
@@ -121,9 +121,7 @@ class LessonEngine:
         else:
             where = self.t(lang, "recap_question", title=title)
         recap = Message(self.t(lang, "recap", name=view.profile.name, where=where))
-        outcome.response = Response(
-            (recap, *outcome.response.messages), outcome.response.notice
-        )
+        outcome.response = Response((recap, *outcome.response.messages), outcome.response.notice)
         return outcome
 
     # ----- screens: what the learner sees at a place ----------------------------------------
@@ -181,9 +179,7 @@ class LessonEngine:
         if suggested and split_icon(self.t(lang, "btn_keep_name", name=suggested))[1]:
             label = self.t(lang, "btn_keep_name", name=suggested[:6] if lang == "zh" else suggested[:12])
             keep = Button(label, "name:keep")
-        return Message(
-            self.t(lang, "ask_name"), keyboard(keep, self.b(lang, "btn_skip_name", "name:skip"))
-        )
+        return Message(self.t(lang, "ask_name"), keyboard(keep, self.b(lang, "btn_skip_name", "name:skip")))
 
     def _menu(self, view: LearnerView) -> Message:
         lang = view.profile.lang
@@ -257,9 +253,7 @@ class LessonEngine:
     def _locked(self, view: LearnerView, track: str, tier: Tier) -> Message:
         lang = view.profile.lang
         below = list(Tier)[tier.rank - 1]
-        text = self.t(
-            lang, "tier_locked", tier=self.tier_name(lang, tier), below=self.tier_name(lang, below)
-        )
+        text = self.t(lang, "tier_locked", tier=self.tier_name(lang, tier), below=self.tier_name(lang, below))
         return Message(
             text,
             keyboard(
@@ -297,9 +291,7 @@ class LessonEngine:
         header = self.t(lang, "step_header", title=text.title, n=index + 1, total=len(lesson.steps))
         ctx = f"{lesson.id}:{index}"
         voice = step.voice.get(lang) if step.voice else None
-        second = (
-            self.b(lang, "btn_listen", f"vo:{ctx}") if voice else self.b(lang, "btn_repeat", f"rp:{ctx}")
-        )
+        second = self.b(lang, "btn_listen", f"vo:{ctx}") if voice else self.b(lang, "btn_repeat", f"rp:{ctx}")
         back = self.b(lang, "btn_back", f"bk:{ctx}") if index > 0 else None
         kb: Keyboard = keyboard(self.b(lang, "btn_next", f"nx:{ctx}"), second, back, self.home_button(lang))
         image = self.cur.media_path(step.image) if step.image else None
@@ -319,7 +311,9 @@ class LessonEngine:
     def _finished(self, view: LearnerView, lesson: Lesson) -> Message:
         lang = view.profile.lang
         text = self.rendered(view, lesson)
-        body = self.t(lang, "lesson_done", title=text.title) + "\n\n" + self.t(lang, "practice", task=text.task)
+        body = (
+            self.t(lang, "lesson_done", title=text.title) + "\n\n" + self.t(lang, "practice", task=text.task)
+        )
         nxt = self._after(view, lesson)
         next_button = self.b(lang, "btn_next_lesson", f"nextles:{lesson.id}") if nxt else None
         return Message(body, keyboard(next_button, self.home_button(lang)))
@@ -380,8 +374,9 @@ class LessonEngine:
         tracks += [t for t in self.cur.track_ids if t != track]
         for tr in tracks:
             if tr != track and not any(
-                ls.track == tr for ls in self.cur.lessons.values() if ls.id in view.progress.started
-                or ls.id in view.progress.completed
+                ls.track == tr
+                for ls in self.cur.lessons.values()
+                if ls.id in view.progress.started or ls.id in view.progress.completed
             ):
                 continue
             for tier in Tier:
@@ -395,12 +390,16 @@ class LessonEngine:
     def _open_place(self, view: LearnerView, lesson: Lesson) -> Place:
         step = view.progress.started.get(lesson.id, 0)
         step = max(0, min(step, len(lesson.steps) - 1))
-        return Place(
-            screen=Screen.step, track=lesson.track, tier=lesson.tier, lesson=lesson.id, step=step
-        )
+        return Place(screen=Screen.step, track=lesson.track, tier=lesson.tier, lesson=lesson.id, step=step)
 
-    def _show(self, view: LearnerView, place: Place, changes: list[Change] | None = None,
-              notice: str | None = None, before: list[Message] | None = None) -> Outcome:
+    def _show(
+        self,
+        view: LearnerView,
+        place: Place,
+        changes: list[Change] | None = None,
+        notice: str | None = None,
+        before: list[Message] | None = None,
+    ) -> Outcome:
         messages = (before or []) + self.screen(view, place)
         return Outcome(Response(tuple(messages), notice), place, changes or [])
 
@@ -421,14 +420,16 @@ class LessonEngine:
         outcome = self._press(view, action)
         if outcome is None:
             return self._show(
-                view, view.place, notice=self.t(view.profile.lang, "notice_stale"),
+                view,
+                view.place,
+                notice=self.t(view.profile.lang, "notice_stale"),
                 before=[Message(self.t(view.profile.lang, "stale_button"))],
             )
         if outcome.place is not view.place:
             outcome.place = outcome.place.moved(last=action)
         return outcome
 
-    def _press(self, view: LearnerView, action: str) -> Outcome | None:  # noqa: C901 — a dispatch table
+    def _press(self, view: LearnerView, action: str) -> Outcome | None:
         lang = view.profile.lang
         place = view.place
         head, _, rest = action.partition(":")
@@ -441,7 +442,9 @@ class LessonEngine:
                 return self._show(view, Place(screen=Screen.name))
             return None
         if place.screen is Screen.name and head == "name":
-            return self._set_name(view, view.profile.name if parts == ["keep"] else self.t(lang, "default_name"))
+            return self._set_name(
+                view, view.profile.name if parts == ["keep"] else self.t(lang, "default_name")
+            )
         if head == "home":
             return self._show(view, Place(screen=Screen.menu, track=place.track))
         if head == "back":
@@ -455,7 +458,10 @@ class LessonEngine:
         if head == "progress":
             return self._show(view, Place(screen=Screen.progress, track=place.track))
         if head == "ask":
-            return Outcome(Response((Message(self.t(lang, "ask_prompt"), keyboard(self.home_button(lang))),)), place)
+            return Outcome(
+                Response((Message(self.t(lang, "ask_prompt"), keyboard(self.home_button(lang))),)),
+                place,
+            )
         if head == "forget" and not parts:
             return self._show(view, Place(screen=Screen.forget, track=place.track))
         if head == "continue":
@@ -463,12 +469,19 @@ class LessonEngine:
             if target is None:
                 return self._show(view, Place(screen=Screen.tracks, track=place.track))
             lesson, target_place = target
-            if target_place == place or (target_place.lesson == place.lesson and place.screen is Screen.question):
+            if target_place == place or (
+                target_place.lesson == place.lesson and place.screen is Screen.question
+            ):
                 return self._show(view, place.moved())
             return self._open_lesson(view, lesson, action)
         if head == "trk" and parts and parts[0] in self.cur.tracks:
             return self._show(view, Place(screen=Screen.track, track=parts[0]))
-        if head == "tier" and len(parts) == 2 and parts[0] in self.cur.tracks and parts[1] in Tier.__members__:
+        if (
+            head == "tier"
+            and len(parts) == 2
+            and parts[0] in self.cur.tracks
+            and parts[1] in Tier.__members__
+        ):
             track, tier = parts[0], Tier(parts[1])
             screen = Screen.tier if view.progress.tier_unlocked(track, tier) else Screen.locked
             return self._show(view, Place(screen=screen, track=track, tier=tier))
@@ -494,7 +507,9 @@ class LessonEngine:
         return None
 
     def _set_language(self, view: LearnerView, lang: str) -> Outcome:
-        profile = view.profile.__class__(view.profile.learner_id, lang, view.profile.name, view.profile.cohort)
+        profile = view.profile.__class__(
+            view.profile.learner_id, lang, view.profile.name, view.profile.cohort
+        )
         new_view = LearnerView(profile, view.place, view.progress, view.last_active, view.is_new)
         place = view.place if view.place.screen in (Screen.welcome,) else view.place.moved(screen=Screen.menu)
         if view.place.screen is Screen.language:
@@ -504,8 +519,12 @@ class LessonEngine:
         return outcome
 
     def _set_name(self, view: LearnerView, name: str) -> Outcome:
-        name = clean_text(name).replace("\n", " ")[:MAX_NAME_LENGTH] or self.t(view.profile.lang, "default_name")
-        profile = view.profile.__class__(view.profile.learner_id, view.profile.lang, name, view.profile.cohort)
+        name = clean_text(name).replace("\n", " ")[:MAX_NAME_LENGTH] or self.t(
+            view.profile.lang, "default_name"
+        )
+        profile = view.profile.__class__(
+            view.profile.learner_id, view.profile.lang, name, view.profile.cohort
+        )
         new_view = LearnerView(profile, view.place, view.progress, view.last_active, view.is_new)
         greeting = Message(self.t(profile.lang, "name_set", name=name))
         return self._show(new_view, Place(screen=Screen.menu), [ProfileSet(name=name)], before=[greeting])
@@ -637,7 +656,17 @@ class LessonEngine:
         if name == "lang":
             return self._show(view, place.moved(screen=Screen.language))
         if name == "help":
-            return Outcome(Response((Message(self.t(lang, "help"), keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang))),)), place)
+            return Outcome(
+                Response(
+                    (
+                        Message(
+                            self.t(lang, "help"),
+                            keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang)),
+                        ),
+                    )
+                ),
+                place,
+            )
         if name == "forget":
             return self._show(view, Place(screen=Screen.forget, track=place.track))
         return Outcome(Response((self._unknown(lang),)), place)
@@ -680,11 +709,13 @@ class LessonEngine:
     def media(self, view: LearnerView, inp: Media) -> Outcome:
         lang = view.profile.lang
         key = f"media_{inp.kind}" if f"media_{inp.kind}" in self.cur.ui.get(lang, {}) else "media_other"
-        msg = Message(self.t(lang, key), keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang)))
+        msg = Message(
+            self.t(lang, key), keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang))
+        )
         return Outcome(Response((msg,)), view.place)
 
 
-def placement_tier(questions: list, answers: tuple[int, ...]) -> Tier:  # type: ignore[type-arg]
+def placement_tier(questions: Sequence[PlacementQuestion], answers: tuple[int, ...]) -> Tier:
     """The tier a learner starts at: above each tier whose placement questions they all got right."""
     placed = Tier.basic
     for tier in (Tier.basic, Tier.intermediate):

@@ -71,9 +71,7 @@ class ProgressStore:
     def find(self, channel: str, external_id: str) -> Learner | None:
         with self.session() as s:
             return s.exec(
-                select(Learner).where(
-                    Learner.channel == channel, Learner.external_id == external_id
-                )
+                select(Learner).where(Learner.channel == channel, Learner.external_id == external_id)
             ).first()
 
     def find_or_create(
@@ -108,12 +106,8 @@ class ProgressStore:
     def view(self, learner: Learner, is_new: bool = False) -> LearnerView:
         assert learner.id is not None
         with self.session() as s:
-            rows = s.exec(
-                select(LessonProgress).where(LessonProgress.learner_id == learner.id)
-            ).all()
-            tracks = s.exec(
-                select(TrackProgress).where(TrackProgress.learner_id == learner.id)
-            ).all()
+            rows = s.exec(select(LessonProgress).where(LessonProgress.learner_id == learner.id)).all()
+            tracks = s.exec(select(TrackProgress).where(TrackProgress.learner_id == learner.id)).all()
         progress = Progress(
             completed=frozenset(r.lesson_id for r in rows if r.status == "completed"),
             started={r.lesson_id: r.step for r in rows if r.status == "started"},
@@ -130,9 +124,7 @@ class ProgressStore:
 
     # ----- recording -------------------------------------------------------------------------
 
-    def record(
-        self, learner_id: int, changes: Iterable[Change], place: Place, now: datetime
-    ) -> None:
+    def record(self, learner_id: int, changes: Iterable[Change], place: Place, now: datetime) -> None:
         """Apply the engine's changes and the new place atomically."""
         with self.session() as s:
             learner = s.get(Learner, learner_id)
@@ -146,9 +138,7 @@ class ProgressStore:
             s.add(learner)
             s.commit()
 
-    def _progress_row(
-        self, s: Session, learner_id: int, lesson_id: str, now: datetime
-    ) -> LessonProgress:
+    def _progress_row(self, s: Session, learner_id: int, lesson_id: str, now: datetime) -> LessonProgress:
         row = s.exec(
             select(LessonProgress).where(
                 LessonProgress.learner_id == learner_id, LessonProgress.lesson_id == lesson_id
@@ -188,9 +178,7 @@ class ProgressStore:
                     row.step = step
             case Answered(lesson=lesson, question=q, option=opt, correct=ok):
                 s.add(
-                    CheckAnswer(
-                        learner_id=lid, lesson_id=lesson, question=q, option=opt, correct=ok, at=now
-                    )
+                    CheckAnswer(learner_id=lid, lesson_id=lesson, question=q, option=opt, correct=ok, at=now)
                 )
             case LessonCompleted(lesson=lesson):
                 row = self._progress_row(s, lid, lesson, now)
@@ -200,9 +188,7 @@ class ProgressStore:
             case TierUnlocked(track=track, tier=tier, reason=reason):
                 tp = s.get(TrackProgress, (lid, track))
                 if tp is None:
-                    tp = TrackProgress(
-                        learner_id=lid, track=track, unlocked_tier=tier.value, updated_at=now
-                    )
+                    tp = TrackProgress(learner_id=lid, track=track, unlocked_tier=tier.value, updated_at=now)
                 elif Tier(tp.unlocked_tier).rank < tier.rank:
                     tp.unlocked_tier = tier.value
                 tp.updated_at = now
@@ -260,12 +246,10 @@ class ProgressStore:
             learner = s.get(Learner, learner_id)
             if learner is None:
                 return {}
-            data: dict[str, Any] = {
-                "learner": json.loads(learner.model_dump_json(exclude={"place"}))
-            }
+            data: dict[str, Any] = {"learner": json.loads(learner.model_dump_json(exclude={"place"}))}
             for model in LEARNER_TABLES:
                 rows = s.exec(select(model).where(model.learner_id == learner_id)).all()  # type: ignore[attr-defined]
-                data[model.__tablename__] = [json.loads(r.model_dump_json()) for r in rows]  # type: ignore[attr-defined]
+                data[str(model.__tablename__)] = [json.loads(r.model_dump_json()) for r in rows]
         return data
 
     def forget(self, learner_id: int) -> None:
