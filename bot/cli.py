@@ -150,6 +150,50 @@ def chat(
     raise typer.Exit(ConsoleChannel(service, who).run())
 
 
+@app.command()
+def run(
+    webhook_url: Annotated[
+        str | None,
+        typer.Option("--webhook-url", help="Public HTTPS URL for webhook mode (default: long polling)."),
+    ] = None,
+    listen: Annotated[
+        str, typer.Option("--listen", help="Address the webhook server listens on.")
+    ] = "0.0.0.0",
+    port: Annotated[int, typer.Option("--port", help="Port the webhook server listens on.")] = 8443,
+    secret_token: Annotated[
+        str | None,
+        typer.Option("--secret-token", envvar="TELEGRAM_WEBHOOK_SECRET", help="Webhook secret token."),
+    ] = None,
+    content: ContentOpt = None,
+) -> None:
+    """Run the Telegram bot (TELEGRAM_BOT_TOKEN; optional TELEGRAM_BASE_URL for a self-hosted Bot API)."""
+    import logging
+
+    from telegram.error import InvalidToken
+
+    from bot.channels.telegram.app import run_bot
+    from bot.config import Settings
+    from bot.service import build_service
+
+    settings = Settings()
+    if not settings.telegram_token:
+        err.print(
+            "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then:\n"
+            "  export TELEGRAM_BOT_TOKEN=123456:ABC...\n  farmskills run\n"
+            "To try FarmSkills without Telegram, run `farmskills chat`."
+        )
+        raise typer.Exit(2)
+    curriculum = _load(content or settings.content_root)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    service = build_service(curriculum, settings.database_url)
+    try:
+        run_bot(service, settings, webhook_url, listen, port, secret_token)
+    except InvalidToken as exc:
+        err.print(f"Telegram rejected the token in TELEGRAM_BOT_TOKEN ({exc}). Check it with @BotFather.")
+        raise typer.Exit(2) from exc
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     db: Annotated[str | None, typer.Option("--db", help="Database URL")] = None,

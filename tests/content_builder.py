@@ -19,9 +19,7 @@ def text(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
-def lesson(
-    lesson_id: str, order: int, steps: int = 3, questions: int = 1, **extra: Any
-) -> dict[str, Any]:
+def lesson(lesson_id: str, order: int, steps: int = 3, questions: int = 1, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": lesson_id,
         "order": order,

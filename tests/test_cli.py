@@ -53,9 +53,7 @@ def test_lessons_json_lists_every_cell_in_both_languages() -> None:
     rows = json.loads(result.stdout)
     assert len(rows) >= 27
     cells = {(r["track"], r["tier"]) for r in rows}
-    assert cells == {
-        (t, tier.value) for t in ("ecommerce", "livestream", "machinery") for tier in Tier
-    }
+    assert cells == {(t, tier.value) for t in ("ecommerce", "livestream", "machinery") for tier in Tier}
     for row in rows:
         assert row["title"]["zh"] and row["title"]["en"]
         assert 3 <= row["steps"] <= 6 and 1 <= row["questions"] <= 3
@@ -124,9 +122,7 @@ def test_a_piped_chat_session_completes_a_basic_ecommerce_lesson_in_chinese(tmp_
     assert result.returncode == 0, result.stderr
     assert "学完了" in result.stdout and "实践任务" in result.stdout
     with sqlite3.connect(db) as conn:
-        done = conn.execute(
-            "SELECT lesson_id FROM lesson_progress WHERE status = 'completed'"
-        ).fetchall()
+        done = conn.execute("SELECT lesson_id FROM lesson_progress WHERE status = 'completed'").fetchall()
     assert done == [(lesson_id,)]
 
 
@@ -145,9 +141,7 @@ def test_a_piped_chat_session_completes_a_basic_ecommerce_lesson_in_english(tmp_
     assert result.returncode == 0, result.stderr
     assert "You finished" in result.stdout and "Your task for this week" in result.stdout
     with sqlite3.connect(db) as conn:
-        done = conn.execute(
-            "SELECT lesson_id FROM lesson_progress WHERE status = 'completed'"
-        ).fetchall()
+        done = conn.execute("SELECT lesson_id FROM lesson_progress WHERE status = 'completed'").fetchall()
     assert done == [(lesson_id,)]
 
 

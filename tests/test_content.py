@@ -50,9 +50,7 @@ def test_a_missing_translation_is_reported(content_root: Path) -> None:
 def test_an_answer_that_is_not_an_option_is_reported(content_root: Path) -> None:
     edit(lesson_file(content_root), lambda d: d["questions"][0].update(answer=5))
     (problem,) = problems_for(content_root)
-    assert (
-        problem.startswith("lessons/shop/basic/01.yaml: questions[1]") and "answer is 5" in problem
-    )
+    assert problem.startswith("lessons/shop/basic/01.yaml: questions[1]") and "answer is 5" in problem
 
 
 def test_broken_yaml_is_reported_with_the_line(content_root: Path) -> None:
@@ -64,9 +62,7 @@ def test_broken_yaml_is_reported_with_the_line(content_root: Path) -> None:
 def test_a_trainers_broken_template_is_reported_with_its_file_name(content_root: Path) -> None:
     edit(lesson_file(content_root), lambda d: d["steps"][0].update(zh="你好 {{ name "))
     problems = problems_for(content_root)
-    assert any(
-        p.startswith("lessons/shop/basic/01.yaml: steps[1].zh: template error") for p in problems
-    )
+    assert any(p.startswith("lessons/shop/basic/01.yaml: steps[1].zh: template error") for p in problems)
 
 
 def test_an_unknown_variable_or_glossary_term_is_reported(content_root: Path) -> None:

@@ -128,9 +128,7 @@ def test_a_learner_resumes_exactly_where_they_were_after_a_restart(
     assert "（3/3）" in restarted.text
 
 
-def test_after_more_than_a_day_away_a_learner_gets_a_one_line_recap(
-    learner: Learner, clock: Clock
-) -> None:
+def test_after_more_than_a_day_away_a_learner_gets_a_one_line_recap(learner: Learner, clock: Clock) -> None:
     learner.onboard()
     open_basic_lesson(learner)
     learner.tap("下一步")
@@ -183,9 +181,7 @@ def test_a_stale_button_from_an_old_message_cannot_skip_ahead(learner: Learner, 
     assert "以前的消息" in learner.text and "（3/3）" in learner.text
 
 
-def test_a_forged_answer_cannot_complete_a_lesson_or_unlock_a_tier(
-    learner: Learner, service
-) -> None:
+def test_a_forged_answer_cannot_complete_a_lesson_or_unlock_a_tier(learner: Learner, service) -> None:
     learner.onboard()
     open_basic_lesson(learner)
     learner.press("ans:b-lesson-01:0:0")  # the right answer, but the learner is still reading

@@ -57,9 +57,7 @@ def test_every_step_and_answer_is_committed_with_a_timestamp(learner: Learner, d
     learner.tap("下一步")
     path = db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:  # a separate connection sees it: it was committed
-        steps = conn.execute(
-            "SELECT lesson_id, step, action, at FROM step_event ORDER BY id"
-        ).fetchall()
+        steps = conn.execute("SELECT lesson_id, step, action, at FROM step_event ORDER BY id").fetchall()
         progress = conn.execute("SELECT lesson_id, status, step FROM lesson_progress").fetchall()
     assert [(s[0], s[1], s[2]) for s in steps] == [
         ("b-lesson-01", 0, "open"),
@@ -101,8 +99,7 @@ def test_forget_removes_every_row_about_the_learner(learner: Learner, service, d
     with sqlite3.connect(path) as conn:
         for table in TABLES:
             rows = conn.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE "
-                f"{'id' if table == 'learner' else 'learner_id'} = 1"
+                f"SELECT COUNT(*) FROM {table} WHERE {'id' if table == 'learner' else 'learner_id'} = 1"
             ).fetchone()
             assert rows == (0,), table
         assert conn.execute("SELECT name FROM learner").fetchall() == [("小李",)]

@@ -259,3 +259,10 @@ class ProgressStore:
                 s.exec(delete(model).where(model.learner_id == learner_id))  # type: ignore[attr-defined]
             s.exec(delete(Learner).where(Learner.id == learner_id))  # type: ignore[arg-type]
             s.commit()
+
+
+def mark_inactive(store: ProgressStore, channel: str, external_id: str) -> None:
+    """A learner who blocked the bot: keep their progress, stop sending to them."""
+    learner = store.find(channel, external_id)
+    if learner is not None and learner.id is not None:
+        store.set_active(learner.id, False)

@@ -111,3 +111,16 @@ class Outcome(SQLModel, table=True):
     unit: str = Field(max_length=16)
     asked: bool  # true when it answered the bot's follow-up, false when volunteered
     at: datetime
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message owed to a learner that Telegram would not take yet; retried until delivered."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(index=True)
+    payload: str = Field(sa_column=Column(SAText, nullable=False))
+    attempts: int = 0
+    next_at: datetime = Field(index=True)
+    created_at: datetime

@@ -32,9 +32,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("check_answer", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_check_answer_learner_id"), ["learner_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_check_answer_learner_id"), ["learner_id"], unique=False)
         batch_op.create_index("ix_check_answer_lesson", ["lesson_id", "question"], unique=False)
 
     op.create_table(
@@ -70,9 +68,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("learner_id", "lesson_id", name="uq_progress_lesson"),
     )
     with op.batch_alter_table("lesson_progress", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_lesson_progress_learner_id"), ["learner_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_lesson_progress_learner_id"), ["learner_id"], unique=False)
 
     op.create_table(
         "outcome",
@@ -100,9 +96,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("placement_result", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_placement_result_learner_id"), ["learner_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_placement_result_learner_id"), ["learner_id"], unique=False)
 
     op.create_table(
         "practice_report",
@@ -116,12 +110,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("practice_report", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_practice_report_learner_id"), ["learner_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_practice_report_lesson_id"), ["lesson_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_practice_report_learner_id"), ["learner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_practice_report_lesson_id"), ["lesson_id"], unique=False)
 
     op.create_table(
         "step_event",

@@ -1,0 +1,67 @@
+"""Rate limiting that adds a per-private-chat pace to python-telegram-bot's AIORateLimiter.
+
+AIORateLimiter limits the whole bot (about 30 requests a second) and each group (20 a minute), but
+has no limit per private chat; Telegram asks for about one message a second per chat, so bursts to
+one learner are paced here first.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.ext import AIORateLimiter
+
+PACED_PREFIXES = ("send", "copy", "forward", "edit")
+MAX_TRACKED_CHATS = 10_000
+
+
+class PerChatRateLimiter(AIORateLimiter):
+    def __init__(
+        self,
+        per_chat_rate: float = 3,
+        per_chat_period: float = 3,
+        overall_max_rate: float = 30,
+        overall_time_period: float = 1,
+        max_retries: int = 3,
+    ) -> None:
+        super().__init__(
+            overall_max_rate=overall_max_rate,
+            overall_time_period=overall_time_period,
+            max_retries=max_retries,
+        )
+        self.per_chat_rate = per_chat_rate
+        self.per_chat_period = per_chat_period
+        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chats.get(chat_id)
+        if limiter is None:
+            limiter = AsyncLimiter(self.per_chat_rate, self.per_chat_period)
+            self._chats[chat_id] = limiter
+            if len(self._chats) > MAX_TRACKED_CHATS:
+                self._chats.popitem(last=False)
+        else:
+            self._chats.move_to_end(chat_id)
+        return limiter
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        try:
+            chat = int(chat_id) if chat_id is not None else 0
+        except (TypeError, ValueError):
+            chat = 0
+        if chat > 0 and endpoint.lower().startswith(PACED_PREFIXES):
+            async with self._chat_limiter(chat):
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

@@ -1,0 +1,417 @@
+"""End to end on Telegram: the real python-telegram-bot Application against a local fake Bot API.
+
+No test contacts Telegram: the bot's base_url points at tests/fake_telegram.py on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.channels.telegram.app import Tuning, build_application
+from bot.channels.telegram.courier import Courier
+from bot.channels.telegram.keyboards import inline_keyboard
+from bot.config import Settings
+from bot.content.loader import Curriculum, load_curriculum
+from bot.core.audit import audit, sent_messages
+from bot.core.messages import Message
+from bot.service import LearningService, build_service
+from bot.store.progress import utcnow
+from tests.content_builder import REPO
+from tests.fake_telegram import TOKEN, FakeTelegram, Sent
+
+FAST = Tuning(
+    per_chat_rate=20,
+    per_chat_period=1,
+    overall_rate=100,
+    rate_limit_retries=5,
+    send_attempts=6,
+    backoff=0.01,
+    outbox_every=timedelta(seconds=0.5),
+    poll_timeout=timedelta(seconds=1),
+)
+ALICE = 501
+
+
+class Harness:
+    """The fake server plus a running bot that can be stopped and started again."""
+
+    def __init__(self, fake: FakeTelegram, curriculum: Curriculum, db_url: str, tuning: Tuning) -> None:
+        self.fake = fake
+        self.curriculum = curriculum
+        self.db_url = db_url
+        self.tuning = tuning
+        self.app: Application | None = None  # type: ignore[type-arg]
+        self.service: LearningService | None = None
+
+    async def start(self) -> None:
+        self.service = build_service(self.curriculum, self.db_url)
+        settings = replace(
+            Settings(), telegram_token=TOKEN, telegram_base_url=self.fake.base_url, database_url=self.db_url
+        )
+        app = build_application(self.service, settings, self.tuning)
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0, timeout=timedelta(seconds=1), allowed_updates=Update.ALL_TYPES
+        )
+        self.app = app
+
+    async def stop(self) -> None:
+        app = self.app
+        if app is None:
+            return
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+        await app.shutdown()
+        self.app = None
+
+    @property
+    def courier(self) -> Courier:
+        assert self.app is not None
+        return self.app.bot_data["courier"]  # type: ignore[no-any-return]
+
+    async def say(self, user: int, text: str, containing: str = "", **kw: object) -> Sent:
+        before = len(self.fake.to(user))
+        self.fake.user_says(user, text, **kw)  # type: ignore[arg-type]
+        return await self.fake.next_reply(user, before, containing)
+
+    async def press(self, user: int, label: str, containing: str = "", on: Sent | None = None) -> Sent:
+        before = len(self.fake.to(user))
+        message = on or self.last_with_buttons(user)
+        self.fake.user_presses(user, message, label)
+        return await self.fake.next_reply(user, before, containing)
+
+    def last_with_buttons(self, user: int) -> Sent:
+        return [s for s in self.fake.to(user) if s.buttons][-1]
+
+    def learner_row(self, user: int) -> tuple[object, ...]:
+        with sqlite3.connect(self.db_url.removeprefix("sqlite:///")) as conn:
+            row = conn.execute(
+                "SELECT name, lang, cohort, active FROM learner WHERE external_id = ?", (str(user),)
+            ).fetchone()
+        return tuple(row) if row else ()
+
+
+async def make_harness(
+    tmp_path: Path, curriculum: Curriculum, tuning: Tuning = FAST, **fake_options: object
+) -> Harness:
+    fake = FakeTelegram(**fake_options)  # type: ignore[arg-type]
+    await fake.start()
+    harness = Harness(fake, curriculum, f"sqlite:///{tmp_path / 'tg.db'}", tuning)
+    await harness.start()
+    return harness
+
+
+@pytest.fixture
+async def tg(tmp_path: Path, curriculum: Curriculum) -> AsyncIterator[Harness]:
+    harness = await make_harness(tmp_path, curriculum)
+    yield harness
+    await harness.stop()
+    await harness.fake.stop()
+
+
+async def onboard(tg: Harness, user: int = ALICE, payload: str = "") -> None:
+    await tg.say(user, f"/start {payload}".strip(), "只保存")
+    await tg.press(user, "开始学习", "怎么称呼")
+    await tg.press(user, "老王", "主页")
+
+
+async def open_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
+    await tg.press(user, "选课程", "想学哪一门")
+    await tg.press(user, "网上卖货", "请选一个级别")
+    await tg.press(user, "基础", "请选一课")
+    return await tg.press(user, "第1课", "（1/3）")
+
+
+async def test_onboarding_with_a_cohort_deep_link_stores_the_cohort_and_registers_commands(
+    tg: Harness,
+) -> None:
+    await onboard(tg, payload="v-dandong")
+    assert tg.learner_row(ALICE) == ("老王", "zh", "v-dandong", 1)
+    assert {c["command"] for c in tg.fake.commands["zh"]} >= {"start", "menu", "progress", "mydata", "forget"}
+    assert tg.fake.commands["en"][0]["description"] == "Start"
+
+
+async def test_an_english_phone_gets_english_first(tg: Harness) -> None:
+    reply = await tg.say(ALICE, "/start", "Hello", lang="en-GB", first_name="Mary")
+    assert "🔒" in reply.text and "Start learning" in reply.labels[0]
+
+
+async def test_a_learner_finishes_a_lesson_with_a_wrong_then_right_answer_and_sees_it_in_progress(
+    tg: Harness,
+) -> None:
+    await onboard(tg)
+    await open_first_lesson(tg)
+    await tg.press(ALICE, "下一步", "（2/3）")
+    await tg.press(ALICE, "下一步", "（3/3）")
+    await tg.press(ALICE, "下一步", "小测验")
+    wrong = await tg.press(ALICE, "2️⃣", "不太对")
+    assert "因为第一个是对的" in wrong.text
+    await tg.press(ALICE, "1️⃣", "学完了")
+    progress = await tg.say(ALICE, "/progress", "我的学习进度")
+    assert "🌱 基础：学完 1/2 课" in progress.text
+    # Every button press was answered, so no phone is left spinning.
+    assert len(tg.fake.answered_queries) == sum(1 for m, _ in tg.fake.calls if m == "answerCallbackQuery")
+    assert len(tg.fake.answered_queries) >= 9
+
+
+async def test_a_restart_in_the_middle_of_a_lesson_loses_nothing(tg: Harness) -> None:
+    await onboard(tg)
+    await open_first_lesson(tg)
+    step2 = await tg.press(ALICE, "下一步", "（2/3）")
+    await tg.stop()
+    await tg.start()  # a new process: a new Application and service over the same database
+    await tg.press(ALICE, "下一步", "（3/3）", on=step2)
+    resumed = await tg.say(ALICE, "/start", "（3/3）")
+    assert "b-lesson-01 第3步" in resumed.text
+
+
+async def test_double_taps_duplicate_updates_and_stale_buttons_do_no_harm(tg: Harness) -> None:
+    await onboard(tg)
+    step1 = await open_first_lesson(tg)
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_presses(ALICE, step1, "下一步")
+    tg.fake.user_presses(ALICE, step1, "下一步")  # a double tap
+    update_id = tg.fake.user_presses(ALICE, step1, "下一步")
+    tg.fake.resend(update_id)  # Telegram delivering the same update twice
+    await tg.fake.settle()
+    after = tg.fake.to(ALICE)[before:]
+    assert [s.text.split("\n")[0] for s in after if "📘" in s.text] == ["📘 第1课01（2/3）"]
+    # Move on, then press Next on the very first step's message again.
+    await tg.press(ALICE, "下一步", "（3/3）")
+    stale = await tg.press(ALICE, "下一步", "以前的消息", on=step1)
+    assert "（3/3）" in tg.fake.to(ALICE)[-1].text
+    assert stale.text.startswith("⏳")
+
+
+async def test_forged_callback_data_cannot_unlock_a_tier(tg: Harness) -> None:
+    await onboard(tg)
+    step1 = await open_first_lesson(tg)
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_presses_data(ALICE, step1, "ans:b-lesson-01:0:0")
+    tg.fake.user_presses_data(ALICE, step1, "les:a-lesson-01")
+    await tg.fake.next_reply(ALICE, before, "还没解锁")
+    progress = await tg.say(ALICE, "/progress", "我的学习进度")
+    assert "学完 0/2" in progress.text and "🔒 高级" in progress.text
+
+
+async def test_forget_deletes_the_learner_after_a_confirmation(tg: Harness) -> None:
+    await onboard(tg)
+    await tg.say(ALICE, "/forget", "确定要删除")
+    assert tg.learner_row(ALICE) != ()
+    await tg.press(ALICE, "确定删除", "已全部删除")
+    assert tg.learner_row(ALICE) == ()
+
+
+async def test_mydata_sends_the_stored_data_as_a_document(tg: Harness) -> None:
+    await onboard(tg)
+    reply = await tg.say(ALICE, "/mydata", "我为您保存的信息")
+    assert reply.method == "sendDocument" and "老王" in reply.text
+
+
+async def test_everything_else_a_farmer_may_send_gets_a_sensible_reply(tg: Harness) -> None:
+    await onboard(tg)
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_sends(
+        ALICE,
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "s1",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
+    )
+    await tg.fake.next_reply(ALICE, before, "收到")
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_sends(ALICE, {"location": {"latitude": 40.1, "longitude": 124.3}})
+    await tg.fake.next_reply(ALICE, before, "不会保存")
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_sends(ALICE, {"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 9, "height": 9}]})
+    await tg.fake.next_reply(ALICE, before, "照片")
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_sends(ALICE, {"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 2}})
+    await tg.fake.next_reply(ALICE, before, "语音")
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_sends(ALICE, {"contact": {"phone_number": "123", "first_name": "张"}})
+    await tg.fake.next_reply(ALICE, before, "名片")
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_edits(ALICE, "改过的字")
+    await tg.fake.next_reply(ALICE, before, "新发的消息")
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_says(
+        ALICE, "看看这个", forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "某人"}
+    )
+    await tg.fake.next_reply(ALICE, before, "转发")
+    before = len(tg.fake.to(ALICE))
+    await tg.say(ALICE, "随便打的字 asdf", "没看懂")
+    await tg.say(ALICE, "啊" * 5000, "没看懂")
+    # Nothing of the location or the contact was stored.
+    with sqlite3.connect(tg.db_url.removeprefix("sqlite:///")) as conn:
+        dump = "\n".join(conn.iterdump())
+    assert "124.3" not in dump and "phone" not in dump
+
+
+async def test_in_a_group_the_bot_points_to_a_private_chat(tg: Harness) -> None:
+    group_chat = -100 - ALICE
+    tg.fake.user_says(ALICE, "大家好", chat_type="group")  # not addressed to the bot: silence
+    tg.fake.user_says(ALICE, "/start@FarmSkillsBot", chat_type="group")
+    replies = await tg.fake.wait_for(group_chat, 1)
+    await tg.fake.settle()
+    assert len(tg.fake.to(group_chat)) == 1
+    assert "私聊" in replies[0].text and replies[0].buttons[0][0]["url"].startswith(
+        "https://t.me/FarmSkillsBot"
+    )
+
+
+async def test_a_learner_who_blocked_the_bot_is_marked_inactive_and_not_retried(tg: Harness) -> None:
+    await onboard(tg)
+    tg.fake.blocked.add(ALICE)
+    tg.fake.user_says(ALICE, "/menu")
+    await tg.fake.settle()
+    assert tg.learner_row(ALICE)[3] == 0
+    assert tg.courier.outbox.pending() == 0
+    sends = [c for c in tg.fake.calls if c == ("sendMessage", 403)]
+    assert len(sends) == 1
+
+
+async def test_a_burst_of_200_messages_hits_the_flood_limit_and_each_arrives_exactly_once(
+    tmp_path: Path, curriculum: Curriculum
+) -> None:
+    tuning = replace(FAST, overall_rate=200, per_chat_rate=50)
+    tg = await make_harness(tmp_path, curriculum, tuning, flood_per_second=25)
+    try:
+        chats = [7000 + i for i in range(20)]
+        jobs = [
+            tg.courier.deliver(chat, [Message(f"burst {chat} #{n}")]) for n in range(10) for chat in chats
+        ]
+        results = await asyncio.gather(*jobs)
+        assert all(results)
+        assert any(status == 429 for _, status in tg.fake.calls), "the burst never hit the flood limit"
+        delivered = Counter(s.text for s in tg.fake.sent if s.text.startswith("burst"))
+        assert len(delivered) == 200 and set(delivered.values()) == {1}
+        assert tg.courier.outbox.pending() == 0
+    finally:
+        await tg.stop()
+        await tg.fake.stop()
+
+
+async def test_with_ten_percent_of_sends_failing_the_learner_still_gets_every_step(
+    tmp_path: Path, curriculum: Curriculum
+) -> None:
+    tg = await make_harness(tmp_path, curriculum, fail_rate=0.1, seed=3)
+    try:
+        await onboard(tg)
+        await open_first_lesson(tg)
+        await tg.press(ALICE, "下一步", "（2/3）")
+        await tg.press(ALICE, "下一步", "（3/3）")
+        await tg.press(ALICE, "下一步", "小测验")
+        await tg.press(ALICE, "1️⃣", "学完了")
+        assert any(status == 500 for _, status in tg.fake.calls), "no send failed: the test proved nothing"
+        steps = Counter(s.text.split("\n")[0] for s in tg.fake.to(ALICE) if s.text.startswith("📘"))
+        assert steps == Counter({"📘 第1课01（1/3）": 1, "📘 第1课01（2/3）": 1, "📘 第1课01（3/3）": 1})
+    finally:
+        await tg.stop()
+        await tg.fake.stop()
+
+
+async def test_messages_that_cannot_be_sent_now_wait_in_the_outbox_until_telegram_recovers(
+    tmp_path: Path, curriculum: Curriculum
+) -> None:
+    tg = await make_harness(tmp_path, curriculum, tuning=replace(FAST, send_attempts=2))
+    try:
+        await onboard(tg)
+        tg.fake.fail_rate = 1.0
+        tg.fake.user_says(ALICE, "/progress")
+        await tg.fake.settle()
+        assert tg.courier.outbox.pending() == 1
+        assert not any("我的学习进度" in s.text for s in tg.fake.to(ALICE))
+        # Telegram recovers; an hour later (the outbox backs off) the owed message goes out.
+        tg.fake.fail_rate = 0.0
+        tg.courier.clock = lambda: utcnow() + timedelta(hours=1)
+        assert await tg.courier.flush_outbox() == 1
+        reply = await tg.fake.next_reply(ALICE, 0, "我的学习进度")
+        assert reply.text.startswith("📊")
+        assert tg.courier.outbox.pending() == 0
+    finally:
+        await tg.stop()
+        await tg.fake.stop()
+
+
+def test_no_shipped_message_breaks_the_limits_and_every_keyboard_fits_telegram() -> None:
+    curriculum = load_curriculum(REPO)
+    assert audit(curriculum) == []
+    count = 0
+    for _file, _field, _lang, message in sent_messages(curriculum):
+        inline_keyboard(message.keyboard)  # raises if callback data is over 64 bytes
+        count += 1
+    assert count > 27 * 2 * 8
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={**full, **env},
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+
+
+def test_run_without_a_token_says_what_to_do_and_exits_2(tmp_path: Path) -> None:
+    result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "BotFather" in result.stderr
+
+
+async def test_run_with_a_token_telegram_rejects_exits_2(tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    await fake.start()
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
+                "TELEGRAM_BOT_TOKEN": "999:WRONG",
+                "TELEGRAM_BASE_URL": fake.base_url,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}",
+            },
+        )
+        _out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 2, err.decode()
+        assert "rejected the token" in err.decode()
+    finally:
+        await fake.stop()
