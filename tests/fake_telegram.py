@@ -8,6 +8,7 @@ to fail a share of send calls with 500, so the real python-telegram-bot stack is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
@@ -204,10 +205,8 @@ class FakeTelegram:
                 got = [s.text[:40] for s in self.to(chat_id)]
                 raise AssertionError(f"chat {chat_id}: waited for {count} messages, got {len(got)}: {got}")
             self._sent_event.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._sent_event.wait(), min(remaining, 0.5))
-            except TimeoutError:
-                pass
         return self.to(chat_id)
 
     async def next_reply(self, chat_id: int, after: int, containing: str = "", timeout: float = 20) -> Sent:

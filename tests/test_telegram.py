@@ -415,3 +415,32 @@ async def test_run_with_a_token_telegram_rejects_exits_2(tmp_path: Path) -> None
         assert "rejected the token" in err.decode()
     finally:
         await fake.stop()
+
+
+async def test_farmskills_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import signal
+
+    fake = FakeTelegram()
+    await fake.start()
+    db = tmp_path / "run.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{db}")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        fake.user_says(ALICE, "/start v-01")
+        welcome = await fake.next_reply(ALICE, 0, "只保存", timeout=60)
+        fake.user_presses(ALICE, welcome, "开始学习")
+        await fake.next_reply(ALICE, 1, "怎么称呼")
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 30)
+        assert proc.returncode == 0
+        with sqlite3.connect(db) as conn:
+            place, cohort = conn.execute("SELECT place, cohort FROM learner").fetchone()
+        assert cohort == "v-01" and '"screen":"name"' in place
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+        await fake.stop()
