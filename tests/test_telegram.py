@@ -426,8 +426,15 @@ async def test_farmskills_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_pat
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{db}")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         fake.user_says(ALICE, "/start v-01")
@@ -444,3 +451,36 @@ async def test_farmskills_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_pat
         if proc.returncode is None:
             proc.kill()
         await fake.stop()
+
+
+# A valid 1x1 PNG, small enough for the weakest signal.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+async def test_a_step_with_a_picture_is_sent_as_a_photo_with_a_caption_and_reused_by_file_id(
+    tmp_path: Path, content_root: Path
+) -> None:
+    import yaml
+
+    (content_root / "content" / "media").mkdir(parents=True, exist_ok=True)
+    (content_root / "content" / "media" / "shop.png").write_bytes(TINY_PNG)
+    path = content_root / "lessons" / "shop" / "basic" / "01.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["steps"][0]["image"] = "shop.png"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tg = await make_harness(tmp_path, load_curriculum(content_root))
+    try:
+        await onboard(tg)
+        first = await open_first_lesson(tg)
+        assert first.method == "sendPhoto" and first.text.startswith("📘")
+        assert isinstance(first.params["photo"], dict), "the first time, the picture itself is uploaded"
+        await tg.press(ALICE, "下一步", "（2/3）")
+        again = await tg.press(ALICE, "上一步", "（1/3）")
+        assert again.method == "sendPhoto"
+        assert again.params["photo"] == f"photo-{first.message_id}"  # not uploaded a second time
+    finally:
+        await tg.stop()
+        await tg.fake.stop()
