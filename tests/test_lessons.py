@@ -63,11 +63,16 @@ def test_a_learner_completes_the_basic_tier_and_unlocks_intermediate(
     assert "第1课" in learner.text and "请选一课" in learner.text
 
 
-def test_a_learner_who_answers_wrong_sees_why_and_can_retry(learner: Learner, service) -> None:
+def reach_first_question(learner: Learner) -> None:
     learner.onboard()
     open_basic_lesson(learner)
     for _ in range(3):
         learner.tap("下一步")
+    assert "小测验 1/1" in learner.text
+
+
+def test_a_learner_who_answers_wrong_sees_why_and_can_retry(learner: Learner, service) -> None:
+    reach_first_question(learner)
     learner.tap("2️⃣")
     assert "不太对" in learner.text and "因为第一个是对的" in learner.text
     assert "1️⃣ 对" in learner.labels()  # the same question again
@@ -76,10 +81,7 @@ def test_a_learner_who_answers_wrong_sees_why_and_can_retry(learner: Learner, se
 
 
 def test_a_wrong_answer_does_not_unlock_or_complete_anything(learner: Learner, service) -> None:
-    learner.onboard()
-    open_basic_lesson(learner)
-    for _ in range(3):
-        learner.tap("下一步")
+    reach_first_question(learner)
     learner.tap("3️⃣")
     view = service.load(learner.who, service.clock())
     assert view.progress.completed == frozenset()

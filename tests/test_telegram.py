@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -121,12 +122,22 @@ async def make_harness(
     return harness
 
 
+@asynccontextmanager
+async def running(
+    tmp_path: Path, curriculum: Curriculum, tuning: Tuning = FAST, **fake_options: object
+) -> AsyncIterator[Harness]:
+    harness = await make_harness(tmp_path, curriculum, tuning, **fake_options)
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+        await harness.fake.stop()
+
+
 @pytest.fixture
 async def tg(tmp_path: Path, curriculum: Curriculum) -> AsyncIterator[Harness]:
-    harness = await make_harness(tmp_path, curriculum)
-    yield harness
-    await harness.stop()
-    await harness.fake.stop()
+    async with running(tmp_path, curriculum) as harness:
+        yield harness
 
 
 async def onboard(tg: Harness, user: int = ALICE, payload: str = "") -> None:
@@ -302,8 +313,7 @@ async def test_a_burst_of_200_messages_hits_the_flood_limit_and_each_arrives_exa
     tmp_path: Path, curriculum: Curriculum
 ) -> None:
     tuning = replace(FAST, overall_rate=200, per_chat_rate=50)
-    tg = await make_harness(tmp_path, curriculum, tuning, flood_per_second=25)
-    try:
+    async with running(tmp_path, curriculum, tuning, flood_per_second=25) as tg:
         chats = [7000 + i for i in range(20)]
         jobs = [
             tg.courier.deliver(chat, [Message(f"burst {chat} #{n}")]) for n in range(10) for chat in chats
@@ -314,16 +324,12 @@ async def test_a_burst_of_200_messages_hits_the_flood_limit_and_each_arrives_exa
         delivered = Counter(s.text for s in tg.fake.sent if s.text.startswith("burst"))
         assert len(delivered) == 200 and set(delivered.values()) == {1}
         assert tg.courier.outbox.pending() == 0
-    finally:
-        await tg.stop()
-        await tg.fake.stop()
 
 
 async def test_with_ten_percent_of_sends_failing_the_learner_still_gets_every_step(
     tmp_path: Path, curriculum: Curriculum
 ) -> None:
-    tg = await make_harness(tmp_path, curriculum, fail_rate=0.1, seed=3)
-    try:
+    async with running(tmp_path, curriculum, fail_rate=0.1, seed=3) as tg:
         await onboard(tg)
         await open_first_lesson(tg)
         await tg.press(ALICE, "下一步", "（2/3）")
@@ -333,16 +339,12 @@ async def test_with_ten_percent_of_sends_failing_the_learner_still_gets_every_st
         assert any(status == 500 for _, status in tg.fake.calls), "no send failed: the test proved nothing"
         steps = Counter(s.text.split("\n")[0] for s in tg.fake.to(ALICE) if s.text.startswith("📘"))
         assert steps == Counter({"📘 第1课01（1/3）": 1, "📘 第1课01（2/3）": 1, "📘 第1课01（3/3）": 1})
-    finally:
-        await tg.stop()
-        await tg.fake.stop()
 
 
 async def test_messages_that_cannot_be_sent_now_wait_in_the_outbox_until_telegram_recovers(
     tmp_path: Path, curriculum: Curriculum
 ) -> None:
-    tg = await make_harness(tmp_path, curriculum, tuning=replace(FAST, send_attempts=2))
-    try:
+    async with running(tmp_path, curriculum, tuning=replace(FAST, send_attempts=2)) as tg:
         await onboard(tg)
         tg.fake.fail_rate = 1.0
         tg.fake.user_says(ALICE, "/progress")
@@ -356,9 +358,6 @@ async def test_messages_that_cannot_be_sent_now_wait_in_the_outbox_until_telegra
         reply = await tg.fake.next_reply(ALICE, 0, "我的学习进度")
         assert reply.text.startswith("📊")
         assert tg.courier.outbox.pending() == 0
-    finally:
-        await tg.stop()
-        await tg.fake.stop()
 
 
 def test_no_shipped_message_breaks_the_limits_and_every_keyboard_fits_telegram() -> None:
@@ -471,8 +470,7 @@ async def test_a_step_with_a_picture_is_sent_as_a_photo_with_a_caption_and_reuse
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["steps"][0]["image"] = "shop.png"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tg = await make_harness(tmp_path, load_curriculum(content_root))
-    try:
+    async with running(tmp_path, load_curriculum(content_root)) as tg:
         await onboard(tg)
         first = await open_first_lesson(tg)
         assert first.method == "sendPhoto" and first.text.startswith("📘")
@@ -481,6 +479,3 @@ async def test_a_step_with_a_picture_is_sent_as_a_photo_with_a_caption_and_reuse
         again = await tg.press(ALICE, "上一步", "（1/3）")
         assert again.method == "sendPhoto"
         assert again.params["photo"] == f"photo-{first.message_id}"  # not uploaded a second time
-    finally:
-        await tg.stop()
-        await tg.fake.stop()
