@@ -389,26 +389,28 @@ def test_run_without_a_token_says_what_to_do_and_exits_2(tmp_path: Path) -> None
     assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "BotFather" in result.stderr
 
 
+async def start_run_process(fake: FakeTelegram, token: str, db: Path) -> asyncio.subprocess.Process:
+    """`farmskills run` as its own process, talking to the fake Bot API."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{db}")
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 async def test_run_with_a_token_telegram_rejects_exits_2(tmp_path: Path) -> None:
     fake = FakeTelegram()
     await fake.start()
     try:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=REPO,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={
-                **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")},
-                "TELEGRAM_BOT_TOKEN": "999:WRONG",
-                "TELEGRAM_BASE_URL": fake.base_url,
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}",
-            },
-        )
+        proc = await start_run_process(fake, "999:WRONG", tmp_path / "y.db")
         _out, err = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 2, err.decode()
         assert "rejected the token" in err.decode()
@@ -422,19 +424,7 @@ async def test_farmskills_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_pat
     fake = FakeTelegram()
     await fake.start()
     db = tmp_path / "run.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{db}")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=REPO,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = await start_run_process(fake, TOKEN, db)
     try:
         fake.user_says(ALICE, "/start v-01")
         welcome = await fake.next_reply(ALICE, 0, "只保存", timeout=60)
