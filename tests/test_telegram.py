@@ -469,3 +469,21 @@ async def test_a_step_with_a_picture_is_sent_as_a_photo_with_a_caption_and_reuse
         again = await tg.press(ALICE, "上一步", "（1/3）")
         assert again.method == "sendPhoto"
         assert again.params["photo"] == f"photo-{first.message_id}"  # not uploaded a second time
+
+
+async def test_an_unexpected_error_is_logged_and_the_learner_gets_a_kind_word(
+    tg: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await onboard(tg)
+    assert tg.service is not None
+    real = tg.service.handle
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("disk on fire")
+
+    tg.service.handle = broken  # type: ignore[method-assign]
+    reply = await tg.say(ALICE, "/menu", "出了点问题")
+    assert "进度已保存" in reply.text
+    assert any("disk on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
+    tg.service.handle = real  # type: ignore[method-assign]
+    await tg.say(ALICE, "/menu", "主页")
