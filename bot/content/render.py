@@ -6,7 +6,6 @@ it appears in the lesson and named plainly after that.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.content.models import Lesson, Term
+from bot.lru import LruCache
 
 _RENDER_CACHE_SIZE = 4096
 
@@ -63,7 +63,7 @@ class TemplateRenderer:
             keep_trailing_newline=False,
         )
         self._compiled: dict[str, Template] = {}
-        self._lessons: OrderedDict[tuple[str, str, str, str], RenderedLesson] = OrderedDict()
+        self._lessons: LruCache[tuple[str, str, str, str], RenderedLesson] = LruCache(_RENDER_CACHE_SIZE)
 
     def compile(self, source: str) -> Template:
         template = self._compiled.get(source)
@@ -105,15 +105,7 @@ class TemplateRenderer:
     def render_lesson(self, lesson: Lesson, lang: str, name: str) -> RenderedLesson:
         """Render a lesson for one learner; results are kept for the most recent learners."""
         key = (lesson.id, lesson.source, lang, name)
-        cached = self._lessons.get(key)
-        if cached is None:
-            cached = _render(self, lesson, lang, name)
-            self._lessons[key] = cached
-            if len(self._lessons) > _RENDER_CACHE_SIZE:
-                self._lessons.popitem(last=False)
-        else:
-            self._lessons.move_to_end(key)
-        return cached
+        return self._lessons.get_or_make(key, lambda: _render(self, lesson, lang, name))
 
 
 def _render(renderer: TemplateRenderer, lesson: Lesson, lang: str, name: str) -> RenderedLesson:

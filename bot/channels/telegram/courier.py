@@ -71,7 +71,8 @@ class Courier:
             if path is None:
                 continue
             key = str(path)
-            media: Any = self._file_ids.get(key) or path.read_bytes()
+            # Reading the file is disk I/O: keep it off the event loop.
+            media: Any = self._file_ids.get(key) or await asyncio.to_thread(path.read_bytes)
             kind = "photo" if send == self.bot.send_photo else "voice"
             sent = await send(chat_id, media, caption=message.text, reply_markup=markup)
             attachment = sent.photo[-1] if kind == "photo" and sent.photo else sent.voice

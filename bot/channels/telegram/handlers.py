@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from weakref import WeakValueDictionary
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
@@ -18,6 +17,7 @@ from telegram.ext import ContextTypes
 from bot.channels.base import input_from_text
 from bot.channels.telegram.courier import Courier
 from bot.core.messages import Command, Input, Media, Message, Press, Say
+from bot.lru import LruCache
 from bot.service import Identity, LearningService, language_from_hint
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class TelegramHandlers:
         self.service = service
         self.courier = courier
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
-        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._seen: LruCache[int, None] = LruCache(SEEN_UPDATES)
 
     def _lock(self, user_id: int) -> asyncio.Lock:
         lock = self._locks.get(user_id)
@@ -48,9 +48,7 @@ class TelegramHandlers:
         """False for an update delivered again (Telegram may resend after a timeout)."""
         if update.update_id in self._seen:
             return False
-        self._seen[update.update_id] = None
-        if len(self._seen) > SEEN_UPDATES:
-            self._seen.popitem(last=False)
+        self._seen.get_or_make(update.update_id, lambda: None)
         return True
 
     async def _run(self, update: Update, inp: Input, typing: bool = False) -> None:

@@ -7,12 +7,13 @@ one learner are paced here first.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
+
+from bot.lru import LruCache
 
 PACED_PREFIXES = ("send", "copy", "forward", "edit")
 MAX_TRACKED_CHATS = 10_000
@@ -34,18 +35,12 @@ class PerChatRateLimiter(AIORateLimiter):
         )
         self.per_chat_rate = per_chat_rate
         self.per_chat_period = per_chat_period
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._chats: LruCache[int, AsyncLimiter] = LruCache(MAX_TRACKED_CHATS)
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chats.get(chat_id)
-        if limiter is None:
-            limiter = AsyncLimiter(self.per_chat_rate, self.per_chat_period)
-            self._chats[chat_id] = limiter
-            if len(self._chats) > MAX_TRACKED_CHATS:
-                self._chats.popitem(last=False)
-        else:
-            self._chats.move_to_end(chat_id)
-        return limiter
+        return self._chats.get_or_make(
+            chat_id, lambda: AsyncLimiter(self.per_chat_rate, self.per_chat_period)
+        )
 
     async def process_request(
         self,
