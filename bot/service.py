@@ -8,15 +8,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.content.loader import Curriculum
-from bot.core.engine import LessonEngine, QuestionHook
-from bot.core.messages import Command, Document, Input, Message, Press, Response, keyboard
-from bot.core.state import LearnerView, Place, ProfileSet, Screen
+from bot.core.engine import LessonEngine
+from bot.core.messages import (
+    Button,
+    Command,
+    Delivery,
+    Document,
+    Input,
+    Message,
+    Press,
+    Response,
+    Say,
+    keyboard,
+)
+from bot.core.state import HandoffRequested, LearnerView, Place, ProfileSet, Screen
+from bot.faq.matcher import FaqMatcher
 from bot.store.database import make_engine, upgrade
+from bot.store.outbox import OutboxStore
 from bot.store.progress import ProgressStore, utcnow
+from bot.store.questions import QuestionStore
+from bot.store.staff import StaffStore
 
 
 @dataclass(frozen=True)
@@ -41,13 +56,17 @@ class LearningService:
         self,
         curriculum: Curriculum,
         store: ProgressStore,
-        on_question: QuestionHook | None = None,
+        faq: FaqMatcher | None = None,
         clock: Callable[[], datetime] = utcnow,
+        admins: frozenset[int] = frozenset(),
     ) -> None:
         self.curriculum = curriculum
         self.store = store
-        self.engine = LessonEngine(curriculum, on_question)
+        self.engine = LessonEngine(curriculum, faq)
         self.clock = clock
+        self.staff = StaffStore(store.engine, admins)
+        self.questions = QuestionStore(store.engine)
+        self.outbox = OutboxStore(store.engine)
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
         learner, created = self.store.find_or_create(
@@ -62,12 +81,82 @@ class LearningService:
     def handle(self, who: Identity, inp: Input, now: datetime | None = None) -> Response:
         now = now or self.clock()
         view = self.load(who, now)
-        special = self._privacy(view, inp, now)
+        special = self._privacy(view, inp, now) or self._answering(who, view, inp, now)
         if special is not None:
-            return special
+            return self._route(who, special, now)
         outcome = self.engine.handle(view, inp, now)
         self.store.record(view.profile.learner_id, outcome.changes, outcome.place, now)
-        return outcome.response
+        response = outcome.response
+        if any(isinstance(c, HandoffRequested) for c in outcome.changes):
+            response = replace(response, deliveries=self._hand_off(view))
+        return self._route(who, response, now)
+
+    def _route(self, who: Identity, response: Response, now: datetime) -> Response:
+        """Deliveries the sender's channel can't make (a console learner's question for a Telegram
+        trainer) wait in the outbox, which the running Telegram bot empties."""
+        here = tuple(d for d in response.deliveries if d.channel == who.channel)
+        for d in response.deliveries:
+            if d.channel != who.channel and d.channel == "telegram" and d.user_id.lstrip("-").isdigit():
+                self.outbox.keep(int(d.user_id), [d.message], now)
+        return replace(response, deliveries=here)
+
+    # ----- questions handed to a person ------------------------------------------------------
+
+    def _staff_lang(self, user_id: str) -> str:
+        learner = self.store.find("telegram", user_id)
+        return learner.lang if learner is not None else "zh"
+
+    def _hand_off(self, view: LearnerView) -> tuple[Delivery, ...]:
+        """The learner's latest question, to their cohort's trainer (or the admins)."""
+        question = self.questions.latest(view.profile.learner_id)
+        if question is None or question.id is None:
+            return ()
+        t = self.engine.t
+        cohort = self.staff.cohort(view.profile.cohort)
+        deliveries = []
+        for user_id in self.staff.handoff_recipients(view.profile.cohort):
+            lang = self._staff_lang(user_id)
+            group = (cohort.name if cohort and cohort.name else view.profile.cohort) or t(lang, "no_cohort")
+            text = t(lang, "staff_question", name=view.profile.name or "?", cohort=group, text=question.text)
+            reply = Button(t(lang, "btn_reply"), f"reply:{question.id}")
+            deliveries.append(Delivery("telegram", user_id, Message(text, keyboard(reply))))
+        return tuple(deliveries)
+
+    def _answering(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+        """A trainer's Reply button, and the answer they type after it."""
+        t, lang, user = self.engine.t, view.profile.lang, who.user_id
+        if isinstance(inp, Press) and inp.action.startswith("reply:"):
+            target = inp.action.removeprefix("reply:")
+            if target == "cancel":
+                self.questions.drop_draft(user)
+                return Response((Message(t(lang, "staff_reply_cancelled")),))
+            asked = self.questions.asked(int(target)) if target.isdigit() else None
+            if asked is None:
+                return None  # gone (the learner used /forget) or forged: the engine calls it stale
+            if not self.staff.may_answer(user, asked.learner.cohort):
+                return Response((Message(t(lang, "staff_not_yours")),))
+            if asked.question.answer:
+                return Response((Message(t(lang, "staff_already_answered", answer=asked.question.answer)),))
+            self.questions.start_reply(user, int(target), now)
+            name = asked.learner.name or "?"
+            cancel = Button(t(lang, "btn_cancel"), "reply:cancel")
+            prompt = t(lang, "staff_reply_prompt", name=name, text=asked.question.text)
+            return Response((Message(prompt, keyboard(cancel)),))
+        if not isinstance(inp, Say) or not inp.text.strip():
+            return None
+        question_id = self.questions.draft_of(user)
+        if question_id is None:
+            return None
+        answered = self.questions.answer(question_id, user, inp.text.strip()[:2000], now)
+        if answered is None:
+            return Response((Message(t(lang, "staff_reply_cancelled")),))
+        learner, question = answered.learner, answered.question
+        to_learner = Message(
+            t(learner.lang, "learner_got_reply", question=question.text, answer=question.answer),
+            keyboard(self.engine.home_button(learner.lang)),
+        )
+        sent = Message(t(lang, "staff_reply_sent", name=learner.name or "?"))
+        return Response((sent,), deliveries=(Delivery(learner.channel, learner.external_id, to_learner),))
 
     def set_language(self, who: Identity, lang: str) -> None:
         now = self.clock()
@@ -121,12 +210,13 @@ def build_service(
     curriculum: Curriculum,
     db_url: str | None = None,
     migrate: bool = True,
-    on_question: QuestionHook | None = None,
+    faq: FaqMatcher | None = None,
     clock: Callable[[], datetime] = utcnow,
+    admins: frozenset[int] = frozenset(),
 ) -> LearningService:
     """Open the database (bringing its schema up to date) and wire the service over it."""
     if migrate:
         upgrade(db_url)
     lessons = {ls.id: (ls.track, ls.tier) for ls in curriculum.lessons.values()}
     store = ProgressStore(make_engine(db_url), lessons)
-    return LearningService(curriculum, store, on_question, clock)
+    return LearningService(curriculum, store, faq, clock, admins)

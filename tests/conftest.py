@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import Curriculum, load_curriculum
+from bot.faq.matcher import FaqMatcher
 from bot.service import LearningService, build_service
 from tests.content_builder import build_content
 from tests.dialog import Learner
@@ -51,7 +52,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def service(curriculum: Curriculum, db_url: str, clock: Clock) -> LearningService:
-    return build_service(curriculum, db_url, clock=clock)
+    return build_service(curriculum, db_url, faq=FaqMatcher.for_curriculum(curriculum), clock=clock)
 
 
 @pytest.fixture

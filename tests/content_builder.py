@@ -79,8 +79,48 @@ def write_yaml(path: Path, data: Any) -> Path:
     return path
 
 
+def faq_entry(
+    entry_id: str, answer: tuple[str, str], zh: list[str], en: list[str], **extra: Any
+) -> dict[str, Any]:
+    return {"id": entry_id, "answer": text(*answer), "questions": {"zh": zh, "en": en}, **extra}
+
+
+SMALL_FAQ = [
+    faq_entry(
+        "shop-deposit",
+        ("开店押金按平台规则可以退。", "A shop deposit can be refunded under the app's rules."),
+        ["开店要交押金吗", "保证金交多少", "开网店要不要钱"],
+        ["do i pay a shop deposit", "how much is the deposit"],
+        keywords={"zh": ["押金", "保证金", "保正金"], "en": ["deposit"]},
+        lesson="b-lesson-01",
+    ),
+    faq_entry(
+        "drone-wind",
+        ("三级风以上别飞无人机。", "Don't fly a drone in level-3 wind or stronger."),
+        ["风大能飞无人机吗", "无人机多大风不能飞", "刮风能打药吗"],
+        ["can i fly the drone in wind", "too windy for drone"],
+        keywords={"zh": ["无人机", "刮风", "风大"], "en": ["wind", "windy"]},
+    ),
+    faq_entry(
+        "drone-battery",
+        ("电池鼓包就别再用了。", "Never use a swollen drone battery."),
+        ["无人机电池鼓包了", "电池鼓起来还能用吗", "无人机电池坏了"],
+        ["drone battery swollen", "battery is puffy"],
+        keywords={"zh": ["电池", "鼓包"], "en": ["battery", "swollen"]},
+    ),
+    faq_entry(
+        "drone-charge",
+        ("电池飞完先凉一凉再充电。", "Let the battery cool before charging."),
+        ["无人机电池怎么充电", "电池飞完能马上充吗", "无人机电池充电多久"],
+        ["how to charge drone battery", "charge battery after flight"],
+        keywords={"zh": ["充电", "电池"], "en": ["charge", "charging"]},
+    ),
+]
+
+
 def build_content(root: Path, lessons_per_tier: int = 2, track_name: str = "shop") -> Path:
-    """A content root with one track, `lessons_per_tier` lessons in each tier, and the real UI text."""
+    """A content root with one track, `lessons_per_tier` lessons in each tier, a four-entry FAQ bank
+    and the real UI text."""
     shutil.copytree(REPO / "content" / "ui", root / "content" / "ui")
     write_yaml(
         root / "content" / "glossary" / "test.yaml",
@@ -92,4 +132,5 @@ def build_content(root: Path, lessons_per_tier: int = 2, track_name: str = "shop
         for n in range(1, lessons_per_tier + 1):
             lesson_id = f"{tier[0]}-lesson-{n:02d}"
             write_yaml(root / "lessons" / track_name / tier / f"{n:02d}.yaml", lesson(lesson_id, n))
+    write_yaml(root / "content" / "faq" / "small.yaml", SMALL_FAQ)
     return root

@@ -14,10 +14,15 @@ from bot.service import Identity, LearningService
 
 class Learner:
     def __init__(
-        self, service: LearningService, user: str = "1", lang: str | None = "zh", name: str = ""
+        self,
+        service: LearningService,
+        user: str = "1",
+        lang: str | None = "zh",
+        name: str = "",
+        channel: str = "console",
     ) -> None:
         self.service = service
-        self.who = Identity("console", user, name, lang)
+        self.who = Identity(channel, user, name, lang)
         self.last = Response()
         self.keyboards: list[list[Button]] = []
         self.now: datetime | None = None

@@ -1,4 +1,4 @@
-"""Loading content from files: lessons, tracks, glossary, snippets and UI text, all checked.
+"""Loading content from files: lessons, tracks, glossary, snippets, UI text and the FAQ bank, all checked.
 
 `load_curriculum(root)` reads `root/lessons` and `root/content` and either returns a complete
 `Curriculum` or raises `ContentError` listing every problem with its file and field.
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from bot.content.models import LANGS, Lesson, Term, Tier, Track
 from bot.content.problems import ContentError, Problem
 from bot.content.render import TemplateRenderer
+from bot.faq.bank import FaqBank, read_bank
 
 _UNREADABLE = object()
 MAX_IMAGE_BYTES = 150 * 1024
@@ -38,6 +39,7 @@ class Curriculum:
     glossary: dict[str, Term]
     ui: dict[str, dict[str, str]]
     renderer: TemplateRenderer
+    faq: FaqBank = field(default_factory=lambda: FaqBank(()))
     by_cell: dict[tuple[str, Tier], list[Lesson]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -60,6 +62,9 @@ class Curriculum:
         cell = self.lessons_in(lesson.track, lesson.tier)
         index = cell.index(lesson)
         return cell[index + 1] if index + 1 < len(cell) else None
+
+    def faq_settings_path(self) -> Path:
+        return self.root / "content" / "faq" / "_matcher.yaml"
 
     def media_path(self, relative: str) -> Path:
         return self.root / "content" / "media" / relative
@@ -232,7 +237,9 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
     tracks = _load_tracks(root, problems)
     lessons = _load_lessons(root, tracks, problems)
     renderer = TemplateRenderer(root / "content" / "snippets", glossary)
-    curriculum = Curriculum(root, tracks, lessons, glossary, ui, renderer)
+    faq_dir = root / "content" / "faq"
+    faq = read_bank(faq_dir, set(lessons), root, problems) if faq_dir.is_dir() else FaqBank(())
+    curriculum = Curriculum(root, tracks, lessons, glossary, ui, renderer, faq)
     _check_templates(curriculum, problems)
     for track in tracks.values():
         for tier in Tier:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -28,6 +28,7 @@ from bot.core.messages import (
     Say,
     keyboard,
 )
+from bot.core.questions import QuestionDesk
 from bot.core.state import (
     Answered,
     Change,
@@ -41,6 +42,7 @@ from bot.core.state import (
     StepShown,
     TierUnlocked,
 )
+from bot.faq.matcher import FaqMatcher
 
 RECAP_AFTER = timedelta(days=1)
 MAX_NAME_LENGTH = 20
@@ -55,10 +57,7 @@ class Outcome:
     response: Response
     place: Place
     changes: list[Change] = field(default_factory=list)
-
-
-# A hook for free text typed outside a lesson's expected input; the FAQ matcher plugs in here.
-QuestionHook = Callable[[LearnerView, str], list[Message]]
+    about_question: bool = False  # came from the question desk, so its "Did you mean…?" stays open
 
 
 def clean_text(text: str) -> str:
@@ -70,9 +69,9 @@ def clean_text(text: str) -> str:
 class LessonEngine:
     """Turns (learner, input) into (reply, new place, changes) using the curriculum's rules."""
 
-    def __init__(self, curriculum: Curriculum, on_question: QuestionHook | None = None) -> None:
+    def __init__(self, curriculum: Curriculum, faq: FaqMatcher | None = None) -> None:
         self.cur = curriculum
-        self.on_question = on_question
+        self.desk = QuestionDesk(self, faq) if faq is not None else None
 
     # ----- text and small pieces -------------------------------------------------------------
 
@@ -105,6 +104,8 @@ class LessonEngine:
             outcome = self.say(view, inp.text)
         else:
             outcome = self.media(view, inp)
+        if outcome.place.offered and not outcome.about_question:
+            outcome.place = outcome.place.moved(offered=())  # the choices are gone from view
         return self._with_recap(view, outcome, now)
 
     def _with_recap(self, view: LearnerView, outcome: Outcome, now: datetime) -> Outcome:
@@ -498,6 +499,8 @@ class LessonEngine:
             return self._step_action(view, head, parts)
         if head == "ans":
             return self._answer(view, parts)
+        if head == "faq" and parts and self.desk is not None:
+            return self.desk.press(view, parts[0])
         if head == "nextles" and parts and parts[0] in self.cur.lessons:
             lesson = self.cur.lessons[parts[0]]
             if place.screen is not Screen.finished or place.lesson != lesson.id:
@@ -697,13 +700,16 @@ class LessonEngine:
             if button is not None:
                 return self.press(view, button.action)
             return self._set_name(view, text)
+        choice = self.desk.choice_for_text(view, text) if self.desk is not None else None
+        if choice is not None:
+            return self.press(view, f"faq:{choice}")
         button = self.button_for_text(view, text)
         if button is not None:
             return self.press(view, button.action)
         if view.place.screen is Screen.welcome:
             return self._show(view, view.place, before=[Message(self.t(lang, "welcome_hint"))])
-        if self.on_question is not None and text:
-            return Outcome(Response(tuple(self.on_question(view, text))), view.place)
+        if self.desk is not None and text:
+            return self.desk.ask(view, text)
         return Outcome(Response((self._unknown(lang),)), view.place)
 
     def media(self, view: LearnerView, inp: Media) -> Outcome:

@@ -75,11 +75,20 @@ class Message:
 
 @dataclass(frozen=True)
 class Response:
-    """Everything the bot says back to one input, in order."""
+    """Everything the bot says back to one input, in order, and anything it sends to others."""
 
     messages: tuple[Message, ...] = ()
     notice: str | None = None  # a short toast for the button press, where the channel has one
-    extras: tuple[object, ...] = field(default=())
+    deliveries: tuple[Delivery, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message for someone other than the sender: a question for a trainer, a trainer's answer."""
+
+    channel: str
+    user_id: str
+    message: Message
 
 
 def keyboard(*buttons: Button | None, per_row: int = 2) -> Keyboard:

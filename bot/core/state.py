@@ -45,10 +45,13 @@ class Place:
     question: int = 0
     answers: tuple[int, ...] = ()  # placement answers so far
     last: str = ""  # the last button action applied, so a double tap is recognised
+    asked: str = ""  # the learner's latest free-text question, kept so they can send it to a trainer
+    offered: tuple[str, ...] = ()  # FAQ entries offered as "Did you mean…?", so typing 1–3 picks one
 
     def to_json(self) -> str:
         data = asdict(self)
         data["answers"] = list(self.answers)
+        data["offered"] = list(self.offered)
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -66,6 +69,8 @@ class Place:
                 question=int(data.get("question", 0)),
                 answers=tuple(int(a) for a in data.get("answers", ())),
                 last=str(data.get("last", "")),
+                asked=str(data.get("asked", "")),
+                offered=tuple(str(o) for o in data.get("offered", ())),
             )
         except (ValueError, KeyError, TypeError):
             # A place saved by an older version we can't read: start from the menu, progress kept.
@@ -153,4 +158,40 @@ class ProfileSet:
     cohort: str | None = None
 
 
-Change = StepShown | Answered | LessonStarted | LessonCompleted | TierUnlocked | PlacementTaken | ProfileSet
+@dataclass(frozen=True)
+class QuestionAsked:
+    """A free-text question and what the FAQ matcher decided about it."""
+
+    text: str
+    lang: str
+    decision: str
+    best_id: str | None
+    best_score: float | None
+    offered: tuple[str, ...]
+    lesson: str | None  # the lesson the learner was in, if any
+
+
+@dataclass(frozen=True)
+class QuestionPicked:
+    """The learner tapped one of the offered choices (an entry id) or "none" of them."""
+
+    picked: str
+
+
+@dataclass(frozen=True)
+class HandoffRequested:
+    """The learner agreed to send their latest question to a person."""
+
+
+Change = (
+    StepShown
+    | Answered
+    | LessonStarted
+    | LessonCompleted
+    | TierUnlocked
+    | PlacementTaken
+    | ProfileSet
+    | QuestionAsked
+    | QuestionPicked
+    | HandoffRequested
+)

@@ -18,6 +18,7 @@ from bot.content.models import Tier
 from bot.core.state import (
     Answered,
     Change,
+    HandoffRequested,
     LearnerView,
     LessonCompleted,
     LessonStarted,
@@ -26,11 +27,14 @@ from bot.core.state import (
     Profile,
     ProfileSet,
     Progress,
+    QuestionAsked,
+    QuestionPicked,
     StepShown,
     TierUnlocked,
 )
 from bot.store.tables import (
     CheckAnswer,
+    FaqQuestion,
     Learner,
     LessonProgress,
     Outcome,
@@ -49,6 +53,7 @@ LEARNER_TABLES: tuple[type[SQLModel], ...] = (
     PlacementResult,
     PracticeReport,
     Outcome,
+    FaqQuestion,
 )
 
 
@@ -171,6 +176,30 @@ class ProgressStore:
                     learner.cohort = cohort
             case LessonStarted(lesson=lesson):
                 self._progress_row(s, lid, lesson, now)
+            case QuestionAsked():
+                s.add(
+                    FaqQuestion(
+                        learner_id=lid,
+                        asked_at=now,
+                        lang=change.lang,
+                        text=change.text[:500],
+                        decision=change.decision,
+                        best_id=change.best_id,
+                        best_score=change.best_score,
+                        offered=",".join(change.offered),
+                        lesson_id=change.lesson,
+                    )
+                )
+            case QuestionPicked(picked=picked):
+                latest = latest_question(s, lid)
+                if latest is not None:
+                    latest.picked = picked[:40]
+                    s.add(latest)
+            case HandoffRequested():
+                latest = latest_question(s, lid)
+                if latest is not None and latest.handed_off_at is None:
+                    latest.handed_off_at = now
+                    s.add(latest)
             case StepShown(lesson=lesson, step=step, action=action):
                 s.add(StepEvent(learner_id=lid, lesson_id=lesson, step=step, action=action, at=now))
                 row = self._progress_row(s, lid, lesson, now)
@@ -259,6 +288,11 @@ class ProgressStore:
                 s.exec(delete(model).where(model.learner_id == learner_id))  # type: ignore[attr-defined]
             s.exec(delete(Learner).where(Learner.id == learner_id))  # type: ignore[arg-type]
             s.commit()
+
+
+def latest_question(s: Session, learner_id: int) -> FaqQuestion | None:
+    query = select(FaqQuestion).where(FaqQuestion.learner_id == learner_id)
+    return s.exec(query.order_by(FaqQuestion.id.desc())).first()  # type: ignore[union-attr]
 
 
 def mark_inactive(store: ProgressStore, channel: str, external_id: str) -> None:

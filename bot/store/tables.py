@@ -124,3 +124,54 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     next_at: datetime = Field(index=True)
     created_at: datetime
+
+
+class FaqQuestion(SQLModel, table=True):
+    """A question typed to the bot, what the matcher decided, and any answer a person gave."""
+
+    __tablename__ = "faq_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    asked_at: datetime = Field(index=True)
+    lang: str = Field(max_length=8)
+    text: str = Field(max_length=500)
+    decision: str = Field(max_length=8)  # answer / choices / none
+    best_id: str | None = Field(default=None, max_length=40)
+    best_score: float | None = None
+    offered: str = Field(default="", max_length=200)  # entry ids shown, comma-separated
+    lesson_id: str | None = Field(default=None, max_length=32)  # asked in the middle of this lesson
+    picked: str | None = Field(default=None, max_length=40)  # the choice tapped, or "none"
+    handed_off_at: datetime | None = Field(default=None, index=True)
+    answered_at: datetime | None = None
+    answered_by: str | None = Field(default=None, max_length=64)
+    answer: str | None = Field(default=None, sa_column=Column(SAText, nullable=True))
+
+
+class Cohort(SQLModel, table=True):
+    """A group of learners (usually a village) and the trainer who looks after them."""
+
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=80)
+    trainer_id: str | None = Field(default=None, max_length=64)  # the trainer's Telegram user id
+    created_at: datetime
+
+
+class StaffRole(SQLModel, table=True):
+    """Admins and trainers granted with `farmskills users grant` (FARMSKILLS_ADMINS adds admins too)."""
+
+    __tablename__ = "staff_role"
+
+    user_id: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=16)  # admin / trainer
+    granted_at: datetime
+
+
+class ReplyDraft(SQLModel, table=True):
+    """A trainer who tapped Reply: their next text message answers this question."""
+
+    __tablename__ = "reply_draft"
+
+    user_id: str = Field(primary_key=True, max_length=64)
+    question_id: int
+    started_at: datetime

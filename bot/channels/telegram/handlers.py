@@ -61,6 +61,11 @@ class TelegramHandlers:
             # The store is synchronous SQLite: run it off the event loop.
             response = await asyncio.to_thread(self.service.handle, identity(user), inp)
             await self.courier.deliver(chat.id, response.messages)
+        # A question for a trainer, or a trainer's answer for a learner: outside the sender's lock,
+        # and a failed send waits in the outbox like any other.
+        for delivery in response.deliveries:
+            if delivery.user_id.lstrip("-").isdigit():
+                await self.courier.deliver(int(delivery.user_id), [delivery.message])
 
     # ----- private chats ----------------------------------------------------------------------
 

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from bot.content.loader import Curriculum, load_curriculum
+from bot.cli.common import ContentOpt, LangOpt, check_lang, err, load_content, out
+from bot.cli.faq import faq_app
+from bot.cli.staff import cohorts_app, users_app
 from bot.content.models import LANGS
-from bot.content.problems import ContentError
 
 app = typer.Typer(
     help="FarmSkills: teach farmers the digital skills that raise their income.",
@@ -24,32 +23,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: upgrade, show the current revision.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
-
-ContentOpt = Annotated[
-    Path | None,
-    typer.Option("--content", help="Folder holding lessons/ and content/ (default: the shipped content)."),
-]
-LangOpt = Annotated[str, typer.Option("--lang", help="zh or en")]
-
-
-def _load(content: Path | None) -> Curriculum:
-    try:
-        return load_curriculum(content)
-    except ContentError as exc:
-        err.print(f"[red]✗ The content has {len(exc.problems)} problem(s):[/red]")
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False, highlight=False)
-        raise typer.Exit(1) from exc
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        err.print(f"--lang must be one of: {', '.join(LANGS)}")
-        raise typer.Exit(2)
-    return lang
+app.add_typer(faq_app, name="faq")
+app.add_typer(cohorts_app, name="cohorts")
+app.add_typer(users_app, name="users")
 
 
 @app.command()
@@ -57,7 +33,7 @@ def validate(content: ContentOpt = None) -> None:
     """Check every lesson, track, glossary term and UI text; exit 1 naming file and field of each problem."""
     from bot.core.audit import audit
 
-    curriculum = _load(content)
+    curriculum = load_content(content)
     problems = audit(curriculum)
     if problems:
         err.print(f"[red]✗ {len(problems)} message(s) break the elder-friendly limits:[/red]")
@@ -77,7 +53,7 @@ def lessons(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """List every lesson: id, track, tier, order, titles, step and question counts."""
-    curriculum = _load(content)
+    curriculum = load_content(content)
     rows: list[dict[str, Any]] = [
         {
             "id": ls.id,
@@ -121,11 +97,11 @@ def preview(
     """Print a lesson as a learner sees it, with the right answers marked."""
     from bot.channels.preview import preview_lesson
 
-    curriculum = _load(content)
+    curriculum = load_content(content)
     if lesson_id not in curriculum.lessons:
         err.print(f"No lesson with id {lesson_id!r}. `farmskills lessons` lists them.")
         raise typer.Exit(1)
-    preview_lesson(curriculum, lesson_id, _check_lang(lang), sys.stdout)
+    preview_lesson(curriculum, lesson_id, check_lang(lang), sys.stdout)
 
 
 @app.command()
@@ -140,11 +116,14 @@ def chat(
 ) -> None:
     """Talk to the bot in this terminal: buttons are numbered, type a number or a label to press one."""
     from bot.channels.console import ConsoleChannel
+    from bot.config import Settings
+    from bot.faq.matcher import FaqMatcher
     from bot.service import Identity, build_service
 
-    curriculum = _load(content)
-    service = build_service(curriculum, db)
-    who = Identity("console", str(user), "", _check_lang(lang) if lang else None)
+    curriculum = load_content(content)
+    faq = FaqMatcher.for_curriculum(curriculum)
+    service = build_service(curriculum, db, faq=faq, admins=Settings().admins)
+    who = Identity("console", str(user), "", check_lang(lang) if lang else None)
     if lang:
         service.set_language(who, lang)
     raise typer.Exit(ConsoleChannel(service, who).run())
@@ -173,6 +152,7 @@ def run(
 
     from bot.channels.telegram.app import run_bot
     from bot.config import Settings
+    from bot.faq.matcher import FaqMatcher
     from bot.service import build_service
 
     settings = Settings()
@@ -183,10 +163,11 @@ def run(
             "To try FarmSkills without Telegram, run `farmskills chat`."
         )
         raise typer.Exit(2)
-    curriculum = _load(content or settings.content_root)
+    curriculum = load_content(content or settings.content_root)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    service = build_service(curriculum, settings.database_url)
+    faq = FaqMatcher.for_curriculum(curriculum)
+    service = build_service(curriculum, settings.database_url, faq=faq, admins=settings.admins)
     try:
         run_bot(service, settings, webhook_url, listen, port, secret_token)
     except InvalidToken as exc:

@@ -1,0 +1,147 @@
+"""`farmskills faq`: ask the matcher a question, list what it could not answer, measure it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import ContentOpt, DbOpt, check_lang, err, load_content, out
+from bot.content.problems import ContentError
+
+faq_app = typer.Typer(
+    help="The FAQ: try a question, list unanswered ones, measure the matcher.", no_args_is_help=True
+)
+
+
+def _matcher(content: Path | None, faq_file: Path | None):  # type: ignore[no-untyped-def]
+    from bot.faq.bank import load_faq_bank
+    from bot.faq.matcher import FaqMatcher, MatcherSettings
+
+    curriculum = load_content(content)
+    if faq_file is None:
+        return FaqMatcher.for_curriculum(curriculum)
+    try:
+        bank = load_faq_bank(faq_file, set(curriculum.lessons))
+    except ContentError as exc:
+        err.print(f"[red]✗ {faq_file} has {len(exc.problems)} problem(s):[/red]")
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+    return FaqMatcher(bank, MatcherSettings.load(curriculum.faq_settings_path()))
+
+
+@faq_app.command("ask")
+def ask(
+    text: Annotated[str, typer.Argument(help="The question, as a farmer would type it.")],
+    lang: Annotated[str, typer.Option("--lang", help="The learner's language: zh or en.")] = "zh",
+    faq_file: Annotated[
+        Path | None, typer.Option("--faq", help="Use this bank (a YAML file or folder), not the shipped one.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")] = False,
+    content: ContentOpt = None,
+) -> None:
+    """Show what the bot decides for a question (answer / choices / none) and its best matches."""
+    matcher = _matcher(content, faq_file)
+    match = matcher.match(text, check_lang(lang))
+    matches = [{"id": m.id, "score": m.score} for m in match.matches]
+    if as_json:
+        data = {"decision": match.decision.value, "matches": matches}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        return
+    out.print(f"decision: [bold]{match.decision.value}[/bold]")
+    for m in match.matches:
+        entry = matcher.bank.by_id[m.id]
+        shown = "→" if m.id in match.offered else " "
+        out.print(f" {shown} {m.score:5.1f}  {m.id}  ({entry.title(lang)})", highlight=False)
+    if match.offered:
+        out.print("\n" + matcher.bank.by_id[match.offered[0]].answer.get(lang), highlight=False)
+
+
+def _date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError as exc:
+        err.print(f"--since must be a date like 2026-05-01, not {value!r}")
+        raise typer.Exit(2) from exc
+
+
+@faq_app.command("unanswered")
+def unanswered(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only questions asked on or after DATE.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many to list.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Questions the bot could not answer, most frequent first: candidates for new FAQ entries."""
+    from bot.store.database import make_engine, upgrade
+    from bot.store.questions import QuestionStore
+
+    upgrade(db)
+    rows = QuestionStore(make_engine(db)).unanswered(_date(since), limit)
+    if as_json:
+        data = [
+            {
+                "text": r.text,
+                "times": r.times,
+                "last_asked": r.last_asked.isoformat(),
+                "sent_to_trainer": r.handed_off,
+                "answered_by_person": r.answered_by_person,
+                "closest_entry": r.best_id,
+            }
+            for r in rows
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    if not rows:
+        out.print("No unanswered questions" + (f" since {since}." if since else "."))
+        return
+    table = Table("times", "question", "last asked", "to trainer", "answered", "closest entry")
+    for r in rows:
+        table.add_row(
+            str(r.times),
+            r.text,
+            r.last_asked.strftime("%Y-%m-%d"),
+            str(r.handed_off),
+            str(r.answered_by_person),
+            r.best_id or "",
+        )
+    out.print(table)
+
+
+EVAL_SET = Path("tests/faq_eval/questions.yaml")
+
+
+@faq_app.command("eval")
+def evaluate(
+    labelled: Annotated[Path, typer.Option("--set", help="Labelled questions (YAML).")] = EVAL_SET,
+    split: Annotated[str, typer.Option("--split", help="tune, test or all")] = "test",
+    calibrate_now: Annotated[
+        bool, typer.Option("--calibrate", help="Calibrate thresholds on the tune split and print them.")
+    ] = False,
+    content: ContentOpt = None,
+) -> None:
+    """Measure the matcher on labelled questions: top-1, misses, confident wrong answers, per language."""
+    from bot.faq.evaluation import calibrate, figures, load_labelled, rank_all
+
+    matcher = _matcher(content, None)
+    items = load_labelled(labelled)
+    results = rank_all(matcher, items)
+    thresholds = dict(matcher.settings.thresholds)
+    if calibrate_now:
+        tune = [r for r in results if r.item.split == "tune"]
+        thresholds = {lang: calibrate(tune, lang) for lang in thresholds}
+        for lang, th in thresholds.items():
+            out.print(f"{lang}: answer {th.answer:g}  margin {th.margin:g}  choices {th.choices:g}")
+    chosen = [r for r in results if split == "all" or r.item.split == split]
+    for lang in sorted({r.item.lang for r in chosen}):
+        out.print(figures(chosen, thresholds, lang).line(), highlight=False)

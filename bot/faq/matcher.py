@@ -1,0 +1,276 @@
+"""FaqMatcher: a farmer's question in, a decision out — answer, offer choices, or admit it doesn't know.
+
+The index is built once from the bank. A question is scored against every phrasing of every
+entry in one vectorised rapidfuzz call per channel, and each entry keeps its best phrasing:
+
+- the word channel compares content words (template words dropped, see `text.py`);
+- the pinyin channel compares the same words as toneless pinyin, for homophone typos and pinyin;
+- keyword hits (domain words, synonyms, typos the trainers listed) add a bonus, weighted down
+  when a keyword points at several entries.
+
+The decision needs a clear winner to answer: a high score and a margin over the runner-up.
+Thresholds are per language and were calibrated on the tuning split of the evaluation set
+(`tests/faq_eval/`); they live in `content/faq/matcher.yaml` beside the bank.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.content.loader import Curriculum
+from bot.content.models import LANGS
+from bot.faq.bank import FaqBank
+from bot.faq.coverage import WordCoverage, units
+from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
+
+MAX_CHOICES = 3
+import os
+
+SCORER = getattr(fuzz, os.environ.get("SCORER", "token_sort_ratio"))
+
+
+class Decision(StrEnum):
+    answer = "answer"
+    choices = "choices"
+    none = "none"
+
+
+@dataclass(frozen=True)
+class Scored:
+    id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    decision: Decision
+    matches: tuple[Scored, ...]  # the best entries whatever the decision, best first, at most 3
+    offered: tuple[str, ...] = ()  # what the learner is shown: the answer, or the choices
+
+    @property
+    def best(self) -> Scored | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float  # the best score must reach this to answer outright...
+    margin: float  # ...and beat the second entry by this much
+    choices: float  # below this, nothing is offered
+
+
+@dataclass(frozen=True)
+class MatcherSettings:
+    thresholds: dict[str, Thresholds] = field(
+        default_factory=lambda: {lang: Thresholds(80, 8, 55) for lang in LANGS}
+    )
+    pinyin_weight: float = 0.95  # a pinyin-only likeness counts a little less than the same words
+    keyword_bonus: float = 14.0  # points per keyword hit (divided among the entries it names)
+    keyword_cap: float = 2.0  # at most this many hits' worth of bonus
+    coverage_weight: float = 0.5  # share of the score from word coverage; the rest from phrasings
+    answer_weight: float = 0.5  # a word found only in an entry's answer counts this much
+
+    @classmethod
+    def load(cls, path: Path) -> MatcherSettings:
+        if not path.is_file():
+            return cls()
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        base = cls()
+        thresholds = dict(base.thresholds)
+        for lang, values in (data.get("thresholds") or {}).items():
+            thresholds[str(lang)] = Thresholds(
+                float(values["answer"]), float(values["margin"]), float(values["choices"])
+            )
+        return cls(
+            thresholds=thresholds,
+            pinyin_weight=float(data.get("pinyin_weight", base.pinyin_weight)),
+            keyword_bonus=float(data.get("keyword_bonus", base.keyword_bonus)),
+            keyword_cap=float(data.get("keyword_cap", base.keyword_cap)),
+            coverage_weight=float(data.get("coverage_weight", base.coverage_weight)),
+            answer_weight=float(data.get("answer_weight", base.answer_weight)),
+        )
+
+
+@dataclass
+class _LangIndex:
+    """Everything for one language, laid out for one vectorised call per channel."""
+
+    words: list[str]  # each phrasing's content words, joined by spaces
+    pinyin: list[str]  # the same as pinyin
+    starts: np.ndarray  # where each entry's phrasings begin (phrasings are grouped by entry)
+    han_keywords: dict[str, list[tuple[int, float]]]  # keyword → (entry, weight)
+    pinyin_keywords: dict[str, list[tuple[int, float]]]
+    word_keywords: dict[str, list[tuple[int, float]]]  # English keywords as stemmed word n-grams
+    longest_keyword: int
+    coverage: WordCoverage
+    vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
+    known: frozenset[str]
+
+
+def _weighted(raw: dict[str, set[int]]) -> dict[str, list[tuple[int, float]]]:
+    return {kw: [(e, 1.0 / len(owners)) for e in sorted(owners)] for kw, owners in raw.items()}
+
+
+class FaqMatcher:
+    """Scores questions against a bank; pure and thread-safe once built."""
+
+    @classmethod
+    def for_curriculum(cls, curriculum: Curriculum) -> FaqMatcher:
+        """The matcher for a curriculum's bank, with the thresholds shipped beside it."""
+        return cls(curriculum.faq, MatcherSettings.load(curriculum.faq_settings_path()))
+
+    def __init__(self, bank: FaqBank, settings: MatcherSettings | None = None) -> None:
+        self.bank = bank
+        self.settings = settings or MatcherSettings()
+        domain = [kw for e in bank.entries for kw in e.keywords.zh]
+        self.segmenter = Segmenter(domain)
+        self.ids = [e.id for e in bank.entries]
+        self._index = {lang: self._build(lang) for lang in LANGS}
+
+    # ----- building ----------------------------------------------------------------------------
+
+    def _build(self, lang: str) -> _LangIndex:
+        words: list[str] = []
+        pinyin: list[str] = []
+        starts: list[int] = []
+        han_kw: dict[str, set[int]] = defaultdict(set)
+        py_kw: dict[str, set[int]] = defaultdict(set)
+        word_kw: dict[str, set[int]] = defaultdict(set)
+        documents: list[tuple[int, list[str], float]] = []
+        for e_index, entry in enumerate(self.bank.entries):
+            starts.append(len(words))
+            for phrase in entry.questions.get(lang):
+                content = self.segmenter.words(normalise(phrase), lang)
+                words.append(" ".join(content))
+                pinyin.append(" ".join(pinyin_words(content)))
+                documents.append((e_index, units(content), 1.0))
+            answer_words = self.segmenter.words(normalise(entry.answer.get(lang)), lang)
+            documents.append((e_index, units(answer_words), self.settings.answer_weight))
+            for keyword in entry.keywords.get(lang):
+                norm = normalise(keyword)
+                if not norm:
+                    continue
+                documents.append((e_index, units(self.segmenter.words(norm, lang)), 1.0))
+                if lang == "zh":
+                    joined = norm.replace(" ", "")
+                    if has_han(joined):
+                        han_kw[joined].add(e_index)
+                    spelled = "".join(s for w in norm.split() for s in syllables(w))
+                    if len(spelled) >= 5:
+                        py_kw[spelled].add(e_index)
+                else:
+                    word_kw[" ".join(stem(w) for w in norm.split())].add(e_index)
+        vocab = {u[2:] for _, pieces, _ in documents for u in pieces if u.startswith("w:")}
+        longest = max((len(k.split()) if lang == "en" else len(k) for k in (*han_kw, *word_kw)), default=1)
+        longest_py = max((len(k) for k in py_kw), default=1)
+        return _LangIndex(
+            words=words,
+            pinyin=pinyin,
+            starts=np.array(starts, dtype=np.intp),
+            han_keywords=_weighted(han_kw),
+            pinyin_keywords=_weighted(py_kw),
+            word_keywords=_weighted(word_kw),
+            longest_keyword=max(longest, longest_py),
+            coverage=WordCoverage(len(self.bank.entries), documents),
+            vocabulary=sorted(vocab),
+            known=frozenset(vocab),
+        )
+
+    # ----- scoring -----------------------------------------------------------------------------
+
+    def _keyword_strength(self, index: _LangIndex, norm: str, lang: str) -> np.ndarray:
+        strength = np.zeros(len(self.ids))
+        hits: set[tuple[str, int]] = set()
+        if lang == "zh":
+            compact = norm.replace(" ", "")
+            spelled = "".join(s for w in norm.split() for s in syllables(w))
+            for text, table in ((compact, index.han_keywords), (spelled, index.pinyin_keywords)):
+                n = len(text)
+                for i in range(n):
+                    for j in range(i + 1, min(n, i + index.longest_keyword) + 1):
+                        for entry, weight in table.get(text[i:j], ()):
+                            # a homophone typo and its correct spelling count once, not twice
+                            key = ("".join(syllables(text[i:j])), entry)
+                            if key not in hits:
+                                hits.add(key)
+                                strength[entry] += weight
+        else:
+            stems = [stem(w) for w in norm.split()]
+            for i in range(len(stems)):
+                for j in range(i + 1, min(len(stems), i + index.longest_keyword) + 1):
+                    gram = " ".join(stems[i:j])
+                    for entry, weight in index.word_keywords.get(gram, ()):
+                        if (gram, entry) not in hits:
+                            hits.add((gram, entry))
+                            strength[entry] += weight
+        return strength
+
+    def _spelled(self, index: _LangIndex, word: str) -> str:
+        """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
+        if word in index.known or len(word) < 4 or not index.vocabulary:
+            return word
+        found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return str(found[0]) if found else word
+
+    def entry_scores(self, text: str, lang: str) -> np.ndarray:
+        """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
+        index = self._index[lang]
+        norm = normalise(text)
+        content = self.segmenter.words(norm, lang)
+        if not content or not index.words:
+            return np.zeros(len(self.ids))
+        if lang == "en":
+            content = [self._spelled(index, w) for w in content]
+        query = " ".join(content)
+        per_phrase = process.cdist([query], index.words, scorer=SCORER, workers=1)[0]
+        if lang == "zh":
+            spelled = " ".join(pinyin_words(content))
+            by_sound = process.cdist([spelled], index.pinyin, scorer=SCORER, workers=1)[0]
+            per_phrase = np.maximum(per_phrase, by_sound * self.settings.pinyin_weight)
+        best = np.maximum.reduceat(per_phrase, index.starts)
+        share = self.settings.coverage_weight
+        best = (1 - share) * best + share * index.coverage.scores(units(content))
+        strength = np.minimum(self._keyword_strength(index, norm, lang), self.settings.keyword_cap)
+        return np.minimum(100.0, best + self.settings.keyword_bonus * strength)
+
+    def _read_as(self, text: str, lang: str) -> list[str]:
+        """Chinese characters are read as Chinese; Latin letters from a Chinese learner may be
+        pinyin or English, so both are tried."""
+        if has_han(text):
+            return ["zh"]
+        if lang == "zh":
+            return ["zh", "en"]
+        return [lang if lang in LANGS else "en"]
+
+    def ranked(self, text: str, lang: str) -> tuple[str, list[Scored]]:
+        """The language the question was read in, and every entry with a score, best first."""
+        best_lang, best_scores = lang, np.zeros(len(self.ids))
+        for reading in self._read_as(text, lang):
+            scores = self.entry_scores(text, reading)
+            if scores.max(initial=0) > best_scores.max(initial=0):
+                best_lang, best_scores = reading, scores
+        order = np.argsort(-best_scores, kind="stable")
+        return best_lang, [Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in order]
+
+    def match(self, text: str, lang: str) -> Match:
+        reading, ranked = self.ranked(text, lang)
+        return decide(ranked, self.settings.thresholds[reading])
+
+
+def decide(ranked: Sequence[Scored], limits: Thresholds) -> Match:
+    """Answer only on a clear winner; offer close ones as choices; otherwise say so."""
+    top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
+    if not top3 or top3[0].score < limits.choices:
+        return Match(Decision.none, top3)
+    second = top3[1].score if len(top3) > 1 else 0.0
+    if top3[0].score >= limits.answer and top3[0].score - second >= limits.margin:
+        return Match(Decision.answer, top3, (top3[0].id,))
+    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= limits.choices))

@@ -1,0 +1,149 @@
+"""How a farmer's question becomes comparable words: normalisation, Chinese words, pinyin.
+
+Everything the matcher compares goes through here, the bank's phrasings at build time and each
+question at match time, so both sides are always treated alike:
+
+- NFKC folds full-width letters and digits; traditional characters become simplified (OpenCC);
+  case is folded; punctuation, emoji and control characters become spaces.
+- Chinese is cut into words with jieba (its own tokenizer, with the bank's keywords added as
+  words), and the words every question shares (怎么, 什么时候, 吗 …) are dropped so that what is
+  left is what the question is about.
+- Each Chinese word also gets its toneless pinyin, so homophone typos from pinyin keyboards
+  (农要 → 农药) and questions typed in pinyin (zenme kaidian) still meet the right words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
+import opencc
+from pypinyin import lazy_pinyin
+
+MAX_QUESTION_CHARS = 300  # a 5,000-character paste is cut; the start says what it is about
+
+_T2S = opencc.OpenCC("t2s")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACES = re.compile(r"\s+")
+_EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]+")
+
+# Words that shape a question rather than say what it is about. Dropping them keeps
+# 小麦什么时候施肥 and 小麦什么时候浇水 apart, and stops 怎么/吗 from making unrelated questions look alike.
+ZH_TEMPLATE_WORDS = frozenset(
+    """
+    什么时候 时候 什么 啥时候 啥 咋 咋整 咋办 咋弄 咋样 怎么 怎么样 怎样 怎么办 怎么弄 怎么搞 怎么整
+    如何 为什么 为啥 干啥 干嘛 是不是 是否 能不能 可不可以 可以 要不要 会不会 有没有 行不行 中不中
+    好不好 对不对 能否 吗 呢 吧 啊 呀 嘛 哦 哈 啦 呗 嗯 哎 唉 了 的 得 地 着 过 么 我 我们
+    你 你们 您 他 她 它 他们 俺 俺们 咱 咱们 自己 大家 人家 请问 请 问 问一下 一下 那个 这个 那
+    这 就是 然后 还是 应该 需要 想 想要 要 能 会 该 得 是 在 和 跟 与 及 把 给 让 被 都 也
+    就 还 又 很 太 挺 好 一个 个 些 一些 点 一点 下 老师 师傅 你好 您好 谢谢 知道 告诉 如果
+    因为 所以 但是 可是 不过 或者 现在 刚才 已经 一直 到底 究竟 有 没 不 呐 哪 哪里 哪儿 哪个
+    哪些 多少
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+EN_STOP_WORDS = frozenset(
+    """
+    a an the i me my mine we us our you your u ur it its he she they them their is are am was were
+    be been being do does did doing done how what whats when where which who whom why can could
+    should would will shall may might must to of in on at for with by from about into onto and or
+    but if so then than there this that these those please pls plz hi hello sir madam teacher any
+    some get got have has had need want wanna gonna im i'm ive i've it's dont don't cant can't just
+    yes ok okay tell know thanks thank one way make lot much many very really also still now here
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+def normalise(text: str) -> str:
+    """Fold width, script, case; punctuation, emoji and control characters become single spaces."""
+    text = unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 2])
+    text = _T2S.convert(text).casefold()
+    kept = [ch if unicodedata.category(ch)[0] in "LN" else " " for ch in text]
+    return _SPACES.sub(" ", "".join(kept)).strip()[:MAX_QUESTION_CHARS]
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
+@lru_cache(maxsize=65536)
+def syllables(word: str) -> tuple[str, ...]:
+    """Toneless pinyin syllables of a word's Chinese characters; a Latin word stays as it is."""
+    if not has_han(word):
+        return (word,)
+    return tuple(s for s in lazy_pinyin(word) if s.strip())
+
+
+def stem(word: str) -> str:
+    """A light English stem, the same on both sides: shipping/shipped/ships → ship."""
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # shipp → ship, stopp → stop
+    return word
+
+
+@lru_cache(maxsize=1)
+def _base_tokenizer() -> jieba.Tokenizer:
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    base = jieba.Tokenizer()
+    base.initialize()  # reads jieba's dictionary once per process (about a second)
+    return base
+
+
+def _fresh_tokenizer() -> jieba.Tokenizer:
+    """A tokenizer with its own copy of the word frequencies, so added words stay private."""
+    base = _base_tokenizer()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = dict(base.FREQ), base.total
+    tokenizer.initialized = True
+    return tokenizer
+
+
+class Segmenter:
+    """Cuts normalised text into content words, per language.
+
+    One jieba tokenizer per segmenter, with the bank's domain words added, so the global jieba
+    dictionary is never changed and two banks never disturb each other.
+    """
+
+    def __init__(self, domain_words: Iterable[str] = ()) -> None:
+        self._jieba = _fresh_tokenizer()
+        for word in sorted(set(domain_words)):
+            word = normalise(word).replace(" ", "")
+            if has_han(word) and len(word) >= 2:
+                self._jieba.add_word(word, freq=20000)
+        self._template_pinyin = frozenset("".join(syllables(w)) for w in ZH_TEMPLATE_WORDS if len(w) > 1)
+
+    def words(self, text: str, lang: str) -> list[str]:
+        """Content words of already-normalised text."""
+        if lang == "zh" or has_han(text):
+            return self._zh_words(text)
+        return self._en_words(text)
+
+    def _zh_words(self, text: str) -> list[str]:
+        out: list[str] = []
+        for piece in self._jieba.lcut(text, HMM=True):
+            piece = piece.strip()
+            if not piece or piece in ZH_TEMPLATE_WORDS:
+                continue
+            if not has_han(piece) and (piece in self._template_pinyin or piece in EN_STOP_WORDS):
+                continue
+            out.append(piece)
+        return out
+
+    def _en_words(self, text: str) -> list[str]:
+        return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS]
+
+
+def pinyin_words(words: Iterable[str]) -> list[str]:
+    """Each word as its joined pinyin: 农药 → nongyao, 农要 → nongyao, kaidian → kaidian."""
+    return ["".join(syllables(w)) for w in words]
