@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -23,7 +25,7 @@ def lesson_file(root: Path) -> Path:
     return root / "lessons" / "shop" / "basic" / "01.yaml"
 
 
-def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+def edit(path: Path, change: Callable[[Any], object]) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
     write_yaml(path, data)

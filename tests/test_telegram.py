@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.content.loader import Curriculum, load_curriculum
 from bot.core.audit import audit, sent_messages
 from bot.core.messages import Message
+from bot.faq.matcher import FaqMatcher
 from bot.service import LearningService, build_service
 from bot.store.progress import utcnow
 from tests.content_builder import REPO
@@ -54,11 +55,12 @@ class Harness:
         self.curriculum = curriculum
         self.db_url = db_url
         self.tuning = tuning
-        self.app: Application | None = None  # type: ignore[type-arg]
+        self.app: Application | None = None
         self.service: LearningService | None = None
 
     async def start(self) -> None:
-        self.service = build_service(self.curriculum, self.db_url)
+        faq = FaqMatcher.for_curriculum(self.curriculum)
+        self.service = build_service(self.curriculum, self.db_url, faq=faq)
         settings = replace(
             Settings(), telegram_token=TOKEN, telegram_base_url=self.fake.base_url, database_url=self.db_url
         )
@@ -88,7 +90,7 @@ class Harness:
     @property
     def courier(self) -> Courier:
         assert self.app is not None
-        return self.app.bot_data["courier"]  # type: ignore[no-any-return]
+        return self.app.bot_data["courier"]
 
     async def say(self, user: int, text: str, containing: str = "", **kw: object) -> Sent:
         before = len(self.fake.to(user))
@@ -151,6 +153,40 @@ async def open_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
     await tg.press(user, "网上卖货", "请选一个级别")
     await tg.press(user, "基础", "请选一课")
     return await tg.press(user, "第1课", "（1/3）")
+
+
+async def test_a_question_typed_mid_lesson_is_answered_and_the_learner_goes_back_to_the_lesson(
+    tg: Harness,
+) -> None:
+    await onboard(tg)
+    await open_first_lesson(tg)
+    await tg.press(ALICE, "下一步", "（2/3）")
+    answer = await tg.say(ALICE, "开店的押金能退吗", "押金")
+    assert "按平台规则可以退" in answer.text
+    assert answer.labels[0] == "↩️ 回到课程"
+    back = await tg.press(ALICE, "回到课程", "（2/3）", on=answer)
+    assert "b-lesson-01 第2步" in back.text
+    await tg.press(ALICE, "下一步", "（3/3）")
+
+
+async def test_an_unknown_question_reaches_the_trainer_and_the_trainers_reply_reaches_the_learner(
+    tg: Harness,
+) -> None:
+    trainer = 900
+    assert tg.service is not None
+    tg.service.staff.add_cohort("lijia", "李家村", str(trainer), utcnow())
+    await onboard(tg, payload="lijia")
+    await onboard(tg, user=trainer)
+    await tg.say(ALICE, "合作社年底分红怎么算", "答不上来")
+    before = len(tg.fake.to(trainer))
+    await tg.press(ALICE, "发给老师", "已经发给老师了")
+    question = await tg.fake.next_reply(trainer, before, "合作社年底分红怎么算")
+    assert "李家村" in question.text and question.labels == ["✍️ 回复"]
+    await tg.press(trainer, "回复", "请输入给老王的回答", on=question)
+    before = len(tg.fake.to(ALICE))
+    await tg.say(trainer, "按入股份数分，年底社员大会公布。", "已经把回答发给老王了")
+    reply = await tg.fake.next_reply(ALICE, before, "老师回答了您的问题")
+    assert "按入股份数分" in reply.text and "合作社年底分红怎么算" in reply.text
 
 
 async def test_onboarding_with_a_cohort_deep_link_stores_the_cohort_and_registers_commands(
@@ -278,8 +314,9 @@ async def test_everything_else_a_farmer_may_send_gets_a_sensible_reply(tg: Harne
     )
     await tg.fake.next_reply(ALICE, before, "转发")
     before = len(tg.fake.to(ALICE))
-    await tg.say(ALICE, "随便打的字 asdf", "没看懂")
-    await tg.say(ALICE, "啊" * 5000, "没看懂")
+    await tg.say(ALICE, "🍎🍎🍎 123", "没看懂")
+    await tg.say(ALICE, "随便打的字 asdf", "答不上来")
+    await tg.say(ALICE, "啊" * 5000, "答不上来")
     # Nothing of the location or the contact was stored.
     with sqlite3.connect(tg.db_url.removeprefix("sqlite:///")) as conn:
         dump = "\n".join(conn.iterdump())
@@ -481,7 +518,7 @@ async def test_an_unexpected_error_is_logged_and_the_learner_gets_a_kind_word(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("disk on fire")
 
-    tg.service.handle = broken  # type: ignore[method-assign]
+    tg.service.handle = broken  # type: ignore[method-assign,assignment]
     reply = await tg.say(ALICE, "/menu", "出了点问题")
     assert "进度已保存" in reply.text
     assert any("disk on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)

@@ -13,15 +13,15 @@ from rich.table import Table
 
 from bot.cli.common import ContentOpt, DbOpt, check_lang, err, load_content, out
 from bot.content.problems import ContentError
+from bot.faq.matcher import FaqMatcher, MatcherSettings
 
 faq_app = typer.Typer(
     help="The FAQ: try a question, list unanswered ones, measure the matcher.", no_args_is_help=True
 )
 
 
-def _matcher(content: Path | None, faq_file: Path | None):  # type: ignore[no-untyped-def]
+def _matcher(content: Path | None, faq_file: Path | None) -> FaqMatcher:
     from bot.faq.bank import load_faq_bank
-    from bot.faq.matcher import FaqMatcher, MatcherSettings
 
     curriculum = load_content(content)
     if faq_file is None:
@@ -128,10 +128,13 @@ def evaluate(
     calibrate_now: Annotated[
         bool, typer.Option("--calibrate", help="Calibrate thresholds on the tune split and print them.")
     ] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="With --calibrate: save them to content/faq/_matcher.yaml.")
+    ] = False,
     content: ContentOpt = None,
 ) -> None:
     """Measure the matcher on labelled questions: top-1, misses, confident wrong answers, per language."""
-    from bot.faq.evaluation import calibrate, figures, load_labelled, rank_all
+    from bot.faq.evaluation import calibrate, figures, load_labelled, rank_all, write_thresholds
 
     matcher = _matcher(content, None)
     items = load_labelled(labelled)
@@ -140,8 +143,13 @@ def evaluate(
     if calibrate_now:
         tune = [r for r in results if r.item.split == "tune"]
         thresholds = {lang: calibrate(tune, lang) for lang in thresholds}
-        for lang, th in thresholds.items():
-            out.print(f"{lang}: answer {th.answer:g}  margin {th.margin:g}  choices {th.choices:g}")
+        for reading, th in thresholds.items():
+            out.print(f"{reading}: answer {th.answer:g}  margin {th.margin:g}  choices {th.choices:g}")
+        if write:
+            path = load_content(content).faq_settings_path()
+            write_thresholds(path, thresholds, f"calibrated on the tune split of {labelled.name}")
+            out.print(f"✓ saved to {path}")
     chosen = [r for r in results if split == "all" or r.item.split == split]
-    for lang in sorted({r.item.lang for r in chosen}):
-        out.print(figures(chosen, thresholds, lang).line(), highlight=False)
+    langs: list[str | None] = [*sorted({r.item.lang for r in chosen}), None]
+    for written_in in langs:
+        out.print(figures(chosen, thresholds, written_in).line(), highlight=False)

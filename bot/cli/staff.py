@@ -9,15 +9,15 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import DbOpt, err, out
+from bot.store.staff import StaffStore
 
 cohorts_app = typer.Typer(help="Cohorts (villages or groups) and their trainers.", no_args_is_help=True)
 users_app = typer.Typer(help="Admins and trainers: grant, revoke, list.", no_args_is_help=True)
 
 
-def _staff(db: str | None):  # type: ignore[no-untyped-def]
+def _staff(db: str | None) -> StaffStore:
     from bot.config import Settings
     from bot.store.database import make_engine, upgrade
-    from bot.store.staff import StaffStore
 
     upgrade(db)
     return StaffStore(make_engine(db), Settings().admins)

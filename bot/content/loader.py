@@ -238,7 +238,10 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
     lessons = _load_lessons(root, tracks, problems)
     renderer = TemplateRenderer(root / "content" / "snippets", glossary)
     faq_dir = root / "content" / "faq"
-    faq = read_bank(faq_dir, set(lessons), root, problems) if faq_dir.is_dir() else FaqBank(())
+    # A lesson that failed to load would make every FAQ link to it look wrong: check links only
+    # when all lessons loaded.
+    lesson_ids = None if any(p.file.startswith("lessons") for p in problems) else set(lessons)
+    faq = read_bank(faq_dir, lesson_ids, root, problems) if faq_dir.is_dir() else FaqBank(())
     curriculum = Curriculum(root, tracks, lessons, glossary, ui, renderer, faq)
     _check_templates(curriculum, problems)
     for track in tracks.values():

@@ -43,6 +43,7 @@ from bot.core.state import (
     TierUnlocked,
 )
 from bot.faq.matcher import FaqMatcher
+from bot.faq.text import looks_like_words
 
 RECAP_AFTER = timedelta(days=1)
 MAX_NAME_LENGTH = 20
@@ -708,7 +709,7 @@ class LessonEngine:
             return self.press(view, button.action)
         if view.place.screen is Screen.welcome:
             return self._show(view, view.place, before=[Message(self.t(lang, "welcome_hint"))])
-        if self.desk is not None and text:
+        if self.desk is not None and looks_like_words(text):
             return self.desk.ask(view, text)
         return Outcome(Response((self._unknown(lang),)), view.place)
 

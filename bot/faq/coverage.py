@@ -27,6 +27,8 @@ def units(words: Sequence[str]) -> list[str]:
         if has_han(word):
             out.append("p:" + "".join(syllables(word)))
             out.extend("b:" + word[i : i + 2] for i in range(len(word) - 1))
+            if len(word) > 1:
+                out.extend("c:" + ch for ch in word)
     return out
 
 

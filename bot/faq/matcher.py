@@ -32,9 +32,10 @@ from bot.faq.coverage import WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 MAX_CHOICES = 3
-import os
-
-SCORER = getattr(fuzz, os.environ.get("SCORER", "token_sort_ratio"))
+FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
+# Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
+# order, so English phrasings are compared with their words sorted (token-sort, done once at build).
+SORTED_WORDS = {"zh": False, "en": True}
 
 
 class Decision(StrEnum):
@@ -73,10 +74,10 @@ class MatcherSettings:
         default_factory=lambda: {lang: Thresholds(80, 8, 55) for lang in LANGS}
     )
     pinyin_weight: float = 0.95  # a pinyin-only likeness counts a little less than the same words
-    keyword_bonus: float = 14.0  # points per keyword hit (divided among the entries it names)
+    keyword_bonus: float = 8.0  # points per keyword hit (divided among the entries it names)
     keyword_cap: float = 2.0  # at most this many hits' worth of bonus
-    coverage_weight: float = 0.5  # share of the score from word coverage; the rest from phrasings
-    answer_weight: float = 0.5  # a word found only in an entry's answer counts this much
+    coverage_weight: float = 0.7  # share of the score from word coverage; the rest from phrasings
+    answer_weight: float = 0.7  # a word found only in an entry's answer counts this much
 
     @classmethod
     def load(cls, path: Path) -> MatcherSettings:
@@ -106,6 +107,7 @@ class _LangIndex:
     words: list[str]  # each phrasing's content words, joined by spaces
     pinyin: list[str]  # the same as pinyin
     starts: np.ndarray  # where each entry's phrasings begin (phrasings are grouped by entry)
+    ends: np.ndarray
     han_keywords: dict[str, list[tuple[int, float]]]  # keyword → (entry, weight)
     pinyin_keywords: dict[str, list[tuple[int, float]]]
     word_keywords: dict[str, list[tuple[int, float]]]  # English keywords as stemmed word n-grams
@@ -113,6 +115,10 @@ class _LangIndex:
     coverage: WordCoverage
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
     known: frozenset[str]
+
+
+def _joined(words: list[str], sort: bool) -> str:
+    return " ".join(sorted(words) if sort else words)
 
 
 def _weighted(raw: dict[str, set[int]]) -> dict[str, list[tuple[int, float]]]:
@@ -149,8 +155,8 @@ class FaqMatcher:
             starts.append(len(words))
             for phrase in entry.questions.get(lang):
                 content = self.segmenter.words(normalise(phrase), lang)
-                words.append(" ".join(content))
-                pinyin.append(" ".join(pinyin_words(content)))
+                words.append(_joined(content, SORTED_WORDS[lang]))
+                pinyin.append(_joined(pinyin_words(content), SORTED_WORDS[lang]))
                 documents.append((e_index, units(content), 1.0))
             answer_words = self.segmenter.words(normalise(entry.answer.get(lang)), lang)
             documents.append((e_index, units(answer_words), self.settings.answer_weight))
@@ -175,6 +181,7 @@ class FaqMatcher:
             words=words,
             pinyin=pinyin,
             starts=np.array(starts, dtype=np.intp),
+            ends=np.array([*starts[1:], len(words)], dtype=np.intp),
             han_keywords=_weighted(han_kw),
             pinyin_keywords=_weighted(py_kw),
             word_keywords=_weighted(word_kw),
@@ -229,17 +236,38 @@ class FaqMatcher:
             return np.zeros(len(self.ids))
         if lang == "en":
             content = [self._spelled(index, w) for w in content]
-        query = " ".join(content)
-        per_phrase = process.cdist([query], index.words, scorer=SCORER, workers=1)[0]
-        if lang == "zh":
-            spelled = " ".join(pinyin_words(content))
-            by_sound = process.cdist([spelled], index.pinyin, scorer=SCORER, workers=1)[0]
-            per_phrase = np.maximum(per_phrase, by_sound * self.settings.pinyin_weight)
-        best = np.maximum.reduceat(per_phrase, index.starts)
         share = self.settings.coverage_weight
-        best = (1 - share) * best + share * index.coverage.scores(units(content))
+        coverage = index.coverage.scores(units(content))
         strength = np.minimum(self._keyword_strength(index, norm, lang), self.settings.keyword_cap)
-        return np.minimum(100.0, best + self.settings.keyword_bonus * strength)
+        bonus = self.settings.keyword_bonus * strength
+        # In a big bank, compare phrasings only for the entries that share something with the
+        # question (words, sounds, keywords); the rest could not come near the top anyway.
+        entries = np.arange(len(self.ids))
+        if len(entries) > FUZZY_CANDIDATES:
+            entries = np.sort(np.argpartition(-(coverage + bonus), FUZZY_CANDIDATES)[:FUZZY_CANDIDATES])
+        similar = np.zeros(len(self.ids))
+        similar[entries] = self._closest_phrasing(index, content, lang, entries)
+        return np.minimum(100.0, (1 - share) * similar + share * coverage + bonus)
+
+    def _closest_phrasing(
+        self, index: _LangIndex, content: list[str], lang: str, entries: np.ndarray
+    ) -> np.ndarray:
+        """For each of `entries`, the rapidfuzz score of its closest phrasing (words or pinyin)."""
+        if len(entries) == len(self.ids):
+            words, sounds, starts = index.words, index.pinyin, index.starts
+        else:
+            picked = [range(index.starts[e], index.ends[e]) for e in entries]
+            words = [index.words[i] for r in picked for i in r]
+            sounds = [index.pinyin[i] for r in picked for i in r]
+            starts = np.cumsum([0] + [len(r) for r in picked[:-1]])
+        per_phrase = process.cdist(
+            [_joined(content, SORTED_WORDS[lang])], words, scorer=fuzz.ratio, workers=1
+        )[0]
+        if lang == "zh":
+            spelled = _joined(pinyin_words(content), SORTED_WORDS[lang])
+            by_sound = process.cdist([spelled], sounds, scorer=fuzz.ratio, workers=1)[0]
+            per_phrase = np.maximum(per_phrase, by_sound * self.settings.pinyin_weight)
+        return np.maximum.reduceat(per_phrase, starts)
 
     def _read_as(self, text: str, lang: str) -> list[str]:
         """Chinese characters are read as Chinese; Latin letters from a Chinese learner may be
@@ -250,15 +278,19 @@ class FaqMatcher:
             return ["zh", "en"]
         return [lang if lang in LANGS else "en"]
 
-    def ranked(self, text: str, lang: str) -> tuple[str, list[Scored]]:
-        """The language the question was read in, and every entry with a score, best first."""
+    def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
+        """The language the question was read in, and the `top` entries with their scores, best first."""
         best_lang, best_scores = lang, np.zeros(len(self.ids))
         for reading in self._read_as(text, lang):
             scores = self.entry_scores(text, reading)
             if scores.max(initial=0) > best_scores.max(initial=0):
                 best_lang, best_scores = reading, scores
-        order = np.argsort(-best_scores, kind="stable")
-        return best_lang, [Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in order]
+        keep = min(top, len(best_scores))
+        if keep == 0:
+            return best_lang, []
+        best = np.argpartition(-best_scores, keep - 1)[:keep]
+        best = best[np.lexsort((best, -best_scores[best]))]  # by score, then bank order
+        return best_lang, [Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best]
 
     def match(self, text: str, lang: str) -> Match:
         reading, ranked = self.ranked(text, lang)

@@ -66,6 +66,11 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", "".join(kept)).strip()[:MAX_QUESTION_CHARS]
 
 
+def looks_like_words(text: str) -> bool:
+    """At least two letters or Chinese characters: digits, emoji and punctuation alone are not a question."""
+    return sum(ch.isalpha() for ch in normalise(text)) >= 2
+
+
 def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.faq.text import normalise
 from bot.store.progress import latest_question
@@ -93,9 +93,9 @@ class QuestionStore:
         with Session(self.engine) as s:
             query = select(FaqQuestion).where(
                 or_(
-                    FaqQuestion.decision == "none",
-                    FaqQuestion.picked == "none",
-                    FaqQuestion.handed_off_at.is_not(None),  # type: ignore[union-attr]
+                    col(FaqQuestion.decision) == "none",
+                    col(FaqQuestion.picked) == "none",
+                    col(FaqQuestion.handed_off_at).is_not(None),
                 )
             )
             if since is not None:

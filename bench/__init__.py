@@ -1,0 +1,1 @@
+"""Benchmarks: they measure and print figures; they assert nothing (tests assert behaviour)."""
