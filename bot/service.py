@@ -25,9 +25,11 @@ from bot.core.messages import (
     Say,
     keyboard,
 )
+from bot.core.schedule import is_quiet
 from bot.core.state import HandoffRequested, LearnerView, Place, ProfileSet, Screen
 from bot.faq.matcher import FaqMatcher
 from bot.store.database import make_engine, upgrade
+from bot.store.nudges import NudgeStore
 from bot.store.outbox import OutboxStore
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
@@ -67,6 +69,7 @@ class LearningService:
         self.staff = StaffStore(store.engine, admins)
         self.questions = QuestionStore(store.engine)
         self.outbox = OutboxStore(store.engine)
+        self.nudges = NudgeStore(store.engine)
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
         learner, created = self.store.find_or_create(
@@ -99,6 +102,26 @@ class LearningService:
             if d.channel != who.channel and d.channel == "telegram" and d.user_id.lstrip("-").isdigit():
                 self.outbox.keep(int(d.user_id), [d.message], now)
         return replace(response, deliveries=here)
+
+    # ----- what the bot says unasked ----------------------------------------------------------
+
+    def due_nudges(self, now: datetime | None = None, learner_id: int | None = None) -> list[Delivery]:
+        """Claim and build every nudge that is due (never at night); the channel delivers them."""
+        now = now or self.clock()
+        if is_quiet(now, self.store.timezone):
+            return []  # due ones wait for the morning
+        deliveries = []
+        for due in self.nudges.due(now, learner_id):
+            lesson = self.curriculum.lessons.get(due.lesson_id or "")
+            if due.kind != "follow_up" or lesson is None or lesson.practice.follow_up is None:
+                self.nudges.claim(due.id, now)  # nothing to say any more (the lesson was removed)
+                continue
+            if not self.nudges.claim(due.id, now):
+                continue  # another bot process sent it
+            learner = due.learner
+            message = self.engine.practice.follow_up_message(learner.lang, learner.name, lesson)
+            deliveries.append(Delivery(learner.channel, learner.external_id, message))
+        return deliveries
 
     # ----- questions handed to a person ------------------------------------------------------
 
@@ -213,10 +236,11 @@ def build_service(
     faq: FaqMatcher | None = None,
     clock: Callable[[], datetime] = utcnow,
     admins: frozenset[int] = frozenset(),
+    timezone: str = "Asia/Shanghai",
 ) -> LearningService:
     """Open the database (bringing its schema up to date) and wire the service over it."""
     if migrate:
         upgrade(db_url)
     lessons = {ls.id: (ls.track, ls.tier) for ls in curriculum.lessons.values()}
-    store = ProgressStore(make_engine(db_url), lessons)
+    store = ProgressStore(make_engine(db_url), lessons, timezone)
     return LearningService(curriculum, store, faq, clock, admins)

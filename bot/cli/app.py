@@ -42,7 +42,8 @@ def validate(content: ContentOpt = None) -> None:
         raise typer.Exit(1)
     n = len(curriculum.lessons)
     out.print(
-        f"✓ {n} lessons in {len(curriculum.tracks)} tracks, {len(curriculum.glossary)} glossary terms: "
+        f"✓ {n} lessons in {len(curriculum.tracks)} tracks, {len(curriculum.glossary)} glossary terms, "
+        f"{len(curriculum.faq)} FAQ entries: "
         "all valid, both languages, within the limits."
     )
 

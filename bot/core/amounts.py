@@ -116,7 +116,7 @@ def parse_amount(raw: str) -> Amount | None:
         value, _rest = _with_big_unit(found.group(), text[found.end() :].lstrip())
         return Amount(value * factor, unit)
     for words in _CN_NUMBER.findall(text):
-        value = chinese_number(words)
-        if value is not None and words not in ("万", "千", "百", "十"):
-            return Amount(value * factor, unit)
+        spoken = chinese_number(words)
+        if spoken is not None and words not in ("万", "千", "百", "十"):
+            return Amount(spoken * factor, unit)
     return None

@@ -16,7 +16,10 @@ from bot.content.models import LANGS, Tier
 from bot.content.problems import Problem
 from bot.core.engine import LessonEngine
 from bot.core.messages import Message
+from bot.core.questions import QuestionDesk
 from bot.core.state import LearnerView, Place, Profile, Progress, Screen
+from bot.faq.bank import FaqBank
+from bot.faq.matcher import FaqMatcher
 
 # Names as long as a learner may choose, so the limits hold for real people, not just "Sam".
 SAMPLE_NAMES = {"zh": "王建国大爷", "en": "Grandpa Wang Jianguo"}
@@ -73,6 +76,31 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
                     yield lesson.source, f"questions[{q + 1}].explain.{lang}", lang, msg
             for msg in engine.screen(view, replace(base, screen=Screen.finished)):
                 yield lesson.source, f"practice.task.{lang}", lang, msg
+            if lesson.practice.evidence.value != "none":
+                for msg in engine.screen(view, replace(base, screen=Screen.evidence)):
+                    yield lesson.source, "practice.evidence", lang, msg
+            if lesson.practice.follow_up is not None:
+                msg = engine.practice.follow_up_message(lang, SAMPLE_NAMES[lang], lesson)
+                yield lesson.source, f"practice.follow_up.question.{lang}", lang, msg
+        for msg in engine.screen(_view(curriculum, lang, Place(screen=Screen.income))):
+            yield f"content/ui/{lang}.yaml", "income_prompt", lang, msg
+        yield from _faq_messages(curriculum, engine, lang)
+
+
+def _faq_messages(
+    curriculum: Curriculum, engine: LessonEngine, lang: str
+) -> Iterator[tuple[str, str, str, Message]]:
+    """Each FAQ answer as sent: outside a lesson (with its lesson's title), and as a list of choices."""
+    if not curriculum.faq.entries:
+        return
+    desk = QuestionDesk(engine, FaqMatcher(FaqBank(())))
+    desk.matcher.bank = curriculum.faq  # only the bank is read here; no index is needed
+    view = _view(curriculum, lang, Place(screen=Screen.menu))
+    for entry in curriculum.faq.entries:
+        yield entry.source, f"{entry.id}.answer.{lang}", lang, desk.answer_message(view, entry.id)
+    for entry in curriculum.faq.entries:
+        # Offered among choices, each entry's button must fit on its own.
+        yield entry.source, f"{entry.id}.keywords.{lang}", lang, desk.choices_message(view, (entry.id,))
 
 
 def audit(curriculum: Curriculum) -> list[Problem]:

@@ -28,6 +28,7 @@ from bot.core.messages import (
     Say,
     keyboard,
 )
+from bot.core.practice import PracticeDesk
 from bot.core.questions import QuestionDesk
 from bot.core.state import (
     Answered,
@@ -73,6 +74,7 @@ class LessonEngine:
     def __init__(self, curriculum: Curriculum, faq: FaqMatcher | None = None) -> None:
         self.cur = curriculum
         self.desk = QuestionDesk(self, faq) if faq is not None else None
+        self.practice = PracticeDesk(self)
 
     # ----- text and small pieces -------------------------------------------------------------
 
@@ -159,6 +161,10 @@ class LessonEngine:
                 return [self._placement_question(view, place.track, len(place.answers))]
             case Screen.progress:
                 return [self._progress(view)]
+            case Screen.evidence if place.lesson in self.cur.lessons:
+                return [self.practice.evidence_prompt(view, self.cur.lessons[place.lesson])]
+            case Screen.income:
+                return [self.practice.income_prompt(view)]
             case Screen.forget:
                 return [self._forget(lang)]
             case _:
@@ -190,12 +196,18 @@ class LessonEngine:
         if nxt is not None:
             title = self.rendered(view, nxt[0]).title
             text += "\n\n" + self.t(lang, "menu_next", title=title)
+        # A task put off for later takes the Ask button's place (typing a question always works).
+        third = self.b(lang, "btn_ask", "ask")
+        task = next((self.cur.lessons[t] for t in view.progress.open_tasks if t in self.cur.lessons), None)
+        if task is not None:
+            text += "\n" + self.t(lang, "menu_task", title=self.rendered(view, task).title)
+            third = self.b(lang, "btn_my_task", f"prc:open:{task.id}")
         return Message(
             text,
             keyboard(
                 self.b(lang, "btn_continue", "continue"),
                 self.b(lang, "btn_courses", "tracks"),
-                self.b(lang, "btn_ask", "ask"),
+                third,
                 self.b(lang, "btn_more", "more"),
             ),
         )
@@ -316,9 +328,10 @@ class LessonEngine:
         body = (
             self.t(lang, "lesson_done", title=text.title) + "\n\n" + self.t(lang, "practice", task=text.task)
         )
+        task_buttons = self.practice.finish_buttons(view, lesson)
         nxt = self._after(view, lesson)
         next_button = self.b(lang, "btn_next_lesson", f"nextles:{lesson.id}") if nxt else None
-        return Message(body, keyboard(next_button, self.home_button(lang)))
+        return Message(body, keyboard(*task_buttons, next_button, self.home_button(lang)))
 
     def _placement_question(self, view: LearnerView, track: str, index: int) -> Message:
         lang = view.profile.lang
@@ -500,6 +513,10 @@ class LessonEngine:
             return self._step_action(view, head, parts)
         if head == "ans":
             return self._answer(view, parts)
+        if head == "prc":
+            return self.practice.press(view, parts)
+        if head == "out":
+            return self.practice.outcome_press(view, parts)
         if head == "faq" and parts and self.desk is not None:
             return self.desk.press(view, parts[0])
         if head == "nextles" and parts and parts[0] in self.cur.lessons:
@@ -657,6 +674,8 @@ class LessonEngine:
             return self._show(view, Place(screen=Screen.menu, track=place.track))
         if name == "progress":
             return self._show(view, Place(screen=Screen.progress, track=place.track))
+        if name == "income":
+            return self._show(view, Place(screen=Screen.income, track=place.track))
         if name == "lang":
             return self._show(view, place.moved(screen=Screen.language))
         if name == "help":
@@ -701,6 +720,13 @@ class LessonEngine:
             if button is not None:
                 return self.press(view, button.action)
             return self._set_name(view, text)
+        pressed = self.button_for_text(view, text)
+        waiting_evidence = view.place.screen is Screen.evidence and view.place.lesson in self.cur.lessons
+        if waiting_evidence and text and pressed is None:
+            return self.practice.evidence(view, text)
+        reported = self.practice.typed_outcome(view, text) if text and pressed is None else None
+        if reported is not None:
+            return reported
         choice = self.desk.choice_for_text(view, text) if self.desk is not None else None
         if choice is not None:
             return self.press(view, f"faq:{choice}")
@@ -715,6 +741,8 @@ class LessonEngine:
 
     def media(self, view: LearnerView, inp: Media) -> Outcome:
         lang = view.profile.lang
+        if view.place.screen is Screen.evidence and view.place.lesson in self.cur.lessons:
+            return self.practice.evidence(view, inp)
         key = f"media_{inp.kind}" if f"media_{inp.kind}" in self.cur.ui.get(lang, {}) else "media_other"
         msg = Message(
             self.t(lang, key), keyboard(self.b(lang, "btn_back_to", "back"), self.home_button(lang))

@@ -63,13 +63,13 @@ class QuestionDesk:
         )
         kept = {"asked": text[:MAX_KEPT_QUESTION], "offered": ()}
         if match.decision is Decision.answer:
-            return self._outcome(view, [self._answer(view, match.offered[0])], [asked], **kept)
+            return self._outcome(view, [self.answer_message(view, match.offered[0])], [asked], **kept)
         if match.decision is Decision.choices:
             kept["offered"] = match.offered
-            return self._outcome(view, [self._choices(view, match.offered)], [asked], **kept)
+            return self._outcome(view, [self.choices_message(view, match.offered)], [asked], **kept)
         return self._outcome(view, [self._not_known(view)], [asked], **kept)
 
-    def _answer(self, view: LearnerView, entry_id: str) -> Message:
+    def answer_message(self, view: LearnerView, entry_id: str) -> Message:
         lang = view.profile.lang
         t, b = self.engine.t, self.engine.b
         entry = self.matcher.bank.by_id[entry_id]
@@ -85,12 +85,15 @@ class QuestionDesk:
             text, keyboard(self._way_back(view), open_lesson, b(lang, "btn_ask_person", "faq:send"))
         )
 
-    def _choices(self, view: LearnerView, offered: tuple[str, ...]) -> Message:
+    def choices_message(self, view: LearnerView, offered: tuple[str, ...]) -> Message:
         lang = view.profile.lang
         bank = self.matcher.bank.by_id
         lines = [self.engine.t(lang, "faq_choices")]
         lines += [f"{CHOICE_ICONS[i]} {bank[eid].title(lang)}" for i, eid in enumerate(offered)]
-        buttons = [Button(CHOICE_ICONS[i], f"faq:{eid}") for i, eid in enumerate(offered)]
+        buttons = [
+            Button(f"{CHOICE_ICONS[i]} {bank[eid].short_label(lang)}", f"faq:{eid}")
+            for i, eid in enumerate(offered)
+        ]
         return Message(
             "\n".join(lines), keyboard(*buttons, self.engine.b(lang, "btn_none_of_these", "faq:none"))
         )
@@ -113,7 +116,9 @@ class QuestionDesk:
                 return None
             return self._outcome(view, [self._not_known(view)], [QuestionPicked("none")], offered=())
         if choice in view.place.offered and choice in self.matcher.bank.by_id:
-            return self._outcome(view, [self._answer(view, choice)], [QuestionPicked(choice)], offered=())
+            return self._outcome(
+                view, [self.answer_message(view, choice)], [QuestionPicked(choice)], offered=()
+            )
         return None
 
     def choice_for_text(self, view: LearnerView, text: str) -> str | None:

@@ -31,6 +31,8 @@ class Screen(StrEnum):
     progress = "progress"
     forget = "forget"
     language = "language"
+    evidence = "evidence"  # waiting for the photo, number or text a practice task asks for
+    income = "income"  # waiting for the amount a learner volunteers with /income
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,9 @@ class Progress:
     completed: frozenset[str] = frozenset()
     started: dict[str, int] = field(default_factory=dict)  # lesson -> last step seen, not done
     unlocked: dict[str, Tier] = field(default_factory=dict)
+    open_tasks: tuple[str, ...] = ()  # lessons whose practice task the learner put off ("Later")
+    done_tasks: frozenset[str] = frozenset()  # lessons whose practice task is reported done
+    awaiting: str | None = None  # a lesson whose follow-up question was sent and not yet answered
 
     def tier_unlocked(self, track: str, tier: Tier) -> bool:
         return tier.rank <= self.unlocked.get(track, Tier.basic).rank
@@ -159,6 +164,28 @@ class ProfileSet:
 
 
 @dataclass(frozen=True)
+class PracticeReported:
+    """A practice task done (with its evidence, if any) or put off for later."""
+
+    lesson: str
+    status: str  # done / later
+    evidence_kind: str = "none"  # none / photo / number / text
+    evidence: str | None = None  # a Telegram file id, a number or a few words
+    follow_up_days: int | None = None  # ask what it brought this many days later (if the lesson asks)
+
+
+@dataclass(frozen=True)
+class OutcomeReported:
+    """What applying a lesson brought: asked by a follow-up, or volunteered with /income."""
+
+    lesson: str | None
+    value: float
+    unit: str
+    asked: bool
+    exact: bool = True  # false when the learner tapped a range button: the value is its middle
+
+
+@dataclass(frozen=True)
 class QuestionAsked:
     """A free-text question and what the FAQ matcher decided about it."""
 
@@ -191,6 +218,8 @@ Change = (
     | TierUnlocked
     | PlacementTaken
     | ProfileSet
+    | PracticeReported
+    | OutcomeReported
     | QuestionAsked
     | QuestionPicked
     | HandoffRequested

@@ -13,9 +13,10 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from bot.content.limits import message_problem
+from bot.content.limits import label_problem, message_problem
 from bot.content.models import LANGS, Text
 from bot.content.problems import ContentError, Problem
+from bot.faq.text import has_han
 
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -56,8 +57,16 @@ class FaqEntry(_Strict):
     source: str = ""
 
     def title(self, lang: str) -> str:
-        """A short name for the entry in a "Did you mean…?" list: its first phrasing."""
+        """A name for the entry in a "Did you mean…?" list: its first phrasing."""
         return self.questions.get(lang)[0]
+
+    def short_label(self, lang: str) -> str:
+        """A few words for a button: the first keyword that fits (保证金, deposit), else the title cut."""
+        for keyword in self.keywords.get(lang):
+            if label_problem(f"🔹 {keyword}") is None and (lang != "zh" or has_han(keyword)):
+                return keyword
+        title = self.title(lang)
+        return title[:5] + "…" if lang == "zh" else title[:14].rstrip() + "…"
 
 
 class FaqBank:

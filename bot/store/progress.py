@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.content.models import Tier
+from bot.core.schedule import follow_up_time
 from bot.core.state import (
     Answered,
     Change,
@@ -22,8 +23,10 @@ from bot.core.state import (
     LearnerView,
     LessonCompleted,
     LessonStarted,
+    OutcomeReported,
     Place,
     PlacementTaken,
+    PracticeReported,
     Profile,
     ProfileSet,
     Progress,
@@ -37,6 +40,7 @@ from bot.store.tables import (
     FaqQuestion,
     Learner,
     LessonProgress,
+    Nudge,
     Outcome,
     PlacementResult,
     PracticeReport,
@@ -54,6 +58,7 @@ LEARNER_TABLES: tuple[type[SQLModel], ...] = (
     PracticeReport,
     Outcome,
     FaqQuestion,
+    Nudge,
 )
 
 
@@ -64,9 +69,15 @@ def utcnow() -> datetime:
 class ProgressStore:
     """Reads and writes learners and their progress. Synchronous: call it from a thread in async code."""
 
-    def __init__(self, engine: Engine, lessons: dict[str, tuple[str, Tier]] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        lessons: dict[str, tuple[str, Tier]] | None = None,
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
         self.engine = engine
         self.lessons = lessons or {}  # lesson id -> (track, tier), to file progress rows
+        self.timezone = timezone  # learners' local time, for when follow-ups are due
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -113,10 +124,33 @@ class ProgressStore:
         with self.session() as s:
             rows = s.exec(select(LessonProgress).where(LessonProgress.learner_id == learner.id)).all()
             tracks = s.exec(select(TrackProgress).where(TrackProgress.learner_id == learner.id)).all()
+            reports = s.exec(
+                select(PracticeReport)
+                .where(PracticeReport.learner_id == learner.id)
+                .order_by(col(PracticeReport.id))
+            ).all()
+            waiting = s.exec(
+                select(Nudge)
+                .where(
+                    Nudge.learner_id == learner.id,
+                    Nudge.kind == "follow_up",
+                    col(Nudge.sent_at).is_not(None),
+                    col(Nudge.answered_at).is_(None),
+                )
+                .order_by(col(Nudge.sent_at).desc())
+            ).first()
+        done = frozenset(r.lesson_id for r in reports if r.status == "done")
+        later = tuple(
+            dict.fromkeys(r.lesson_id for r in reports if r.status == "later" and r.lesson_id not in done)
+        )
+        awaiting = waiting.lesson_id if waiting is not None else None
         progress = Progress(
             completed=frozenset(r.lesson_id for r in rows if r.status == "completed"),
             started={r.lesson_id: r.step for r in rows if r.status == "started"},
             unlocked={t.track: Tier(t.unlocked_tier) for t in tracks},
+            open_tasks=later,
+            done_tasks=done,
+            awaiting=awaiting,
         )
         profile = Profile(learner.id, learner.lang, learner.name, learner.cohort)
         return LearnerView(
@@ -142,6 +176,13 @@ class ProgressStore:
             learner.active = True
             s.add(learner)
             s.commit()
+
+    def _nudge(self, s: Session, learner_id: int, kind: str, key: str) -> Nudge | None:
+        query = select(Nudge).where(Nudge.learner_id == learner_id, Nudge.kind == kind, Nudge.key == key)
+        return s.exec(query).first()
+
+    def _has_nudge(self, s: Session, learner_id: int, kind: str, key: str) -> bool:
+        return self._nudge(s, learner_id, kind, key) is not None
 
     def _progress_row(self, s: Session, learner_id: int, lesson_id: str, now: datetime) -> LessonProgress:
         row = s.exec(
@@ -190,6 +231,45 @@ class ProgressStore:
                         lesson_id=change.lesson,
                     )
                 )
+            case PracticeReported():
+                s.add(
+                    PracticeReport(
+                        learner_id=lid,
+                        lesson_id=change.lesson,
+                        status=change.status,
+                        evidence_kind=change.evidence_kind,
+                        evidence=change.evidence[:500] if change.evidence else None,
+                        at=now,
+                    )
+                )
+                days = change.follow_up_days
+                if days is not None and not self._has_nudge(s, lid, "follow_up", change.lesson):
+                    s.add(
+                        Nudge(
+                            learner_id=lid,
+                            kind="follow_up",
+                            key=change.lesson,
+                            lesson_id=change.lesson,
+                            due_at=follow_up_time(now, days, self.timezone),
+                        )
+                    )
+            case OutcomeReported():
+                s.add(
+                    Outcome(
+                        learner_id=lid,
+                        lesson_id=change.lesson,
+                        value=change.value,
+                        unit=change.unit,
+                        asked=change.asked,
+                        exact=change.exact,
+                        at=now,
+                    )
+                )
+                if change.asked and change.lesson:
+                    nudge = self._nudge(s, lid, "follow_up", change.lesson)
+                    if nudge is not None and nudge.answered_at is None:
+                        nudge.answered_at = now
+                        s.add(nudge)
             case QuestionPicked(picked=picked):
                 latest = latest_question(s, lid)
                 if latest is not None:

@@ -110,6 +110,7 @@ class Outcome(SQLModel, table=True):
     value: float
     unit: str = Field(max_length=16)
     asked: bool  # true when it answered the bot's follow-up, false when volunteered
+    exact: bool = True  # false when a range button was tapped (the value is the range's middle)
     at: datetime
 
 
@@ -175,3 +176,23 @@ class ReplyDraft(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=64)
     question_id: int
     started_at: datetime
+
+
+class Nudge(SQLModel, table=True):
+    """A message the bot sends unasked at a set time: a follow-up question or a reminder.
+
+    The key makes each nudge unique per learner (the lesson for a follow-up, the local date for a
+    reminder), and sending claims the row first, so two running bots never send one twice.
+    """
+
+    __tablename__ = "nudge"
+    __table_args__ = (UniqueConstraint("learner_id", "kind", "key", name="uq_nudge_learner_kind_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(index=True)
+    kind: str = Field(max_length=16)  # follow_up / reminder
+    key: str = Field(max_length=40)
+    lesson_id: str | None = Field(default=None, max_length=32)
+    due_at: datetime = Field(index=True)
+    sent_at: datetime | None = None
+    answered_at: datetime | None = None
