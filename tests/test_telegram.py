@@ -11,10 +11,10 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ from bot.core.messages import Message
 from bot.faq.matcher import FaqMatcher
 from bot.service import LearningService, build_service
 from bot.store.progress import utcnow
+from tests.conftest import Clock
 from tests.content_builder import REPO
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
 
@@ -42,6 +43,7 @@ FAST = Tuning(
     send_attempts=6,
     backoff=0.01,
     outbox_every=timedelta(seconds=0.5),
+    nudges_every=timedelta(seconds=0.3),
     poll_timeout=timedelta(seconds=1),
 )
 ALICE = 501
@@ -50,8 +52,16 @@ ALICE = 501
 class Harness:
     """The fake server plus a running bot that can be stopped and started again."""
 
-    def __init__(self, fake: FakeTelegram, curriculum: Curriculum, db_url: str, tuning: Tuning) -> None:
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        curriculum: Curriculum,
+        db_url: str,
+        tuning: Tuning,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.fake = fake
+        self.clock = clock
         self.curriculum = curriculum
         self.db_url = db_url
         self.tuning = tuning
@@ -60,7 +70,7 @@ class Harness:
 
     async def start(self) -> None:
         faq = FaqMatcher.for_curriculum(self.curriculum)
-        self.service = build_service(self.curriculum, self.db_url, faq=faq)
+        self.service = build_service(self.curriculum, self.db_url, faq=faq, clock=self.clock)
         settings = replace(
             Settings(), telegram_token=TOKEN, telegram_base_url=self.fake.base_url, database_url=self.db_url
         )
@@ -115,20 +125,28 @@ class Harness:
 
 
 async def make_harness(
-    tmp_path: Path, curriculum: Curriculum, tuning: Tuning = FAST, **fake_options: object
+    tmp_path: Path,
+    curriculum: Curriculum,
+    tuning: Tuning = FAST,
+    clock: Callable[[], datetime] = utcnow,
+    **fake_options: object,
 ) -> Harness:
     fake = FakeTelegram(**fake_options)  # type: ignore[arg-type]
     await fake.start()
-    harness = Harness(fake, curriculum, f"sqlite:///{tmp_path / 'tg.db'}", tuning)
+    harness = Harness(fake, curriculum, f"sqlite:///{tmp_path / 'tg.db'}", tuning, clock)
     await harness.start()
     return harness
 
 
 @asynccontextmanager
 async def running(
-    tmp_path: Path, curriculum: Curriculum, tuning: Tuning = FAST, **fake_options: object
+    tmp_path: Path,
+    curriculum: Curriculum,
+    tuning: Tuning = FAST,
+    clock: Callable[[], datetime] = utcnow,
+    **fake_options: object,
 ) -> AsyncIterator[Harness]:
-    harness = await make_harness(tmp_path, curriculum, tuning, **fake_options)
+    harness = await make_harness(tmp_path, curriculum, tuning, clock, **fake_options)
     try:
         yield harness
     finally:
@@ -187,6 +205,35 @@ async def test_an_unknown_question_reaches_the_trainer_and_the_trainers_reply_re
     await tg.say(trainer, "按入股份数分，年底社员大会公布。", "已经把回答发给老王了")
     reply = await tg.fake.next_reply(ALICE, before, "老师回答了您的问题")
     assert "按入股份数分" in reply.text and "合作社年底分红怎么算" in reply.text
+
+
+async def test_a_learners_whole_cycle_lesson_task_done_with_a_photo_follow_up_and_income(
+    tmp_path: Path, curriculum: Curriculum
+) -> None:
+    clock = Clock()
+    async with running(tmp_path, curriculum, clock=clock) as tg:
+        await onboard(tg)
+        await open_first_lesson(tg)
+        for step in ("（2/3）", "（3/3）", "小测验"):
+            await tg.press(ALICE, "下一步", step)
+        finished = await tg.press(ALICE, "1️⃣", "学完了")
+        assert "实践任务" in finished.text
+        await tg.press(ALICE, "做完了", "发一张照片", on=finished)
+        before = len(tg.fake.to(ALICE))
+        tg.fake.user_sends(
+            ALICE, {"photo": [{"file_id": "shop-photo-1", "file_unique_id": "u1", "width": 9, "height": 9}]}
+        )
+        await tg.fake.next_reply(ALICE, before, "7天后")
+        before = len(tg.fake.to(ALICE))
+        clock.advance(days=7, hours=1.5)  # 10:30 in Shanghai a week later: the follow-up is due
+        follow_up = await tg.fake.next_reply(ALICE, before, "7天前您学完了")
+        assert "收到几个订单" in follow_up.text and len(follow_up.labels) == 4
+        await tg.say(ALICE, "三百块", "记下了：300元")
+    with sqlite3.connect(tg.db_url.removeprefix("sqlite:///")) as conn:
+        outcome = conn.execute("SELECT lesson_id, value, unit, asked FROM outcome").fetchall()
+        evidence = conn.execute("SELECT evidence_kind, evidence FROM practice_report").fetchall()
+    assert outcome == [("b-lesson-01", 300.0, "yuan", 1)]
+    assert evidence == [("photo", "shop-photo-1")]
 
 
 async def test_onboarding_with_a_cohort_deep_link_stores_the_cohort_and_registers_commands(

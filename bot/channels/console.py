@@ -12,10 +12,13 @@ from typing import TextIO
 
 from bot.channels.base import Channel, input_from_text
 from bot.content.limits import split_icon
-from bot.core.messages import Button, Command, Input, Message, Press, Response
+from bot.core.messages import Button, Command, Input, Media, Message, Press, Response
 from bot.service import Identity, LearningService
 
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
+
+
+PHOTO_WORDS = ("/photo", "📷")
 
 
 class ConsoleChannel(Channel):
@@ -68,8 +71,19 @@ class ConsoleChannel(Channel):
         for message in response.messages:
             self.draw(message)
 
+    def show_nudges(self) -> None:
+        """Follow-ups that are due for this learner (with --now, a trainer can skip ahead days)."""
+        learner = self.service.store.find(self.who.channel, self.who.user_id)
+        if learner is None or learner.id is None:
+            return
+        for delivery in self.service.due_nudges(learner_id=learner.id):
+            self.draw(delivery.message)
+
     def to_input(self, line: str) -> Input:
         typed = line.strip()
+        if typed in PHOTO_WORDS:
+            # A terminal can't send a picture: this stands in for one, as Telegram's file id would.
+            return Media("photo", "console-photo")
         if typed.isdigit() and 1 <= int(typed) <= len(self.buttons):
             return Press(self.buttons[int(typed) - 1].action)
         for button in self.buttons:
@@ -83,6 +97,7 @@ class ConsoleChannel(Channel):
     def run(self) -> int:
         """Talk until end of input or /quit. Returns the process exit code."""
         self.show(self.service.handle(self.who, Command("start")))
+        self.show_nudges()
         for raw in self.stdin:
             line = raw.rstrip("\n")
             if self.echo:
@@ -92,5 +107,6 @@ class ConsoleChannel(Channel):
             if not line.strip():
                 continue
             self.show(self.service.handle(self.who, self.to_input(line)))
+            self.show_nudges()
         self.write("👋 再见 / Goodbye")
         return 0

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -105,6 +108,21 @@ def preview(
     preview_lesson(curriculum, lesson_id, check_lang(lang), sys.stdout)
 
 
+def pretend_clock(now: str | None, tz: str) -> Callable[[], datetime]:
+    """The real clock, or one that starts at `now` (local time) and runs on from there."""
+    from bot.store.progress import utcnow
+
+    if now is None:
+        return utcnow
+    try:
+        start = datetime.fromisoformat(now).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    except ValueError as exc:
+        err.print(f'--now must be a date and time like "2026-05-11 10:30", not {now!r}')
+        raise typer.Exit(2) from exc
+    began = utcnow()
+    return lambda: start + (utcnow() - began)
+
+
 @app.command()
 def chat(
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: Chinese)")] = None,
@@ -114,6 +132,13 @@ def chat(
         typer.Option("--db", help="Database URL (default: $DATABASE_URL or ./farmskills.db)"),
     ] = None,
     content: ContentOpt = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help='Pretend it is this local time, e.g. "2026-05-11 10:30", to see a follow-up now.',
+        ),
+    ] = None,
 ) -> None:
     """Talk to the bot in this terminal: buttons are numbered, type a number or a label to press one."""
     from bot.channels.console import ConsoleChannel
@@ -121,9 +146,12 @@ def chat(
     from bot.faq.matcher import FaqMatcher
     from bot.service import Identity, build_service
 
+    settings = Settings()
     curriculum = load_content(content)
     faq = FaqMatcher.for_curriculum(curriculum)
-    service = build_service(curriculum, db, faq=faq, admins=Settings().admins)
+    service = build_service(
+        curriculum, db, faq=faq, admins=settings.admins, clock=pretend_clock(now, settings.timezone)
+    )
     who = Identity("console", str(user), "", check_lang(lang) if lang else None)
     if lang:
         service.set_language(who, lang)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,12 +34,13 @@ from bot.store.progress import mark_inactive
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "progress", "help", "lang", "mydata", "forget")
+COMMANDS = ("start", "menu", "progress", "income", "help", "lang", "mydata", "forget")
 COMMAND_HELP = {
     "zh": {
         "start": "开始",
         "menu": "回主页",
         "progress": "我的进度",
+        "income": "报告收入",
         "help": "怎么用",
         "lang": "换语言",
         "mydata": "看我存了什么",
@@ -48,6 +50,7 @@ COMMAND_HELP = {
         "start": "Start",
         "menu": "Home",
         "progress": "My progress",
+        "income": "Report income",
         "help": "How to use me",
         "lang": "Language",
         "mydata": "What is stored about me",
@@ -67,6 +70,7 @@ class Tuning:
     send_attempts: int = 4
     backoff: float = 0.5
     outbox_every: timedelta = timedelta(seconds=30)
+    nudges_every: timedelta = timedelta(seconds=60)  # how often due follow-ups are looked for
     concurrent_updates: int = 16
     poll_timeout: timedelta = timedelta(seconds=30)
 
@@ -115,6 +119,8 @@ def build_application(
         await register_commands(app)
         if app.job_queue is not None:
             app.job_queue.run_repeating(_flush_outbox, interval=tuning.outbox_every, first=1)
+            # Schedules live in the database, so this one job picks up everything a restart left due.
+            app.job_queue.run_repeating(_send_nudges, interval=tuning.nudges_every, first=1)
 
     async def post_shutdown(app: Application) -> None:
         service.store.engine.dispose()
@@ -138,6 +144,17 @@ async def _flush_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     delivered = await courier.flush_outbox()
     if delivered:
         log.info("delivered %d owed message(s) from the outbox", delivered)
+
+
+async def _send_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
+    courier: Courier = context.application.bot_data["courier"]
+    service: LearningService = context.application.bot_data["service"]
+    due = await asyncio.to_thread(service.due_nudges)
+    for delivery in due:
+        if delivery.channel == CHANNEL and delivery.user_id.isdigit():
+            await courier.deliver(int(delivery.user_id), [delivery.message])
+    if due:
+        log.info("sent %d follow-up(s)", len(due))
 
 
 def _add_handlers(app: Application, h: TelegramHandlers) -> None:
