@@ -26,10 +26,10 @@ from bot.core.messages import (
     keyboard,
 )
 from bot.core.schedule import is_quiet
-from bot.core.state import HandoffRequested, LearnerView, Place, ProfileSet, Screen
+from bot.core.state import HandoffRequested, LearnerView, Place, ProfileSet, RemindersSet, Screen
 from bot.faq.matcher import FaqMatcher
 from bot.store.database import make_engine, upgrade
-from bot.store.nudges import NudgeStore
+from bot.store.nudges import DueNudge, NudgeStore
 from bot.store.outbox import OutboxStore
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
@@ -44,6 +44,9 @@ class Identity:
     user_id: str
     display_name: str = ""
     lang_hint: str | None = None
+
+
+IGNORED_BEFORE_PAUSE = 3
 
 
 def language_from_hint(hint: str | None) -> str:
@@ -110,8 +113,13 @@ class LearningService:
         now = now or self.clock()
         if is_quiet(now, self.store.timezone):
             return []  # due ones wait for the morning
+        self.nudges.plan_reminders(now, self.store.timezone)
         deliveries = []
         for due in self.nudges.due(now, learner_id):
+            if due.kind == "reminder":
+                if self.nudges.claim(due.id, now):
+                    deliveries.extend(self._reminder(due, now))
+                continue
             lesson = self.curriculum.lessons.get(due.lesson_id or "")
             if due.kind != "follow_up" or lesson is None or lesson.practice.follow_up is None:
                 self.nudges.claim(due.id, now)  # nothing to say any more (the lesson was removed)
@@ -122,6 +130,26 @@ class LearningService:
             message = self.engine.practice.follow_up_message(learner.lang, learner.name, lesson)
             deliveries.append(Delivery(learner.channel, learner.external_id, message))
         return deliveries
+
+    def _reminder(self, due: DueNudge, now: datetime) -> list[Delivery]:
+        """Today's nudge: what is next, one button. After three ignored in a row, pause and say so."""
+        learner = due.learner
+        t = self.engine.t
+        if self.nudges.ignored_in_a_row(learner, due.id) >= IGNORED_BEFORE_PAUSE:
+            assert learner.id is not None
+            view = self.store.view(learner)
+            self.store.record(learner.id, [RemindersSet(on=False)], view.place, learner.last_active_at)
+            return [
+                Delivery(learner.channel, learner.external_id, Message(t(learner.lang, "reminders_paused")))
+            ]
+        view = self.store.view(learner)
+        target = self.engine._continue_target(view)
+        if target is None:
+            return []  # nothing left to learn: no nudge
+        title = self.engine.rendered(view, target[0]).title
+        text = t(learner.lang, "reminder", name=learner.name, title=title)
+        button = self.engine.b(learner.lang, "btn_continue", "continue")
+        return [Delivery(learner.channel, learner.external_id, Message(text, keyboard(button)))]
 
     # ----- questions handed to a person ------------------------------------------------------
 

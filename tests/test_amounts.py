@@ -7,7 +7,7 @@ import pytest
 from bot.content.models import Unit
 from bot.core.amounts import Amount, chinese_number, parse_amount
 
-ANSWERS: list[tuple[str, float, Unit | None]] = [
+ANSWERS: list[tuple[str, float | None, Unit | None]] = [
     ("300", 300, None),
     ("300元", 300, Unit.yuan),
     ("三百", 300, None),

@@ -22,7 +22,7 @@ def finished_first_lesson(learner: Learner, curriculum: Curriculum) -> None:
     assert "学完了" in learner.text
 
 
-def rows(service: LearningService, model: type) -> list:  # type: ignore[type-arg]
+def rows(service: LearningService, model: type) -> list:
     with Session(service.store.engine) as s:
         return list(s.exec(select(model)).all())
 

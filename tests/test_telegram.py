@@ -287,7 +287,9 @@ async def test_double_taps_duplicate_updates_and_stale_buttons_do_no_harm(tg: Ha
     tg.fake.user_presses(ALICE, step1, "下一步")  # a double tap
     update_id = tg.fake.user_presses(ALICE, step1, "下一步")
     tg.fake.resend(update_id)  # Telegram delivering the same update twice
-    await tg.fake.settle()
+    # Wait for the one reply (however slow a loaded machine is), then long enough for any second one.
+    await tg.fake.next_reply(ALICE, before, "（2/3）")
+    await tg.fake.settle(quiet=1.0)
     after = tg.fake.to(ALICE)[before:]
     assert [s.text.split("\n")[0] for s in after if "📘" in s.text] == ["📘 第1课01（2/3）"]
     # Move on, then press Next on the very first step's message again.

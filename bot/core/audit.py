@@ -44,6 +44,8 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
             Screen.tracks,
             Screen.progress,
             Screen.forget,
+            Screen.reminders,
+            Screen.reminder_hours,
         ):
             view = _view(curriculum, lang, Place(screen=screen))
             for msg in engine.screen(view):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.content.limits import split_icon
@@ -39,6 +39,7 @@ from bot.core.state import (
     Place,
     PlacementTaken,
     ProfileSet,
+    RemindersSet,
     Screen,
     StepShown,
     TierUnlocked,
@@ -50,6 +51,7 @@ RECAP_AFTER = timedelta(days=1)
 MAX_NAME_LENGTH = 20
 TIER_ICONS = {Tier.basic: "🌱", Tier.intermediate: "🌿", Tier.advanced: "🌳"}
 OPTION_ICONS = ("1️⃣", "2️⃣", "3️⃣")
+REMINDER_HOURS = (8, 12, 19)  # morning, midday, after supper: all well inside 07:00–21:00
 
 
 @dataclass
@@ -165,6 +167,10 @@ class LessonEngine:
                 return [self.practice.evidence_prompt(view, self.cur.lessons[place.lesson])]
             case Screen.income:
                 return [self.practice.income_prompt(view)]
+            case Screen.reminders:
+                return [self._reminders(view)]
+            case Screen.reminder_hours:
+                return [self._reminder_hours(view)]
             case Screen.forget:
                 return [self._forget(lang)]
             case _:
@@ -219,7 +225,7 @@ class LessonEngine:
                 self.b(lang, "btn_progress", "progress"),
                 self.b(lang, "btn_language", "language"),
                 self.b(lang, "btn_mydata", "mydata"),
-                self.home_button(lang),
+                self.b(lang, "btn_reminders", "rem:show"),
             ),
         )
 
@@ -513,6 +519,8 @@ class LessonEngine:
             return self._step_action(view, head, parts)
         if head == "ans":
             return self._answer(view, parts)
+        if head == "rem":
+            return self._reminder_press(view, parts)
         if head == "prc":
             return self.practice.press(view, parts)
         if head == "out":
@@ -527,10 +535,48 @@ class LessonEngine:
             return self._open_lesson(view, nxt, action) if nxt else None
         return None
 
-    def _set_language(self, view: LearnerView, lang: str) -> Outcome:
-        profile = view.profile.__class__(
-            view.profile.learner_id, lang, view.profile.name, view.profile.cohort
+    def _reminders(self, view: LearnerView) -> Message:
+        lang, p = view.profile.lang, view.profile
+        if p.reminders_on:
+            text = self.t(lang, "reminders_on", hour=p.reminder_hour)
+            toggle = self.b(lang, "btn_reminders_off", "rem:off")
+            hours: Button | None = self.b(lang, "btn_reminder_time", "rem:hours")
+        else:
+            text, toggle, hours = (
+                self.t(lang, "reminders_off"),
+                self.b(lang, "btn_reminders_on", "rem:on"),
+                None,
+            )
+        return Message(text, keyboard(toggle, hours, self.home_button(lang)))
+
+    def _reminder_hours(self, view: LearnerView) -> Message:
+        lang = view.profile.lang
+        buttons = [self.b(lang, f"btn_hour_{hour}", f"rem:hour:{hour}") for hour in REMINDER_HOURS]
+        return Message(
+            self.t(lang, "reminder_hours"), keyboard(*buttons, self.b(lang, "btn_back_to", "rem:show"))
         )
+
+    def _reminder_press(self, view: LearnerView, parts: list[str]) -> Outcome | None:
+        lang = view.profile.lang
+        here = Place(screen=Screen.reminders, track=view.place.track)
+        match parts:
+            case ["show"]:
+                return self._show(view, here)
+            case ["hours"]:
+                return self._show(view, here.moved(screen=Screen.reminder_hours))
+            case ["on" | "off" as state]:
+                on = state == "on"
+                new_view = replace(view, profile=replace(view.profile, reminders_on=on))
+                note = Message(self.t(lang, "reminders_set_on" if on else "reminders_set_off"))
+                return self._show(new_view, here, [RemindersSet(on=on)], before=[note])
+            case ["hour", hour] if hour.isdigit() and int(hour) in REMINDER_HOURS:
+                profile = replace(view.profile, reminders_on=True, reminder_hour=int(hour))
+                change = RemindersSet(on=True, hour=int(hour))
+                return self._show(replace(view, profile=profile), here, [change])
+        return None
+
+    def _set_language(self, view: LearnerView, lang: str) -> Outcome:
+        profile = replace(view.profile, lang=lang)
         new_view = LearnerView(profile, view.place, view.progress, view.last_active, view.is_new)
         place = view.place if view.place.screen in (Screen.welcome,) else view.place.moved(screen=Screen.menu)
         if view.place.screen is Screen.language:
@@ -543,9 +589,7 @@ class LessonEngine:
         name = clean_text(name).replace("\n", " ")[:MAX_NAME_LENGTH] or self.t(
             view.profile.lang, "default_name"
         )
-        profile = view.profile.__class__(
-            view.profile.learner_id, view.profile.lang, name, view.profile.cohort
-        )
+        profile = replace(view.profile, name=name)
         new_view = LearnerView(profile, view.place, view.progress, view.last_active, view.is_new)
         greeting = Message(self.t(profile.lang, "name_set", name=name))
         return self._show(new_view, Place(screen=Screen.menu), [ProfileSet(name=name)], before=[greeting])
@@ -674,6 +718,8 @@ class LessonEngine:
             return self._show(view, Place(screen=Screen.menu, track=place.track))
         if name == "progress":
             return self._show(view, Place(screen=Screen.progress, track=place.track))
+        if name == "reminders":
+            return self._show(view, Place(screen=Screen.reminders, track=place.track))
         if name == "income":
             return self._show(view, Place(screen=Screen.income, track=place.track))
         if name == "lang":

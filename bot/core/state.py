@@ -31,6 +31,8 @@ class Screen(StrEnum):
     progress = "progress"
     forget = "forget"
     language = "language"
+    reminders = "reminders"
+    reminder_hours = "reminder_hours"
     evidence = "evidence"  # waiting for the photo, number or text a practice task asks for
     income = "income"  # waiting for the amount a learner volunteers with /income
 
@@ -88,6 +90,8 @@ class Profile:
     lang: str
     name: str
     cohort: str | None = None
+    reminders_on: bool = True
+    reminder_hour: int = 19  # local time
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,12 @@ class ProfileSet:
 
 
 @dataclass(frozen=True)
+class RemindersSet:
+    on: bool
+    hour: int | None = None
+
+
+@dataclass(frozen=True)
 class PracticeReported:
     """A practice task done (with its evidence, if any) or put off for later."""
 
@@ -218,6 +228,7 @@ Change = (
     | TierUnlocked
     | PlacementTaken
     | ProfileSet
+    | RemindersSet
     | PracticeReported
     | OutcomeReported
     | QuestionAsked

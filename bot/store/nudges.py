@@ -5,12 +5,13 @@ database so a restart loses none, and claimed one by one so two running bots nev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from bot.store.tables import Learner, Nudge
+from bot.store.tables import Learner, LessonProgress, Nudge
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,47 @@ class NudgeStore:
                 query = query.where(Nudge.learner_id == learner_id)
             rows = s.exec(query.order_by(col(Nudge.due_at)).limit(limit)).all()
         return [DueNudge(n.id, n.kind, n.lesson_id, learner) for n, learner in rows if n.id is not None]
+
+    def plan_reminders(self, now: datetime, tz: str) -> int:
+        """Put today's reminder on the list for each learner who wants one, is due by their chosen
+        hour, has begun a course, and has not studied yet today (local time). Returns how many."""
+        zone = ZoneInfo(tz)
+        local = now.astimezone(zone)
+        midnight = datetime.combine(local.date(), time(0), tzinfo=zone).astimezone(UTC)
+        today = local.date().isoformat()
+        has_today = (
+            select(Nudge.id)
+            .where(Nudge.learner_id == Learner.id, Nudge.kind == "reminder", Nudge.key == today)
+            .exists()
+        )
+        has_begun = select(LessonProgress.id).where(LessonProgress.learner_id == Learner.id).exists()
+        with Session(self.engine) as s:
+            due = s.exec(
+                select(Learner.id).where(
+                    col(Learner.active).is_(True),
+                    col(Learner.reminders_on).is_(True),
+                    col(Learner.reminder_hour) <= local.hour,
+                    col(Learner.last_active_at) < midnight,
+                    ~has_today,
+                    has_begun,
+                )
+            ).all()
+            for learner_id in due:
+                assert learner_id is not None
+                s.add(Nudge(learner_id=learner_id, kind="reminder", key=today, due_at=now))
+            s.commit()
+        return len(due)
+
+    def ignored_in_a_row(self, learner: Learner, before: int) -> int:
+        """Reminders sent since the learner was last active, not counting nudge `before`."""
+        with Session(self.engine) as s:
+            query = select(Nudge.id).where(
+                Nudge.learner_id == learner.id,
+                Nudge.kind == "reminder",
+                col(Nudge.sent_at) > learner.last_active_at,
+                Nudge.id != before,
+            )
+            return len(s.exec(query).all())
 
     def claim(self, nudge_id: int, now: datetime) -> bool:
         """Mark a nudge sent; False if another process already did (then this one must not send)."""

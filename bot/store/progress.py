@@ -32,6 +32,7 @@ from bot.core.state import (
     Progress,
     QuestionAsked,
     QuestionPicked,
+    RemindersSet,
     StepShown,
     TierUnlocked,
 )
@@ -152,7 +153,14 @@ class ProgressStore:
             done_tasks=done,
             awaiting=awaiting,
         )
-        profile = Profile(learner.id, learner.lang, learner.name, learner.cohort)
+        profile = Profile(
+            learner.id,
+            learner.lang,
+            learner.name,
+            learner.cohort,
+            learner.reminders_on,
+            learner.reminder_hour,
+        )
         return LearnerView(
             profile,
             Place.from_json(learner.place),
@@ -215,6 +223,10 @@ class ProgressStore:
                     learner.name = name[:40]
                 if cohort:
                     learner.cohort = cohort
+            case RemindersSet(on=on, hour=hour):
+                learner.reminders_on = on
+                if hour is not None:
+                    learner.reminder_hour = hour
             case LessonStarted(lesson=lesson):
                 self._progress_row(s, lid, lesson, now)
             case QuestionAsked():

@@ -26,6 +26,8 @@ class Learner(SQLModel, table=True):
     created_at: datetime
     last_active_at: datetime
     active: bool = True  # false once the learner has blocked the bot
+    reminders_on: bool = True
+    reminder_hour: int = 19  # local hour for the daily nudge
 
 
 class LessonProgress(SQLModel, table=True):

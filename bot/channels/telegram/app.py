@@ -34,13 +34,14 @@ from bot.store.progress import mark_inactive
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "progress", "income", "help", "lang", "mydata", "forget")
+COMMANDS = ("start", "menu", "progress", "income", "reminders", "help", "lang", "mydata", "forget")
 COMMAND_HELP = {
     "zh": {
         "start": "开始",
         "menu": "回主页",
         "progress": "我的进度",
         "income": "报告收入",
+        "reminders": "学习提醒",
         "help": "怎么用",
         "lang": "换语言",
         "mydata": "看我存了什么",
@@ -51,6 +52,7 @@ COMMAND_HELP = {
         "menu": "Home",
         "progress": "My progress",
         "income": "Report income",
+        "reminders": "Reminders",
         "help": "How to use me",
         "lang": "Language",
         "mydata": "What is stored about me",
