@@ -7,11 +7,17 @@ thread when they are async); it commits every change before returning the reply 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.content.loader import Curriculum
+from bot.content.models import Tier
 from bot.core.engine import LessonEngine
 from bot.core.messages import (
     Button,
@@ -26,8 +32,17 @@ from bot.core.messages import (
     keyboard,
 )
 from bot.core.schedule import is_quiet
-from bot.core.state import HandoffRequested, LearnerView, Place, ProfileSet, RemindersSet, Screen
+from bot.core.state import (
+    HandoffRequested,
+    LearnerView,
+    Place,
+    ProfileSet,
+    RemindersSet,
+    Screen,
+    TierCompleted,
+)
 from bot.faq.matcher import FaqMatcher
+from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
 from bot.store.database import make_engine, upgrade
 from bot.store.nudges import DueNudge, NudgeStore
 from bot.store.outbox import OutboxStore
@@ -45,6 +60,8 @@ class Identity:
     display_name: str = ""
     lang_hint: str | None = None
 
+
+log = logging.getLogger(__name__)
 
 IGNORED_BEFORE_PAUSE = 3
 
@@ -64,6 +81,7 @@ class LearningService:
         faq: FaqMatcher | None = None,
         clock: Callable[[], datetime] = utcnow,
         admins: frozenset[int] = frozenset(),
+        certificates_dir: Path | None = None,
     ) -> None:
         self.curriculum = curriculum
         self.store = store
@@ -73,6 +91,11 @@ class LearningService:
         self.questions = QuestionStore(store.engine)
         self.outbox = OutboxStore(store.engine)
         self.nudges = NudgeStore(store.engine)
+        # Certificates are drawn again whenever asked for: a temporary folder is enough.
+        default_dir = Path(
+            os.environ.get("FARMSKILLS_CERTIFICATES", Path(tempfile.gettempdir()) / "farmskills-certificates")
+        )
+        self.certificates_dir = certificates_dir or default_dir
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
         learner, created = self.store.find_or_create(
@@ -90,9 +113,17 @@ class LearningService:
         special = self._privacy(view, inp, now) or self._answering(who, view, inp, now)
         if special is not None:
             return self._route(who, special, now)
+        if isinstance(inp, Press) and inp.action == "cert":
+            return Response(tuple(self._certificates(view, self.engine.completed_tiers(view), now)))
         outcome = self.engine.handle(view, inp, now)
         self.store.record(view.profile.learner_id, outcome.changes, outcome.place, now)
         response = outcome.response
+        earned = [(c.track, c.tier) for c in outcome.changes if isinstance(c, TierCompleted)]
+        if earned:
+            # The certificate comes before the last message, so the buttons stay at the bottom.
+            pictures = self._certificates(view, earned, now)
+            shown = response.messages
+            response = replace(response, messages=(*shown[:-1], *pictures, *shown[-1:]))
         if any(isinstance(c, HandoffRequested) for c in outcome.changes):
             response = replace(response, deliveries=self._hand_off(view))
         return self._route(who, response, now)
@@ -105,6 +136,35 @@ class LearningService:
             if d.channel != who.channel and d.channel == "telegram" and d.user_id.lstrip("-").isdigit():
                 self.outbox.keep(int(d.user_id), [d.message], now)
         return replace(response, deliveries=here)
+
+    # ----- certificates --------------------------------------------------------------------------
+
+    def _certificates(self, view: LearnerView, tiers: list[tuple[str, Tier]], now: datetime) -> list[Message]:
+        """One certificate picture per tier; none (and a log line) where no Chinese font is installed."""
+        lang, t = view.profile.lang, self.engine.t
+        if not tiers:
+            return [Message(t(lang, "no_certificates"), keyboard(self.engine.home_button(lang)))]
+        day = now.astimezone(ZoneInfo(self.store.timezone)).date()
+        date = f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.strftime("%d %b %Y")
+        messages = []
+        for track, tier in tiers:
+            title = self.curriculum.tracks[track].title.get(lang)
+            text = CertificateText(
+                heading=t(lang, "certificate_heading"),
+                name=view.profile.name or "—",
+                line=t(lang, "certificate_line", track=title, tier=self.engine.tier_name(lang, tier)),
+                issued=t(lang, "certificate_issued", date=date),
+            )
+            name = f"certificate-{view.profile.learner_id}-{track}-{tier.value}-{lang}.png"
+            path = self.certificates_dir / name
+            try:
+                self.certificates_dir.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(render_certificate(text))
+            except (NoCjkFont, OSError) as exc:
+                log.warning("certificate not drawn: %s", exc)
+                continue
+            messages.append(Message(t(lang, "certificate_caption"), image=path))
+        return messages
 
     # ----- what the bot says unasked ----------------------------------------------------------
 

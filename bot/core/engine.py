@@ -42,6 +42,7 @@ from bot.core.state import (
     RemindersSet,
     Screen,
     StepShown,
+    TierCompleted,
     TierUnlocked,
 )
 from bot.faq.matcher import FaqMatcher
@@ -361,10 +362,26 @@ class LessonEngine:
                 icon, done, total = self._tier_status(view, track, tier)
                 name = self.tier_name(lang, tier)
                 lines.append(self.t(lang, "tier_line", icon=icon, tier=name, done=done, total=total))
+        if view.progress.streak > 1:
+            lines += ["", self.t(lang, "streak", days=view.progress.streak)]
+        badges = self.completed_tiers(view)
+        certificates = self.b(lang, "btn_certificates", "cert") if badges else None
+        if badges:
+            lines.append(self.t(lang, "badges", count=len(badges)))
         return Message(
             "\n".join(lines),
-            keyboard(self.b(lang, "btn_continue", "continue"), self.home_button(lang)),
+            keyboard(self.b(lang, "btn_continue", "continue"), certificates, self.home_button(lang)),
         )
+
+    def completed_tiers(self, view: LearnerView) -> list[tuple[str, Tier]]:
+        """(track, tier) for each tier whose lessons are all done: the learner's badges."""
+        return [
+            (track, tier)
+            for track in self.cur.track_ids
+            for tier in Tier
+            if (cell := self.cur.lessons_in(track, tier))
+            and all(ls.id in view.progress.completed for ls in cell)
+        ]
 
     def _forget(self, lang: str) -> Message:
         return Message(
@@ -655,6 +672,8 @@ class LessonEngine:
         cell = self.cur.lessons_in(lesson.track, lesson.tier)
         unlocked = dict(view.progress.unlocked)
         if all(ls.id in completed for ls in cell):
+            if lesson.id not in view.progress.completed:
+                changes.append(TierCompleted(lesson.track, lesson.tier))
             higher = lesson.tier.next()
             tier_name = self.tier_name(lang, lesson.tier)
             if higher is not None and not view.progress.tier_unlocked(lesson.track, higher):
@@ -664,10 +683,11 @@ class LessonEngine:
             else:
                 text = self.t(lang, "tier_done", tier=tier_name)
             before.append(Message(text))
-        progress = view.progress.__class__(
-            frozenset(completed),
-            {k: v for k, v in view.progress.started.items() if k != lesson.id},
-            unlocked,
+        progress = replace(
+            view.progress,
+            completed=frozenset(completed),
+            started={k: v for k, v in view.progress.started.items() if k != lesson.id},
+            unlocked=unlocked,
         )
         new_view = LearnerView(view.profile, view.place, progress, view.last_active, view.is_new)
         place = view.place.moved(screen=Screen.finished, question=0)

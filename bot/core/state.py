@@ -104,6 +104,7 @@ class Progress:
     open_tasks: tuple[str, ...] = ()  # lessons whose practice task the learner put off ("Later")
     done_tasks: frozenset[str] = frozenset()  # lessons whose practice task is reported done
     awaiting: str | None = None  # a lesson whose follow-up question was sent and not yet answered
+    streak: int = 0  # days in a row (local time, up to today or yesterday) with a step learned
 
     def tier_unlocked(self, track: str, tier: Tier) -> bool:
         return tier.rank <= self.unlocked.get(track, Tier.basic).rank
@@ -168,6 +169,14 @@ class ProfileSet:
 
 
 @dataclass(frozen=True)
+class TierCompleted:
+    """Every lesson of a tier is done: a badge, and a certificate to send."""
+
+    track: str
+    tier: Tier
+
+
+@dataclass(frozen=True)
 class RemindersSet:
     on: bool
     hour: int | None = None
@@ -229,6 +238,7 @@ Change = (
     | PlacementTaken
     | ProfileSet
     | RemindersSet
+    | TierCompleted
     | PracticeReported
     | OutcomeReported
     | QuestionAsked

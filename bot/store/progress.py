@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, SQLModel, col, select
@@ -145,6 +146,9 @@ class ProgressStore:
             dict.fromkeys(r.lesson_id for r in reports if r.status == "later" and r.lesson_id not in done)
         )
         awaiting = waiting.lesson_id if waiting is not None else None
+        with self.session() as s:
+            moments = s.exec(select(StepEvent.at).where(StepEvent.learner_id == learner.id)).all()
+        streak = days_in_a_row(moments, learner.last_active_at, self.timezone)
         progress = Progress(
             completed=frozenset(r.lesson_id for r in rows if r.status == "completed"),
             started={r.lesson_id: r.step for r in rows if r.status == "started"},
@@ -152,6 +156,7 @@ class ProgressStore:
             open_tasks=later,
             done_tasks=done,
             awaiting=awaiting,
+            streak=streak,
         )
         profile = Profile(
             learner.id,
@@ -380,6 +385,20 @@ class ProgressStore:
                 s.exec(delete(model).where(model.learner_id == learner_id))  # type: ignore[attr-defined]
             s.exec(delete(Learner).where(Learner.id == learner_id))  # type: ignore[arg-type]
             s.commit()
+
+
+def days_in_a_row(moments: Iterable[datetime], today_at: datetime, tz: str) -> int:
+    """Local days in a row with a step learned, ending today or yesterday (0 if the run is broken)."""
+    zone = ZoneInfo(tz)
+    days = {m.astimezone(zone).date() for m in moments}
+    day = today_at.astimezone(zone).date()
+    if day not in days:
+        day -= timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
 
 
 def latest_question(s: Session, learner_id: int) -> FaqQuestion | None:

@@ -1,0 +1,1 @@
+"""Pictures the bot makes: certificates."""
