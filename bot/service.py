@@ -203,7 +203,7 @@ class LearningService:
                 Delivery(learner.channel, learner.external_id, Message(t(learner.lang, "reminders_paused")))
             ]
         view = self.store.view(learner)
-        target = self.engine._continue_target(view)
+        target = self.engine.continue_target(view)
         if target is None:
             return []  # nothing left to learn: no nudge
         title = self.engine.rendered(view, target[0]).title

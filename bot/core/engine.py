@@ -199,7 +199,7 @@ class LessonEngine:
     def _menu(self, view: LearnerView) -> Message:
         lang = view.profile.lang
         text = self.t(lang, "menu", name=view.profile.name)
-        nxt = self._continue_target(view)
+        nxt = self.continue_target(view)
         if nxt is not None:
             title = self.rendered(view, nxt[0]).title
             text += "\n\n" + self.t(lang, "menu_next", title=title)
@@ -336,9 +336,14 @@ class LessonEngine:
             self.t(lang, "lesson_done", title=text.title) + "\n\n" + self.t(lang, "practice", task=text.task)
         )
         task_buttons = self.practice.finish_buttons(view, lesson)
-        nxt = self._after(view, lesson)
-        next_button = self.b(lang, "btn_next_lesson", f"nextles:{lesson.id}") if nxt else None
-        return Message(body, keyboard(*task_buttons, next_button, self.home_button(lang)))
+        return Message(body, keyboard(*task_buttons, *self.onward_buttons(view, lesson)))
+
+    def onward_buttons(self, view: LearnerView, lesson: Lesson) -> list[Button]:
+        """After a lesson: the next one in its tier, if any, and home."""
+        lang = view.profile.lang
+        nxt = self.lesson_after(view, lesson)
+        next_button = [self.b(lang, "btn_next_lesson", f"nextles:{lesson.id}")] if nxt else []
+        return [*next_button, self.home_button(lang)]
 
     def _placement_question(self, view: LearnerView, track: str, index: int) -> Message:
         lang = view.profile.lang
@@ -391,7 +396,7 @@ class LessonEngine:
 
     # ----- navigation helpers ----------------------------------------------------------------
 
-    def _after(self, view: LearnerView, lesson: Lesson) -> Lesson | None:
+    def lesson_after(self, view: LearnerView, lesson: Lesson) -> Lesson | None:
         """The lesson that follows this one for this learner, if one is open to them."""
         nxt = self.cur.next_lesson(lesson)
         if nxt is not None:
@@ -402,7 +407,7 @@ class LessonEngine:
             return cell[0] if cell else None
         return None
 
-    def _continue_target(self, view: LearnerView) -> tuple[Lesson, Place] | None:
+    def continue_target(self, view: LearnerView) -> tuple[Lesson, Place] | None:
         """Where "Continue" takes the learner: their open lesson, else the next one to do."""
         place = view.place
         if place.lesson in self.cur.lessons and place.screen in (Screen.step, Screen.question):
@@ -503,7 +508,7 @@ class LessonEngine:
         if head == "forget" and not parts:
             return self._show(view, Place(screen=Screen.forget, track=place.track))
         if head == "continue":
-            target = self._continue_target(view)
+            target = self.continue_target(view)
             if target is None:
                 return self._show(view, Place(screen=Screen.tracks, track=place.track))
             lesson, target_place = target
@@ -548,7 +553,7 @@ class LessonEngine:
             lesson = self.cur.lessons[parts[0]]
             if place.screen is not Screen.finished or place.lesson != lesson.id:
                 return None
-            nxt = self._after(view, lesson)
+            nxt = self.lesson_after(view, lesson)
             return self._open_lesson(view, nxt, action) if nxt else None
         return None
 

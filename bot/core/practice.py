@@ -81,10 +81,7 @@ class PracticeDesk:
         ]
 
     def _after_task(self, view: LearnerView, lesson: Lesson, text: str) -> list[Message]:
-        lang = view.profile.lang
-        nxt = self.engine._after(view, lesson)
-        buttons = [self.engine.b(lang, "btn_next_lesson", f"nextles:{lesson.id}")] if nxt else []
-        return [Message(text, keyboard(*buttons, self.engine.home_button(lang)))]
+        return [Message(text, keyboard(*self.engine.onward_buttons(view, lesson)))]
 
     def _done(self, view: LearnerView, lesson: Lesson, kind: Evidence, evidence: str | None) -> Outcome:
         lang = view.profile.lang

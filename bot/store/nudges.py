@@ -87,9 +87,3 @@ class NudgeStore:
             result = s.execute(claim.values(sent_at=now))
             s.commit()
             return bool(getattr(result, "rowcount", 0) == 1)  # a CursorResult for an UPDATE
-
-    def for_learner(self, learner_id: int) -> list[Nudge]:
-        with Session(self.engine) as s:
-            return list(
-                s.exec(select(Nudge).where(Nudge.learner_id == learner_id).order_by(col(Nudge.id))).all()
-            )

@@ -141,13 +141,12 @@ class ProgressStore:
                 )
                 .order_by(col(Nudge.sent_at).desc())
             ).first()
+            moments = s.exec(select(StepEvent.at).where(StepEvent.learner_id == learner.id)).all()
         done = frozenset(r.lesson_id for r in reports if r.status == "done")
         later = tuple(
             dict.fromkeys(r.lesson_id for r in reports if r.status == "later" and r.lesson_id not in done)
         )
         awaiting = waiting.lesson_id if waiting is not None else None
-        with self.session() as s:
-            moments = s.exec(select(StepEvent.at).where(StepEvent.learner_id == learner.id)).all()
         streak = days_in_a_row(moments, learner.last_active_at, self.timezone)
         progress = Progress(
             completed=frozenset(r.lesson_id for r in rows if r.status == "completed"),
@@ -193,9 +192,6 @@ class ProgressStore:
     def _nudge(self, s: Session, learner_id: int, kind: str, key: str) -> Nudge | None:
         query = select(Nudge).where(Nudge.learner_id == learner_id, Nudge.kind == kind, Nudge.key == key)
         return s.exec(query).first()
-
-    def _has_nudge(self, s: Session, learner_id: int, kind: str, key: str) -> bool:
-        return self._nudge(s, learner_id, kind, key) is not None
 
     def _progress_row(self, s: Session, learner_id: int, lesson_id: str, now: datetime) -> LessonProgress:
         row = s.exec(
@@ -260,7 +256,7 @@ class ProgressStore:
                     )
                 )
                 days = change.follow_up_days
-                if days is not None and not self._has_nudge(s, lid, "follow_up", change.lesson):
+                if days is not None and self._nudge(s, lid, "follow_up", change.lesson) is None:
                     s.add(
                         Nudge(
                             learner_id=lid,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, or_
+from sqlalchemy import Engine, delete, or_
 from sqlmodel import Session, col, select
 
 from bot.faq.text import normalise
@@ -117,7 +117,3 @@ class QuestionStore:
         ]
         out.sort(key=lambda u: (-u.times, -u.last_asked.timestamp()))
         return out[:limit]
-
-    def count(self) -> int:
-        with Session(self.engine) as s:
-            return int(s.exec(select(func.count()).select_from(FaqQuestion)).one())

@@ -48,10 +48,6 @@ class StaffStore:
         with Session(self.engine) as s:
             return list(s.exec(select(Cohort).order_by(Cohort.code)).all())
 
-    def cohorts_of(self, trainer_id: str) -> list[str]:
-        with Session(self.engine) as s:
-            return list(s.exec(select(Cohort.code).where(Cohort.trainer_id == trainer_id)).all())
-
     # ----- roles -------------------------------------------------------------------------------
 
     def grant(self, user_id: str, role: str, now: datetime) -> None:
