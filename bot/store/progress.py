@@ -42,6 +42,7 @@ from bot.store.tables import (
     FaqQuestion,
     Learner,
     LessonProgress,
+    Mentor,
     Nudge,
     Outcome,
     PlacementResult,
@@ -61,6 +62,7 @@ LEARNER_TABLES: tuple[type[SQLModel], ...] = (
     Outcome,
     FaqQuestion,
     Nudge,
+    Mentor,
 )
 
 

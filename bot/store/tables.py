@@ -28,6 +28,7 @@ class Learner(SQLModel, table=True):
     active: bool = True  # false once the learner has blocked the bot
     reminders_on: bool = True
     reminder_hour: int = 19  # local hour for the daily nudge
+    timezone: str | None = Field(default=None, max_length=40)  # None: the bot's default time zone
 
 
 class LessonProgress(SQLModel, table=True):
@@ -198,3 +199,19 @@ class Nudge(SQLModel, table=True):
     due_at: datetime = Field(index=True)
     sent_at: datetime | None = None
     answered_at: datetime | None = None
+
+
+class Mentor(SQLModel, table=True):
+    """A learner who finished every advanced lesson of a track and offered to help their cohort.
+
+    invited → offered (the learner said yes) → confirmed or declined by a trainer or an admin;
+    not_now when the learner would rather not, for now (they are asked again after another track).
+    """
+
+    learner_id: int = Field(primary_key=True)
+    cohort: str = Field(max_length=32, index=True)
+    track: str = Field(max_length=24)  # the track whose advanced lessons they finished
+    status: str = Field(max_length=16)
+    invited_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = Field(default=None, max_length=64)
