@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
@@ -31,7 +30,7 @@ from bot.core.messages import (
     Say,
     keyboard,
 )
-from bot.core.schedule import is_quiet
+from bot.core.schedule import local
 from bot.core.state import (
     HandoffRequested,
     LearnerView,
@@ -144,7 +143,7 @@ class LearningService:
         lang, t = view.profile.lang, self.engine.t
         if not tiers:
             return [Message(t(lang, "no_certificates"), keyboard(self.engine.home_button(lang)))]
-        day = now.astimezone(ZoneInfo(self.store.timezone)).date()
+        day = local(now, view.profile.timezone).date()
         date = f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.strftime("%d %b %Y")
         messages = []
         for track, tier in tiers:
@@ -169,13 +168,12 @@ class LearningService:
     # ----- what the bot says unasked ----------------------------------------------------------
 
     def due_nudges(self, now: datetime | None = None, learner_id: int | None = None) -> list[Delivery]:
-        """Claim and build every nudge that is due (never at night); the channel delivers them."""
+        """Claim and build every nudge that is due (never at the learner's night); the channel delivers
+        them."""
         now = now or self.clock()
-        if is_quiet(now, self.store.timezone):
-            return []  # due ones wait for the morning
         self.nudges.plan_reminders(now, self.store.timezone)
         deliveries = []
-        for due in self.nudges.due(now, learner_id):
+        for due in self.nudges.due(now, self.store.timezone, learner_id):
             if due.kind == "reminder":
                 if self.nudges.claim(due.id, now):
                     deliveries.extend(self._reminder(due, now))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.content.loader import Curriculum
 from bot.service import LearningService, build_service
 from tests.conftest import Clock
@@ -111,3 +113,53 @@ def test_a_restart_or_a_second_bot_never_sends_the_same_reminder_twice(
     clock.now = SEVEN_PM_SHANGHAI + timedelta(days=1, minutes=1)
     second = build_service(curriculum, db_url, clock=clock)
     assert len(second.due_nudges() + service.due_nudges() + second.due_nudges()) == 1
+
+
+def test_a_learner_in_xinjiang_picks_their_time_and_is_reminded_by_it(
+    learner: Learner, new_learner: Callable[..., Learner], service: LearningService, clock: Clock
+) -> None:
+    began_a_lesson(learner)  # keeps Beijing time
+    west = new_learner("2")
+    began_a_lesson(west)
+    west.command("reminders")
+    assert "北京时间" in west.text
+    west.tap("改时区")
+    west.tap("新疆时间")
+    assert "19点左右（新疆时间）" in west.text
+    # 19:00 in Xinjiang is 21:00 in Beijing: the Xinjiang learner is reminded, the other is not
+    # woken at night (their own 19:00 reminder was missed the day before; it waits for tomorrow).
+    clock.now = SEVEN_PM_SHANGHAI + timedelta(days=1, hours=2, minutes=1)
+    sent = service.due_nudges()
+    assert [d.user_id for d in sent] == ["2"]
+
+
+def test_a_follow_up_is_timed_in_the_learners_own_zone(
+    learner: Learner, service: LearningService, clock: Clock
+) -> None:
+    from bot.core.schedule import follow_up_time
+
+    done = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
+    # 10:00 in Xinjiang is 04:00 UTC, two hours after 10:00 in Beijing.
+    assert follow_up_time(done, 3, "Asia/Urumqi") == datetime(2026, 5, 7, 4, 0, tzinfo=UTC)
+    assert follow_up_time(done, 3, "Asia/Shanghai") == datetime(2026, 5, 7, 2, 0, tzinfo=UTC)
+
+
+def test_the_servers_own_time_zone_does_not_shift_learners_days(
+    monkeypatch: pytest.MonkeyPatch, learner: Learner, service: LearningService, clock: Clock
+) -> None:
+    """The database gives datetimes back without a zone; they are UTC whatever the server keeps."""
+    import time as systime
+
+    from bot.store.progress import days_in_a_row
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    systime.tzset()
+    try:
+        # Studied at 23:30 Beijing time on the 4th and the 5th (15:30 UTC, stored without a zone).
+        moments = [datetime(2026, 5, 4, 15, 30), datetime(2026, 5, 5, 15, 30)]
+        assert days_in_a_row(moments, datetime(2026, 5, 5, 17, 0, tzinfo=UTC), "Asia/Shanghai") == 2
+        # On the morning of the 7th the run is broken (read as Los Angeles time it would not be).
+        assert days_in_a_row(moments, datetime(2026, 5, 7, 0, 30, tzinfo=UTC), "Asia/Shanghai") == 0
+    finally:
+        monkeypatch.undo()
+        systime.tzset()

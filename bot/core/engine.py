@@ -30,6 +30,7 @@ from bot.core.messages import (
 )
 from bot.core.practice import PracticeDesk
 from bot.core.questions import QuestionDesk
+from bot.core.schedule import LEARNER_ZONES
 from bot.core.state import (
     Answered,
     Change,
@@ -172,6 +173,8 @@ class LessonEngine:
                 return [self._reminders(view)]
             case Screen.reminder_hours:
                 return [self._reminder_hours(view)]
+            case Screen.reminder_zones:
+                return [self._reminder_zones(view)]
             case Screen.forget:
                 return [self._forget(lang)]
             case _:
@@ -560,16 +563,30 @@ class LessonEngine:
     def _reminders(self, view: LearnerView) -> Message:
         lang, p = view.profile.lang, view.profile
         if p.reminders_on:
-            text = self.t(lang, "reminders_on", hour=p.reminder_hour)
+            text = self.t(lang, "reminders_on", hour=p.reminder_hour, zone=self.zone_name(lang, p.timezone))
             toggle = self.b(lang, "btn_reminders_off", "rem:off")
             hours: Button | None = self.b(lang, "btn_reminder_time", "rem:hours")
+            zones: Button | None = self.b(lang, "btn_reminder_zone", "rem:zones")
         else:
-            text, toggle, hours = (
+            text, toggle, hours, zones = (
                 self.t(lang, "reminders_off"),
                 self.b(lang, "btn_reminders_on", "rem:on"),
                 None,
+                None,
             )
-        return Message(text, keyboard(toggle, hours, self.home_button(lang)))
+        return Message(text, keyboard(toggle, hours, zones, self.home_button(lang)))
+
+    def zone_name(self, lang: str, zone: str) -> str:
+        """北京时间 / Beijing time for the zones the learner can pick; the zone's own name otherwise."""
+        key = next((k for k, z in LEARNER_ZONES.items() if z == zone), None)
+        return self.t(lang, f"zone_{key}") if key else zone
+
+    def _reminder_zones(self, view: LearnerView) -> Message:
+        lang = view.profile.lang
+        buttons = [self.b(lang, f"btn_zone_{key}", f"rem:tz:{key}") for key in LEARNER_ZONES]
+        return Message(
+            self.t(lang, "reminder_zones"), keyboard(*buttons, self.b(lang, "btn_back_to", "rem:show"))
+        )
 
     def _reminder_hours(self, view: LearnerView) -> Message:
         lang = view.profile.lang
@@ -586,6 +603,13 @@ class LessonEngine:
                 return self._show(view, here)
             case ["hours"]:
                 return self._show(view, here.moved(screen=Screen.reminder_hours))
+            case ["zones"]:
+                return self._show(view, here.moved(screen=Screen.reminder_zones))
+            case ["tz", key] if key in LEARNER_ZONES:
+                zone = LEARNER_ZONES[key]
+                profile = replace(view.profile, timezone=zone)
+                change = RemindersSet(on=view.profile.reminders_on, timezone=zone)
+                return self._show(replace(view, profile=profile), here, [change])
             case ["on" | "off" as state]:
                 on = state == "on"
                 new_view = replace(view, profile=replace(view.profile, reminders_on=on))

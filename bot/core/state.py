@@ -33,6 +33,7 @@ class Screen(StrEnum):
     language = "language"
     reminders = "reminders"
     reminder_hours = "reminder_hours"
+    reminder_zones = "reminder_zones"
     evidence = "evidence"  # waiting for the photo, number or text a practice task asks for
     income = "income"  # waiting for the amount a learner volunteers with /income
 
@@ -92,6 +93,7 @@ class Profile:
     cohort: str | None = None
     reminders_on: bool = True
     reminder_hour: int = 19  # local time
+    timezone: str = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class TierCompleted:
 class RemindersSet:
     on: bool
     hour: int | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
+from bot.core.schedule import is_quiet
 from bot.store.tables import Learner, LessonProgress, Nudge
 
 
@@ -26,22 +27,42 @@ class NudgeStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def due(self, now: datetime, learner_id: int | None = None, limit: int = 200) -> list[DueNudge]:
-        """Unsent nudges whose time has come, for active learners (oldest first)."""
+    def _zones(self, s: Session, default_tz: str) -> list[str]:
+        """Every time zone some learner keeps (those who picked none keep the default)."""
+        zone = func.coalesce(Learner.timezone, default_tz)
+        return [z for z in s.exec(select(zone).distinct()).all() if z]
+
+    def due(
+        self, now: datetime, default_tz: str, learner_id: int | None = None, limit: int = 200
+    ) -> list[DueNudge]:
+        """Unsent nudges whose time has come, for active learners for whom it is not night (oldest
+        first). Night-time ones stay unsent until the learner's morning."""
         with Session(self.engine, expire_on_commit=False) as s:
+            awake = [z for z in self._zones(s, default_tz) if not is_quiet(now, z)]
             query = (
                 select(Nudge, Learner)
                 .join(Learner, col(Learner.id) == Nudge.learner_id)
-                .where(col(Nudge.sent_at).is_(None), col(Nudge.due_at) <= now, col(Learner.active).is_(True))
+                .where(
+                    col(Nudge.sent_at).is_(None),
+                    col(Nudge.due_at) <= now,
+                    col(Learner.active).is_(True),
+                    func.coalesce(Learner.timezone, default_tz).in_(awake),
+                )
             )
             if learner_id is not None:
                 query = query.where(Nudge.learner_id == learner_id)
             rows = s.exec(query.order_by(col(Nudge.due_at)).limit(limit)).all()
         return [DueNudge(n.id, n.kind, n.lesson_id, learner) for n, learner in rows if n.id is not None]
 
-    def plan_reminders(self, now: datetime, tz: str) -> int:
+    def plan_reminders(self, now: datetime, default_tz: str) -> int:
         """Put today's reminder on the list for each learner who wants one, is due by their chosen
-        hour, has begun a course, and has not studied yet today (local time). Returns how many."""
+        hour, has begun a course, and has not studied yet today (their local time). Returns how many."""
+        with Session(self.engine) as s:
+            zones = self._zones(s, default_tz)
+        awake = [zone for zone in zones if not is_quiet(now, zone)]
+        return sum(self._plan_reminders_in(now, zone, default_tz) for zone in awake)
+
+    def _plan_reminders_in(self, now: datetime, tz: str, default_tz: str) -> int:
         zone = ZoneInfo(tz)
         local = now.astimezone(zone)
         midnight = datetime.combine(local.date(), time(0), tzinfo=zone).astimezone(UTC)
@@ -55,6 +76,7 @@ class NudgeStore:
         with Session(self.engine) as s:
             due = s.exec(
                 select(Learner.id).where(
+                    func.coalesce(Learner.timezone, default_tz) == tz,
                     col(Learner.active).is_(True),
                     col(Learner.reminders_on).is_(True),
                     col(Learner.reminder_hour) <= local.hour,

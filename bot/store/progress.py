@@ -10,13 +10,12 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.content.models import Tier
-from bot.core.schedule import follow_up_time
+from bot.core.schedule import follow_up_time, local
 from bot.core.state import (
     Answered,
     Change,
@@ -81,7 +80,10 @@ class ProgressStore:
     ) -> None:
         self.engine = engine
         self.lessons = lessons or {}  # lesson id -> (track, tier), to file progress rows
-        self.timezone = timezone  # learners' local time, for when follow-ups are due
+        self.timezone = timezone  # the default local time, for learners who did not pick one
+
+    def zone_of(self, learner: Learner) -> str:
+        return learner.timezone or self.timezone
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -149,7 +151,7 @@ class ProgressStore:
             dict.fromkeys(r.lesson_id for r in reports if r.status == "later" and r.lesson_id not in done)
         )
         awaiting = waiting.lesson_id if waiting is not None else None
-        streak = days_in_a_row(moments, learner.last_active_at, self.timezone)
+        streak = days_in_a_row(moments, learner.last_active_at, self.zone_of(learner))
         progress = Progress(
             completed=frozenset(r.lesson_id for r in rows if r.status == "completed"),
             started={r.lesson_id: r.step for r in rows if r.status == "started"},
@@ -166,6 +168,7 @@ class ProgressStore:
             learner.cohort,
             learner.reminders_on,
             learner.reminder_hour,
+            self.zone_of(learner),
         )
         return LearnerView(
             profile,
@@ -226,10 +229,12 @@ class ProgressStore:
                     learner.name = name[:40]
                 if cohort:
                     learner.cohort = cohort
-            case RemindersSet(on=on, hour=hour):
+            case RemindersSet(on=on, hour=hour, timezone=zone):
                 learner.reminders_on = on
                 if hour is not None:
                     learner.reminder_hour = hour
+                if zone is not None:
+                    learner.timezone = zone
             case LessonStarted(lesson=lesson):
                 self._progress_row(s, lid, lesson, now)
             case QuestionAsked():
@@ -265,7 +270,7 @@ class ProgressStore:
                             kind="follow_up",
                             key=change.lesson,
                             lesson_id=change.lesson,
-                            due_at=follow_up_time(now, days, self.timezone),
+                            due_at=follow_up_time(now, days, self.zone_of(learner)),
                         )
                     )
             case OutcomeReported():
@@ -387,9 +392,8 @@ class ProgressStore:
 
 def days_in_a_row(moments: Iterable[datetime], today_at: datetime, tz: str) -> int:
     """Local days in a row with a step learned, ending today or yesterday (0 if the run is broken)."""
-    zone = ZoneInfo(tz)
-    days = {m.astimezone(zone).date() for m in moments}
-    day = today_at.astimezone(zone).date()
+    days = {local(m, tz).date() for m in moments}
+    day = local(today_at, tz).date()
     if day not in days:
         day -= timedelta(days=1)
     count = 0
