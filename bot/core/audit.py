@@ -46,6 +46,7 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
             Screen.forget,
             Screen.reminders,
             Screen.reminder_hours,
+            Screen.reminder_zones,
         ):
             view = _view(curriculum, lang, Place(screen=screen))
             for msg in engine.screen(view):
