@@ -42,7 +42,9 @@ from bot.core.state import (
 )
 from bot.faq.matcher import FaqMatcher
 from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
+from bot.mentoring import MentorDesk
 from bot.store.database import make_engine, upgrade
+from bot.store.mentors import MentorStore
 from bot.store.nudges import DueNudge, NudgeStore
 from bot.store.outbox import OutboxStore
 from bot.store.progress import ProgressStore, utcnow
@@ -90,6 +92,7 @@ class LearningService:
         self.questions = QuestionStore(store.engine)
         self.outbox = OutboxStore(store.engine)
         self.nudges = NudgeStore(store.engine)
+        self.mentoring = MentorDesk(self.engine, store, self.staff, MentorStore(store.engine))
         # Certificates are drawn again whenever asked for: a temporary folder is enough.
         default_dir = Path(
             os.environ.get("FARMSKILLS_CERTIFICATES", Path(tempfile.gettempdir()) / "farmskills-certificates")
@@ -109,7 +112,11 @@ class LearningService:
     def handle(self, who: Identity, inp: Input, now: datetime | None = None) -> Response:
         now = now or self.clock()
         view = self.load(who, now)
-        special = self._privacy(view, inp, now) or self._answering(who, view, inp, now)
+        special = (
+            self._privacy(view, inp, now)
+            or self._answering(who, view, inp, now)
+            or self.mentoring.handle(who.user_id, view, inp, now)
+        )
         if special is not None:
             return self._route(who, special, now)
         if isinstance(inp, Press) and inp.action == "cert":
@@ -122,7 +129,9 @@ class LearningService:
             # The certificate comes before the last message, so the buttons stay at the bottom.
             pictures = self._certificates(view, earned, now)
             shown = response.messages
-            response = replace(response, messages=(*shown[:-1], *pictures, *shown[-1:]))
+            invitation = self.mentoring.invitation(view, earned, now)
+            extra = (invitation,) if invitation else ()
+            response = replace(response, messages=(*shown[:-1], *pictures, *shown[-1:], *extra))
         if any(isinstance(c, HandoffRequested) for c in outcome.changes):
             response = replace(response, deliveries=self._hand_off(view))
         return self._route(who, response, now)
@@ -172,11 +181,17 @@ class LearningService:
         them."""
         now = now or self.clock()
         self.nudges.plan_reminders(now, self.store.timezone)
+        self.mentoring.mentors.plan_summaries(now, self.store.timezone)
         deliveries = []
         for due in self.nudges.due(now, self.store.timezone, learner_id):
             if due.kind == "reminder":
                 if self.nudges.claim(due.id, now):
                     deliveries.extend(self._reminder(due, now))
+                continue
+            if due.kind == "summary":
+                summary = self.mentoring.weekly_summary(due.learner, now)
+                if self.nudges.claim(due.id, now) and summary is not None:
+                    deliveries.append(Delivery(due.learner.channel, due.learner.external_id, summary))
                 continue
             lesson = self.curriculum.lessons.get(due.lesson_id or "")
             if due.kind != "follow_up" or lesson is None or lesson.practice.follow_up is None:
@@ -211,24 +226,20 @@ class LearningService:
 
     # ----- questions handed to a person ------------------------------------------------------
 
-    def _staff_lang(self, user_id: str) -> str:
-        learner = self.store.find("telegram", user_id)
-        return learner.lang if learner is not None else "zh"
-
     def _hand_off(self, view: LearnerView) -> tuple[Delivery, ...]:
-        """The learner's latest question, to their cohort's trainer (or the admins)."""
+        """The learner's latest question, to their cohort's trainer (or the admins) and mentors."""
         question = self.questions.latest(view.profile.learner_id)
         if question is None or question.id is None:
             return ()
         t = self.engine.t
         cohort = self.staff.cohort(view.profile.cohort)
         deliveries = []
-        for user_id in self.staff.handoff_recipients(view.profile.cohort):
-            lang = self._staff_lang(user_id)
+        for person in self.mentoring.question_recipients(view):
+            lang = person.lang
             group = (cohort.name if cohort and cohort.name else view.profile.cohort) or t(lang, "no_cohort")
             text = t(lang, "staff_question", name=view.profile.name or "?", cohort=group, text=question.text)
             reply = Button(t(lang, "btn_reply"), f"reply:{question.id}")
-            deliveries.append(Delivery("telegram", user_id, Message(text, keyboard(reply))))
+            deliveries.append(Delivery(person.channel, person.user_id, Message(text, keyboard(reply))))
         return tuple(deliveries)
 
     def _answering(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
@@ -242,7 +253,7 @@ class LearningService:
             asked = self.questions.asked(int(target)) if target.isdigit() else None
             if asked is None:
                 return None  # gone (the learner used /forget) or forged: the engine calls it stale
-            if not self.staff.may_answer(user, asked.learner.cohort):
+            if not self.mentoring.may_answer(user, view, asked.learner.cohort):
                 return Response((Message(t(lang, "staff_not_yours")),))
             if asked.question.answer:
                 return Response((Message(t(lang, "staff_already_answered", answer=asked.question.answer)),))

@@ -90,6 +90,10 @@ class ProgressStore:
 
     # ----- learners --------------------------------------------------------------------------
 
+    def learner(self, learner_id: int) -> Learner | None:
+        with self.session() as s:
+            return s.get(Learner, learner_id)
+
     def find(self, channel: str, external_id: str) -> Learner | None:
         with self.session() as s:
             return s.exec(
