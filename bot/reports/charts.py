@@ -1,0 +1,295 @@
+"""Charts of a report, drawn with matplotlib (Agg backend): SVG for the HTML page, one PNG for a chat.
+
+Text is drawn as paths (svg.fonttype "path"), so the SVGs need no font in the browser; Chinese
+needs a CJK font at drawing time, found as for certificates (`find_cjk_font`). Without one the
+charts fall back to English labels rather than drawing empty boxes. Each SVG is cleaned for
+inlining: no XML prolog or comments, width 100% with its viewBox kept, and ids prefixed with the
+chart's id so several charts can share one page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from functools import lru_cache
+from typing import Any, cast
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: draw to files only; set before anything imports pyplot
+
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from bot.media.certificate import NoCjkFont, find_cjk_font
+from bot.reports.model import ALL, Cell, Report
+
+TIER_COLOURS = {"basic": "#7fb77e", "intermediate": "#3f8f5f", "advanced": "#1f5f3f"}
+STAGE_COLOURS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c")
+INK, GRID = "#333333", "#dddddd"
+
+CHARTS = ("funnel", "completion", "weekly", "dropoff")  # the chart ids, one per report table
+
+LABELS: dict[str, dict[str, str]] = {
+    "funnel": {"en": "From learning to income", "zh": "从学习到增收"},
+    "started": {"en": "started", "zh": "开始学习"},
+    "completed_lesson": {"en": "finished a lesson", "zh": "学完一课"},
+    "applied": {"en": "applied it", "zh": "用到实处"},
+    "outcome": {"en": "reported an outcome", "zh": "报告成果"},
+    "learners": {"en": "learners", "zh": "人数"},
+    "completion": {"en": "Tier completion", "zh": "各级别完成率"},
+    "rate": {"en": "completed / started (%)", "zh": "完成 / 开始（%）"},
+    "basic": {"en": "basic", "zh": "基础"},
+    "intermediate": {"en": "intermediate", "zh": "进阶"},
+    "advanced": {"en": "advanced", "zh": "高级"},
+    "weekly": {"en": "Learners week by week", "zh": "每周学员"},
+    "active_learners": {"en": "active", "zh": "活跃"},
+    "new_learners": {"en": "new", "zh": "新加入"},
+    "dropoff": {"en": "Where learners stop in each lesson", "zh": "每课在哪一步停下"},
+    "finished": {"en": "finished", "zh": "学完"},
+    "stopped_at": {"en": "stopped at step {n}", "zh": "停在第{n}步"},
+    "no_data": {"en": "no data yet", "zh": "暂无数据"},
+}
+
+
+@lru_cache(maxsize=1)
+def cjk_family() -> str | None:
+    """The family name of an installed CJK font, registered with matplotlib; None without one."""
+    try:
+        path = find_cjk_font()
+    except NoCjkFont:
+        return None
+    try:
+        font_manager.fontManager.addfont(str(path))
+        return str(font_manager.FontProperties(fname=str(path)).get_name())
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _style() -> dict[str, Any]:
+    family = cjk_family()
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [*([family] if family else []), "DejaVu Sans"],
+        "svg.fonttype": "path",  # text as shapes: no font needed where the SVG is shown
+        "svg.hashsalt": "farmskills-report",  # stable ids, so the same report gives the same SVG
+        "axes.edgecolor": GRID,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "font.size": 11,
+    }
+
+
+def _drawing() -> AbstractContextManager[None]:
+    """matplotlib settings for the report's charts, for the duration of a `with` block."""
+    return cast(AbstractContextManager[None], matplotlib.rc_context(cast(Any, _style())))
+
+
+def _label_lang(lang: str) -> str:
+    """Chinese labels only when a font can draw them."""
+    return "zh" if lang == "zh" and cjk_family() is not None else "en"
+
+
+def _t(key: str, lang: str, **kw: object) -> str:
+    return LABELS[key][lang].format(**kw)
+
+
+def _num(value: Cell) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _empty(ax: Axes, lang: str) -> None:
+    ax.text(0.5, 0.5, _t("no_data", lang), ha="center", va="center", color="#888888", fontsize=14)
+    ax.set_axis_off()
+
+
+# ----- one axes per chart -------------------------------------------------------------------------
+
+
+def _draw_funnel(ax: Axes, report: Report, lang: str) -> None:
+    row = next(
+        (r for r in report.table("funnel").records() if r["cohort"] == ALL and r["track"] == ALL), None
+    )
+    stages = ("started", "completed_lesson", "applied", "outcome")
+    values = [_num(row[s]) if row else 0.0 for s in stages]
+    ax.set_title(_t("funnel", lang), loc="left", color=INK)
+    if not any(values):
+        _empty(ax, lang)
+        return
+    ys = list(range(len(stages)))[::-1]
+    ax.barh(ys, values, color=STAGE_COLOURS, height=0.65)
+    top = values[0] or 1.0
+    for y, v in zip(ys, values, strict=True):
+        ax.text(v, y, f"  {v:.0f} ({100 * v / top:.0f}%)", va="center", color=INK)
+    ax.set_yticks(ys, [_t(s, lang) for s in stages])
+    ax.set_xlim(0, max(values) * 1.35)
+    ax.set_xlabel(_t("learners", lang))
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_completion(ax: Axes, report: Report, lang: str) -> None:
+    rows = [r for r in report.table("completion").records() if r["cohort"] == ALL]
+    ax.set_title(_t("completion", lang), loc="left", color=INK)
+    if not rows:
+        _empty(ax, lang)
+        return
+    tracks = list(dict.fromkeys(str(r["track"]) for r in rows))
+    tiers = [t for t in ("basic", "intermediate", "advanced") if any(r["tier"] == t for r in rows)]
+    bar = 0.8 / max(1, len(tiers))
+    for i, tier in enumerate(tiers):
+        xs, heights = [], []
+        for j, track in enumerate(tracks):
+            row = next((r for r in rows if r["track"] == track and r["tier"] == tier), None)
+            if row is None:
+                continue
+            xs.append(j + (i - (len(tiers) - 1) / 2) * bar)
+            heights.append(100 * _num(row["completion_rate"]))
+        ax.bar(xs, heights, width=bar * 0.92, color=TIER_COLOURS[tier], label=_t(tier, lang))
+        for x, h in zip(xs, heights, strict=True):
+            ax.text(x, h + 1.5, f"{h:.0f}%", ha="center", va="bottom", fontsize=9, color=INK)
+    ax.set_xticks(range(len(tracks)), [report.track_title(t) if lang == "zh" else t for t in tracks])
+    ax.set_ylim(0, 115)
+    ax.set_ylabel(_t("rate", lang))
+    ax.legend(frameon=False, ncols=len(tiers), loc="upper left", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_weekly(ax: Axes, report: Report, lang: str) -> None:
+    rows = [r for r in report.table("weekly").records() if r["cohort"] == ALL]
+    ax.set_title(_t("weekly", lang), loc="left", color=INK)
+    if not rows:
+        _empty(ax, lang)
+        return
+    weeks = [str(r["week"])[5:] for r in rows]  # MM-DD of the Monday
+    xs = list(range(len(rows)))
+    for key, colour in (("active_learners", "#3182bd"), ("new_learners", "#e6550d")):
+        ax.plot(xs, [_num(r[key]) for r in rows], marker="o", color=colour, label=_t(key, lang))
+    step = max(1, len(xs) // 12)
+    ax.set_xticks(xs[::step], weeks[::step], rotation=45, ha="right")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(_t("learners", lang))
+    ax.legend(frameon=False, loc="upper left")
+    ax.grid(axis="y", color=GRID)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _dropoff_rows(report: Report) -> list[tuple[str, list[float], float]]:
+    """(lesson id, learners stopped at each step, learners who finished), lessons in order."""
+    lessons: dict[str, tuple[list[float], float]] = {}
+    for r in report.table("dropoff").records():
+        stops, reached = lessons.get(str(r["lesson_id"]), ([], 0.0))
+        if not stops:
+            reached = _num(r["reached"])  # step 1: everyone who opened the lesson
+        stops.append(_num(r["stopped"]))
+        lessons[str(r["lesson_id"])] = (stops, reached)
+    return [(lid, stops, max(0.0, total - sum(stops))) for lid, (stops, total) in lessons.items()]
+
+
+def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
+    rows = _dropoff_rows(report)
+    ax.set_title(_t("dropoff", lang), loc="left", color=INK)
+    if not rows:
+        _empty(ax, lang)
+        return
+    ys = list(range(len(rows)))[::-1]
+    most = max(len(stops) for _, stops, _ in rows)
+    reds = ["#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"]
+    left = [0.0] * len(rows)
+    for step in range(most):
+        widths = [stops[step] if step < len(stops) else 0.0 for _, stops, _ in rows]
+        ax.barh(
+            ys,
+            widths,
+            left=left,
+            color=reds[step % len(reds)],
+            height=0.7,
+            label=_t("stopped_at", lang, n=step + 1),
+        )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.barh(
+        ys, [done for _, _, done in rows], left=left, color="#74c476", height=0.7, label=_t("finished", lang)
+    )
+    ax.set_yticks(ys, [lid for lid, _, _ in rows], fontsize=9)
+    ax.set_xlabel(_t("learners", lang))
+    ax.legend(frameon=False, fontsize=8, loc="lower right", ncols=2)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+DRAW: dict[str, Callable[[Axes, Report, str], None]] = {
+    "funnel": _draw_funnel,
+    "completion": _draw_completion,
+    "weekly": _draw_weekly,
+    "dropoff": _draw_dropoff,
+}
+
+
+# ----- SVG for the page, PNG for the chat ---------------------------------------------------------
+
+
+def _clean_svg(svg: str, chart_id: str, title: str) -> str:
+    """An SVG ready to inline in HTML: no prolog, comments or metadata; ids prefixed; scalable."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{chart_id}-\1"', svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{chart_id}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{chart_id}-\1)", svg)
+    svg = svg.replace("*{stroke-linejoin", f"#{chart_id} *{{stroke-linejoin")  # keep its style local
+    head_end = svg.index(">")
+    head = svg[:head_end]
+    if "viewBox" not in head:  # matplotlib writes one; make sure, or the chart cannot scale
+        w = re.search(r'width="([\d.]+)pt"', head)
+        h = re.search(r'height="([\d.]+)pt"', head)
+        if w and h:
+            head += f' viewBox="0 0 {w.group(1)} {h.group(1)}"'
+    head = re.sub(r'\s(width|height)="[^"]*"', "", head)
+    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    head += f' id="{chart_id}" class="chart-svg" width="100%" role="img" aria-label="{safe_title}"'
+    body = svg[head_end:]
+    return head + body
+
+
+def _figure(kind: str, report: Report) -> Figure:
+    rows = len(_dropoff_rows(report)) if kind == "dropoff" else 0
+    height = max(3.5, 0.32 * rows + 1.6) if kind == "dropoff" else 4.0
+    return Figure(figsize=(8.0, height), layout="constrained")
+
+
+def chart_svg(report: Report, kind: str, lang: str | None = None) -> str:
+    """One chart (funnel, completion, weekly, dropoff) as inline-ready SVG text."""
+    label_lang = _label_lang(lang or report.lang)
+    with _drawing():
+        fig = _figure(kind, report)
+        DRAW[kind](fig.add_subplot(), report, label_lang)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return _clean_svg(buffer.getvalue(), f"chart-{kind}", _t(kind, label_lang))
+
+
+def all_charts_svg(report: Report, lang: str | None = None) -> dict[str, str]:
+    """Every chart, keyed by the table it draws."""
+    return {kind: chart_svg(report, kind, lang) for kind in CHARTS}
+
+
+MAX_PNG_BYTES = 200 * 1024
+
+
+def chat_chart_png(report: Report, lang: str = "zh") -> bytes:
+    """The funnel and tier completion side by side: one PNG, 1200×500 px, small enough for a chat."""
+    label_lang = _label_lang(lang)
+    with _drawing():
+        for dpi in (100, 80, 64):
+            fig = Figure(figsize=(12.0, 5.0), dpi=dpi, layout="constrained")
+            left, right = fig.subplots(1, 2)
+            _draw_funnel(left, report, label_lang)
+            _draw_completion(right, report, label_lang)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+            data = buffer.getvalue()
+            if len(data) <= MAX_PNG_BYTES:
+                break
+    return data

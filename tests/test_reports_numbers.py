@@ -1,0 +1,644 @@
+"""The administrator report's numbers, checked table by table on a village where every answer is known.
+
+The village is written row by row (as `bot/store/progress.py` writes them): five learners in two
+cohorts (east, west) and one without a cohort, over three weeks of May 2026, on a content set with
+two tracks: `shop` (two lessons per tier, three steps and one question each) and `farm` (one lesson
+per tier; its basic lesson has four steps and two questions). Times are UTC; the learners live in
+Asia/Shanghai (UTC+8). Each test reads like what an administrator asks of the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlmodel import Session
+
+from bot.content.loader import Curriculum, load_curriculum
+from bot.reports import queries
+from bot.reports.charts import CHARTS, chart_svg, chat_chart_png
+from bot.reports.csv_out import render_csv
+from bot.reports.html import render_html
+from bot.reports.model import Cell, Report, ReportFilter
+from bot.reports.queries import UnknownTrack, build_report
+from bot.reports.text import render_text, short_summary
+from bot.store.database import make_engine, upgrade
+from bot.store.tables import (
+    CheckAnswer,
+    FaqQuestion,
+    Learner,
+    LessonProgress,
+    Outcome,
+    PracticeReport,
+    StepEvent,
+)
+from tests.content_builder import build_content, lesson, track, write_yaml
+
+NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)  # Wednesday 20:00 in Shanghai
+
+# Names and Telegram ids: long ids, so they cannot turn up by chance among a chart's numbers.
+PEOPLE = {
+    "alice": ("Alice Wang", "900000001"),
+    "bo": ("Bo Li", "900000002"),
+    "chen": ("Chen Jing", "900000003"),
+    "dai": ("Dai Xiaoming", "900000004"),
+    "eve": ("Eve Zhang", "900000005"),
+}
+
+
+def t(text: str) -> datetime:
+    """'05-01 03:00' or '05-01 03:00:30' in May (or April) 2026, UTC."""
+    return datetime.fromisoformat(f"2026-{text}").replace(tzinfo=UTC)
+
+
+def village_content(root: Path) -> Curriculum:
+    build_content(root)
+    write_yaml(root / "lessons" / "farm" / "track.yaml", track("farm", 2))
+    farm = {"basic": lesson("fb-lesson-01", 1, steps=4, questions=2)}
+    farm["intermediate"] = lesson("fi-lesson-01", 1)
+    farm["advanced"] = lesson("fa-lesson-01", 1)
+    for tier, data in farm.items():
+        write_yaml(root / "lessons" / "farm" / tier / "01.yaml", data)
+    return load_curriculum(root)
+
+
+def _learner(s: Session, key: str, cohort: str | None, created: str, last_active: str) -> int:
+    name, external_id = PEOPLE[key]
+    row = Learner(
+        channel="telegram",
+        external_id=external_id,
+        name=name,
+        cohort=cohort,
+        created_at=t(created),
+        last_active_at=t(last_active),
+    )
+    s.add(row)
+    s.flush()
+    assert row.id is not None
+    return row.id
+
+
+def _progress(
+    s: Session, who: int, lesson_id: str, track_id: str, tier: str, started: str, done: str | None, step: int
+) -> None:
+    s.add(
+        LessonProgress(
+            learner_id=who,
+            lesson_id=lesson_id,
+            track=track_id,
+            tier=tier,
+            status="completed" if done else "started",
+            step=step,
+            started_at=t(started),
+            completed_at=t(done) if done else None,
+        )
+    )
+
+
+def _steps(s: Session, who: int, lesson_id: str, *moves: tuple[int, str, str]) -> None:
+    for step, action, at in moves:
+        s.add(StepEvent(learner_id=who, lesson_id=lesson_id, step=step, action=action, at=t(at)))
+
+
+def _answer(s: Session, who: int, lesson_id: str, question: int, correct: bool, at: str) -> None:
+    s.add(
+        CheckAnswer(
+            learner_id=who,
+            lesson_id=lesson_id,
+            question=question,
+            option=0 if correct else 1,
+            correct=correct,
+            at=t(at),
+        )
+    )
+
+
+def _practice(s: Session, who: int, lesson_id: str, status: str, at: str) -> None:
+    s.add(PracticeReport(learner_id=who, lesson_id=lesson_id, status=status, at=t(at)))
+
+
+def _outcome(
+    s: Session, who: int, lesson_id: str | None, value: float, unit: str, asked: bool, at: str
+) -> None:
+    s.add(Outcome(learner_id=who, lesson_id=lesson_id, value=value, unit=unit, asked=asked, at=t(at)))
+
+
+def _question(
+    s: Session,
+    who: int,
+    text: str,
+    decision: str,
+    asked: str,
+    picked: str | None = None,
+    handed_off: str | None = None,
+    answered: str | None = None,
+) -> None:
+    s.add(
+        FaqQuestion(
+            learner_id=who,
+            asked_at=t(asked),
+            lang="en",
+            text=text,
+            decision=decision,
+            picked=picked,
+            handed_off_at=t(handed_off) if handed_off else None,
+            answered_at=t(answered) if answered else None,
+            answered_by="777" if answered else None,
+        )
+    )
+
+
+def build_village(db_url: str) -> None:
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        # Alice (east) finished shop basic in two days, practised lesson 1 and earned from it twice;
+        # she has just opened the first intermediate lesson.
+        a = _learner(s, "alice", "east", "05-01 02:00", "05-18 10:05")
+        _progress(s, a, "b-lesson-01", "shop", "basic", "05-01 03:00", "05-01 03:10", 2)
+        _progress(s, a, "b-lesson-02", "shop", "basic", "05-02 03:00", "05-03 03:00", 2)
+        _progress(s, a, "i-lesson-01", "shop", "intermediate", "05-18 10:00", None, 0)
+        _steps(
+            s,
+            a,
+            "b-lesson-01",
+            (0, "open", "05-01 03:00"),
+            (1, "next", "05-01 03:01"),
+            (2, "next", "05-01 03:02"),
+        )
+        _steps(
+            s,
+            a,
+            "b-lesson-02",
+            (0, "open", "05-02 03:00"),
+            (1, "next", "05-02 03:01"),
+            (2, "next", "05-03 02:59"),
+        )
+        _steps(s, a, "b-lesson-02", (2, "repeat", "05-03 16:30"))  # Monday 00:30 in Shanghai
+        _steps(s, a, "i-lesson-01", (0, "open", "05-18 10:00"))
+        _answer(s, a, "b-lesson-01", 0, False, "05-01 03:05")
+        _answer(s, a, "b-lesson-01", 0, True, "05-01 03:06")
+        _answer(s, a, "b-lesson-02", 0, True, "05-03 02:59:30")
+        _practice(s, a, "b-lesson-01", "done", "05-01 03:11")
+        _practice(s, a, "b-lesson-02", "later", "05-03 03:01")
+        _outcome(s, a, "b-lesson-01", 300, "yuan", True, "05-08 02:00")
+        _outcome(s, a, "b-lesson-01", 500, "yuan", False, "05-09 02:00")
+        _question(s, a, "How to open a shop?", "answer", "05-02 04:00")
+
+        # Bo (east) reached step 2 of lesson 1, went back to step 1 and stopped; asked twice where
+        # his parcel is (a trainer answered the first), and told the bot of 50 yuan unasked.
+        b = _learner(s, "bo", "east", "05-10 01:00", "05-12 03:00")
+        _progress(s, b, "b-lesson-01", "shop", "basic", "05-10 01:10", None, 0)
+        _steps(
+            s,
+            b,
+            "b-lesson-01",
+            (0, "open", "05-10 01:10"),
+            (1, "next", "05-10 01:11"),
+            (0, "back", "05-10 01:12"),
+        )
+        _question(s, b, "  Where is my Parcel? ", "none", "05-11 02:00", None, "05-11 02:01", "05-11 05:00")
+        _question(s, b, "where is my parcel?", "choices", "05-12 03:00", picked="none")
+        _outcome(s, b, None, 50, "yuan", False, "05-12 03:05")
+
+        # Chen (west) finished shop basic in five days (wrong twice on lesson 2's question) and the
+        # farm's basic lesson in half an hour; practised both, earned 100 yuan and sprayed 2 mu.
+        c = _learner(s, "chen", "west", "04-20 00:00", "05-19 01:00")
+        _progress(s, c, "b-lesson-01", "shop", "basic", "04-20 01:00", "04-20 01:20", 2)
+        _progress(s, c, "b-lesson-02", "shop", "basic", "04-21 01:00", "04-25 01:00", 2)
+        _progress(s, c, "fb-lesson-01", "farm", "basic", "05-15 00:00", "05-15 00:30", 3)
+        _steps(
+            s,
+            c,
+            "b-lesson-01",
+            (0, "open", "04-20 01:00"),
+            (1, "next", "04-20 01:01"),
+            (2, "next", "04-20 01:02"),
+        )
+        _steps(
+            s,
+            c,
+            "b-lesson-02",
+            (0, "open", "04-21 01:00"),
+            (1, "next", "04-22 01:00"),
+            (2, "next", "04-25 00:59"),
+        )
+        _steps(
+            s, c, "fb-lesson-01",
+            (0, "open", "05-15 00:00"), (1, "next", "05-15 00:01"),
+            (2, "next", "05-15 00:02"), (3, "next", "05-15 00:03"),
+        )  # fmt: skip
+        _answer(s, c, "b-lesson-01", 0, True, "04-20 01:10")
+        _answer(s, c, "b-lesson-02", 0, False, "04-25 00:59:10")
+        _answer(s, c, "b-lesson-02", 0, False, "04-25 00:59:20")
+        _answer(s, c, "b-lesson-02", 0, True, "04-25 00:59:30")
+        _answer(s, c, "fb-lesson-01", 0, True, "05-15 00:10")
+        _answer(s, c, "fb-lesson-01", 1, False, "05-15 00:11")
+        _answer(s, c, "fb-lesson-01", 1, True, "05-15 00:12")
+        _practice(s, c, "b-lesson-02", "done", "04-25 01:01")
+        _practice(s, c, "fb-lesson-01", "done", "05-15 00:31")
+        _outcome(s, c, "b-lesson-02", 100, "yuan", True, "05-02 01:00")
+        _outcome(s, c, "fb-lesson-01", 2, "mu", True, "05-19 01:00")
+
+        # Dai has no cohort and no lesson yet; the bot could not answer his question.
+        d = _learner(s, "dai", None, "05-19 02:00", "05-19 02:00")
+        _question(s, d, "how to open a shop?", "none", "05-19 02:05")
+
+        # Eve (west) opened lesson 1 and left at its first step.
+        e = _learner(s, "eve", "west", "05-05 02:00", "05-05 02:10")
+        _progress(s, e, "b-lesson-01", "shop", "basic", "05-05 02:05", None, 0)
+        _steps(s, e, "b-lesson-01", (0, "open", "05-05 02:05"))
+        s.commit()
+    engine.dispose()
+
+
+# ----- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def village(tmp_path_factory: pytest.TempPathFactory) -> tuple[Curriculum, str]:
+    root = tmp_path_factory.mktemp("village")
+    curriculum = village_content(root / "content")
+    db_url = f"sqlite:///{root / 'village.db'}"
+    build_village(db_url)
+    return curriculum, db_url
+
+
+def make(village: tuple[Curriculum, str], **flt: Any) -> Report:
+    curriculum, db_url = village
+    engine = make_engine(db_url)
+    try:
+        return build_report(engine, curriculum, ReportFilter(**flt), NOW, "Asia/Shanghai", "en")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def report(village: tuple[Curriculum, str]) -> Report:
+    return make(village)
+
+
+def rows(report: Report, key: str) -> list[tuple[Cell, ...]]:
+    return list(report.table(key).rows)
+
+
+# ----- every table, unfiltered --------------------------------------------------------------------
+
+
+def test_an_administrator_sees_who_joined_started_and_stayed_active_in_each_cohort(report: Report) -> None:
+    assert report.table("summary").columns == (
+        "cohort", "learners", "started", "active_7d", "active_30d",
+        "lessons_completed", "tiers_completed", "applied", "outcomes",
+    )  # fmt: skip
+    assert rows(report, "summary") == [
+        ("(none)", 1, 0, 0, 0, 0, 0, 0, 0),
+        ("east", 2, 2, 1, 2, 2, 1, 1, 2),
+        ("west", 2, 2, 1, 2, 3, 2, 1, 1),
+        ("(all)", 5, 4, 2, 4, 5, 3, 2, 3),
+    ]
+
+
+def test_completion_counts_who_finished_every_lesson_of_a_tier_and_in_how_many_days(report: Report) -> None:
+    assert rows(report, "completion") == [
+        ("east", "shop", "basic", 2, 0, 2, 1, 0.5, 2.0),  # Alice: 05-01 to 05-03; Bo stopped
+        ("east", "shop", "intermediate", 1, 1, 1, 0, 0.0, None),
+        ("west", "shop", "basic", 2, 0, 2, 1, 0.5, 5.0),  # Chen: 04-20 to 04-25; Eve stopped
+        ("west", "farm", "basic", 1, 1, 1, 1, 1.0, 0.0),  # half an hour
+        ("(all)", "shop", "basic", 4, 0, 4, 2, 0.5, 3.5),  # median of 2 and 5 days
+        ("(all)", "shop", "intermediate", 1, 1, 1, 0, 0.0, None),
+        ("(all)", "shop", "advanced", 0, 0, 0, 0, 0.0, None),
+        ("(all)", "farm", "basic", 1, 1, 1, 1, 1.0, 0.0),
+        ("(all)", "farm", "intermediate", 0, 0, 0, 0, 0.0, None),
+        ("(all)", "farm", "advanced", 0, 0, 0, 0, 0.0, None),
+    ]
+
+
+def test_dropoff_shows_the_step_where_learners_stopped_even_after_going_back(report: Report) -> None:
+    assert rows(report, "dropoff") == [
+        ("shop", "basic", "b-lesson-01", "Lesson b-lesson-01", 1, 4, 1, 0.25),  # Eve
+        (
+            "shop",
+            "basic",
+            "b-lesson-01",
+            "Lesson b-lesson-01",
+            2,
+            3,
+            1,
+            0.333,
+        ),  # Bo saw step 2, then went back
+        ("shop", "basic", "b-lesson-01", "Lesson b-lesson-01", 3, 2, 0, 0.0),
+        ("shop", "basic", "b-lesson-02", "Lesson b-lesson-02", 1, 2, 0, 0.0),
+        ("shop", "basic", "b-lesson-02", "Lesson b-lesson-02", 2, 2, 0, 0.0),
+        ("shop", "basic", "b-lesson-02", "Lesson b-lesson-02", 3, 2, 0, 0.0),
+        ("shop", "intermediate", "i-lesson-01", "Lesson i-lesson-01", 1, 1, 1, 1.0),
+        ("shop", "intermediate", "i-lesson-01", "Lesson i-lesson-01", 2, 0, 0, 0.0),
+        ("shop", "intermediate", "i-lesson-01", "Lesson i-lesson-01", 3, 0, 0, 0.0),
+        ("farm", "basic", "fb-lesson-01", "Lesson fb-lesson-01", 1, 1, 0, 0.0),
+        ("farm", "basic", "fb-lesson-01", "Lesson fb-lesson-01", 2, 1, 0, 0.0),
+        ("farm", "basic", "fb-lesson-01", "Lesson fb-lesson-01", 3, 1, 0, 0.0),
+        ("farm", "basic", "fb-lesson-01", "Lesson fb-lesson-01", 4, 1, 0, 0.0),
+    ]
+
+
+def test_check_questions_put_the_one_most_learners_got_wrong_first_time_at_the_top(report: Report) -> None:
+    assert rows(report, "check_questions") == [
+        ("fb-lesson-01", 2, "fb-lesson-01 question 2?", 1, 0, 0.0),
+        ("b-lesson-01", 1, "b-lesson-01 question 1?", 2, 1, 0.5),  # Alice wrong first, Chen right
+        ("b-lesson-02", 1, "b-lesson-02 question 1?", 2, 1, 0.5),  # Chen wrong twice, Alice right
+        ("fb-lesson-01", 1, "fb-lesson-01 question 1?", 1, 1, 1.0),
+    ]
+
+
+def test_faq_counts_what_the_bot_answered_and_what_went_to_a_person(report: Report) -> None:
+    assert rows(report, "faq") == [
+        ("(none)", 1, 0, 0, 1, 0, 0, 0),
+        ("east", 3, 1, 1, 1, 1, 1, 1),
+        ("(all)", 4, 1, 1, 2, 1, 1, 1),
+    ]
+
+
+def test_questions_the_bot_could_not_answer_are_grouped_by_their_words(report: Report) -> None:
+    assert rows(report, "faq_unanswered") == [
+        ("where is my parcel?", 2, "2026-05-12", 1, 1),
+        ("how to open a shop?", 1, "2026-05-19", 0, 0),  # Alice's was answered: not here
+    ]
+
+
+def test_an_administrator_sees_how_many_learners_applied_what_they_learnt(report: Report) -> None:
+    assert rows(report, "funnel") == [
+        ("east", "shop", 2, 1, 1, 1),
+        ("east", "(all)", 2, 1, 1, 1),
+        ("west", "shop", 2, 1, 1, 1),
+        ("west", "farm", 1, 1, 1, 1),
+        ("west", "(all)", 2, 1, 1, 1),
+        ("(all)", "shop", 4, 2, 2, 2),
+        ("(all)", "farm", 1, 1, 1, 1),
+        ("(all)", "(all)", 4, 2, 2, 2),
+    ]
+    for _, _, started, completed, applied, outcome in rows(report, "funnel"):
+        assert started >= completed >= applied >= outcome  # type: ignore[operator]
+
+
+def test_outcomes_add_up_income_by_cohort_track_and_unit_with_medians(report: Report) -> None:
+    assert rows(report, "outcomes") == [
+        ("east", "shop", "yuan", 2, 1, 800.0, 400.0, 1, 1),
+        ("east", "(none)", "yuan", 1, 1, 50.0, 50.0, 0, 1),  # told unasked, no lesson
+        ("east", "(all)", "yuan", 3, 2, 850.0, 300.0, 1, 2),
+        ("west", "shop", "yuan", 1, 1, 100.0, 100.0, 1, 0),
+        ("west", "farm", "mu", 1, 1, 2.0, 2.0, 1, 0),
+        ("west", "(all)", "mu", 1, 1, 2.0, 2.0, 1, 0),
+        ("west", "(all)", "yuan", 1, 1, 100.0, 100.0, 1, 0),
+        ("(all)", "shop", "yuan", 3, 2, 900.0, 300.0, 2, 1),
+        ("(all)", "farm", "mu", 1, 1, 2.0, 2.0, 1, 0),
+        ("(all)", "(none)", "yuan", 1, 1, 50.0, 50.0, 0, 1),
+        ("(all)", "(all)", "mu", 1, 1, 2.0, 2.0, 1, 0),
+        ("(all)", "(all)", "yuan", 4, 3, 950.0, 200.0, 2, 2),  # median of 50, 100, 300, 500
+    ]
+
+
+def test_week_by_week_counts_in_local_weeks_starting_on_monday(report: Report) -> None:
+    assert rows(report, "weekly") == [
+        ("2026-04-20", "west", 1, 1, 2, 1, 0),
+        ("2026-04-20", "(all)", 1, 1, 2, 1, 0),
+        ("2026-04-27", "east", 1, 1, 2, 1, 0),
+        ("2026-04-27", "west", 0, 0, 0, 0, 1),
+        ("2026-04-27", "(all)", 1, 1, 2, 1, 1),
+        # Alice's step at Sunday 16:30 UTC is Monday 00:30 in Shanghai: active this week.
+        ("2026-05-04", "east", 1, 2, 0, 0, 2),
+        ("2026-05-04", "west", 1, 1, 0, 0, 0),
+        ("2026-05-04", "(all)", 2, 3, 0, 0, 2),
+        ("2026-05-11", "east", 0, 0, 0, 0, 1),
+        ("2026-05-11", "west", 0, 1, 1, 1, 0),
+        ("2026-05-11", "(all)", 0, 1, 1, 1, 1),
+        ("2026-05-18", "(none)", 1, 0, 0, 0, 0),
+        ("2026-05-18", "east", 0, 1, 0, 0, 0),
+        ("2026-05-18", "west", 0, 0, 0, 0, 1),
+        ("2026-05-18", "(all)", 1, 1, 0, 0, 1),
+    ]
+
+
+def test_a_named_export_lists_each_learner_with_what_they_did(village: tuple[Curriculum, str]) -> None:
+    named = make(village, named=True)
+    assert rows(named, "learners") == [
+        ("Dai Xiaoming", "900000004", "telegram", "(none)", 0, 0, 0, "2026-05-19"),
+        ("Alice Wang", "900000001", "telegram", "east", 2, 1, 2, "2026-05-18"),
+        ("Bo Li", "900000002", "telegram", "east", 0, 0, 1, "2026-05-12"),
+        ("Chen Jing", "900000003", "telegram", "west", 3, 2, 2, "2026-05-19"),
+        ("Eve Zhang", "900000005", "telegram", "west", 0, 0, 0, "2026-05-05"),
+    ]
+    assert [t.key for t in named.tables][:-1] == [t.key for t in make(village).tables]
+
+
+# ----- filters ------------------------------------------------------------------------------------
+
+
+def test_a_trainer_scoped_to_one_cohort_sees_only_that_cohort(village: tuple[Curriculum, str]) -> None:
+    west = make(village, cohorts=("west",))
+    assert rows(west, "summary") == [("west", 2, 2, 1, 2, 3, 2, 1, 1), ("(all)", 2, 2, 1, 2, 3, 2, 1, 1)]
+    assert rows(west, "faq") == [("(all)", 0, 0, 0, 0, 0, 0, 0)]
+    assert rows(west, "faq_unanswered") == []
+    assert rows(west, "funnel")[-3:] == [
+        ("(all)", "shop", 2, 1, 1, 1),
+        ("(all)", "farm", 1, 1, 1, 1),
+        ("(all)", "(all)", 2, 1, 1, 1),
+    ]
+    for table in west.tables:
+        if "cohort" in table.columns:
+            assert set(table.column("cohort")) <= {"west", "(all)"}, table.key
+    both = make(village, cohorts=("east", "(none)"))
+    assert [r[0] for r in rows(both, "summary")] == ["(none)", "east", "(all)"]
+    assert rows(both, "summary")[-1] == ("(all)", 3, 2, 1, 2, 2, 1, 1, 2)
+
+
+def test_since_and_until_keep_to_local_dates_both_ends_included(village: tuple[Curriculum, str]) -> None:
+    # 2026-05-04 00:00 to 2026-05-17 24:00 in Shanghai: 05-03 16:00 to 05-17 16:00 UTC.
+    window = make(village, since=date(2026, 5, 4), until=date(2026, 5, 17))
+    assert rows(window, "summary") == [
+        ("east", 2, 1, 0, 2, 0, 0, 0, 2),  # Dai joined after; Alice only stepped and earned
+        ("west", 2, 2, 1, 2, 1, 1, 1, 0),
+        ("(all)", 4, 3, 1, 4, 1, 1, 1, 2),
+    ]
+    assert [r[0] for r in rows(window, "weekly")] == ["2026-05-04"] * 3 + ["2026-05-11"] * 3
+    assert rows(window, "weekly") == [
+        r for r in rows(make(village), "weekly") if r[0] in ("2026-05-04", "2026-05-11")
+    ]
+    assert rows(window, "check_questions") == [
+        ("fb-lesson-01", 2, "fb-lesson-01 question 2?", 1, 0, 0.0),
+        ("fb-lesson-01", 1, "fb-lesson-01 question 1?", 1, 1, 1.0),
+    ]
+    assert rows(window, "faq") == [("east", 2, 0, 1, 1, 1, 1, 1), ("(all)", 2, 0, 1, 1, 1, 1, 1)]
+    assert [(r[2], r[4], r[5], r[6]) for r in rows(window, "dropoff")] == [
+        ("b-lesson-01", 1, 2, 1),  # Bo and Eve started in the window
+        ("b-lesson-01", 2, 1, 1),
+        ("b-lesson-01", 3, 0, 0),
+        ("fb-lesson-01", 1, 1, 0),
+        ("fb-lesson-01", 2, 1, 0),
+        ("fb-lesson-01", 3, 1, 0),
+        ("fb-lesson-01", 4, 1, 0),
+    ]
+    one_day = make(village, since=date(2026, 5, 4), until=date(2026, 5, 4))
+    assert rows(one_day, "weekly") == [
+        ("2026-05-04", "east", 0, 1, 0, 0, 0),
+        ("2026-05-04", "(all)", 0, 1, 0, 0, 0),
+    ]
+
+
+def test_a_track_filter_keeps_to_its_lessons_but_not_to_the_faq(village: tuple[Curriculum, str]) -> None:
+    farm = make(village, track="farm")
+    assert {r[1] for r in rows(farm, "completion")} == {"farm"}
+    assert {r[2] for r in rows(farm, "dropoff")} == {"fb-lesson-01"}
+    assert rows(farm, "funnel") == [
+        ("west", "farm", 1, 1, 1, 1),
+        ("west", "(all)", 1, 1, 1, 1),
+        ("(all)", "farm", 1, 1, 1, 1),
+        ("(all)", "(all)", 1, 1, 1, 1),
+    ]
+    assert [r[:3] for r in rows(farm, "outcomes")] == [
+        ("west", "farm", "mu"), ("west", "(all)", "mu"), ("(all)", "farm", "mu"), ("(all)", "(all)", "mu"),
+    ]  # fmt: skip
+    assert rows(farm, "summary")[-1] == ("(all)", 5, 1, 1, 1, 1, 1, 1, 1)
+    assert rows(farm, "faq") == rows(make(village), "faq")
+    assert "track filter" in farm.table("faq").note
+    with pytest.raises(UnknownTrack):
+        make(village, track="fishing")
+
+
+@pytest.mark.parametrize(("few_learners", "events_by_time"), [(True, False), (False, True), (False, False)])
+def test_the_numbers_do_not_depend_on_how_the_database_reaches_the_rows(
+    village: tuple[Curriculum, str], monkeypatch: pytest.MonkeyPatch, few_learners: bool, events_by_time: bool
+) -> None:
+    """A trainer's few learners are read learner by learner, a short period by time, the rest by
+    scanning; each way must give the same report."""
+    filters: list[dict[str, Any]] = [
+        {},
+        {"cohorts": ("west",)},
+        {"cohorts": ("east", "(none)"), "track": "shop"},
+        {"since": date(2026, 5, 4), "until": date(2026, 5, 17)},
+        {"since": date(2026, 5, 11), "cohorts": ("west",), "named": True},
+    ]
+    expected = [make(village, **f).tables for f in filters]
+
+    def forced(conn: object, scope: Any) -> Any:
+        return dataclasses.replace(scope, few_learners=few_learners, events_by_time=events_by_time)
+
+    monkeypatch.setattr(queries, "_choose_paths", forced)
+    for flt, tables in zip(filters, expected, strict=True):
+        assert make(village, **flt).tables == tables, flt
+
+
+# ----- privacy and the files ----------------------------------------------------------------------
+
+
+def _identifiers() -> list[str]:
+    return [part for name, user_id in PEOPLE.values() for part in (name, user_id)]
+
+
+def test_without_named_no_name_or_user_id_appears_in_text_csv_or_html(
+    village: tuple[Curriculum, str],
+) -> None:
+    plain = make(village)
+    outputs = {
+        "text": render_text(plain),
+        "csv": render_csv(plain).decode("utf-8-sig"),
+        "html": render_html(plain),
+    }
+    for kind, output in outputs.items():
+        for identifier in _identifiers():
+            assert identifier not in output, (kind, identifier)
+    named = make(village, named=True)
+    for output in (render_text(named), render_csv(named).decode("utf-8-sig"), render_html(named)):
+        for identifier in _identifiers():
+            assert identifier in output
+
+
+def test_the_csv_reads_back_into_the_same_tables(report: Report) -> None:
+    data = render_csv(report)
+    assert data.startswith(b"\xef\xbb\xbf")  # a byte-order mark, for Excel
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines[0] == ["table", "row", "column", "value"]
+    cells: dict[str, dict[int, dict[str, str]]] = {}
+    for key, row, column, value in lines[1:]:
+        cells.setdefault(key, {}).setdefault(int(row), {})[column] = value
+    assert cells["_report"][1]["timezone"] == "Asia/Shanghai"
+    for table in report.tables:
+        expected = [
+            {c: "" if v is None else str(v) for c, v in zip(table.columns, r, strict=True)}
+            for r in table.rows
+        ]
+        got = [cells.get(table.key, {})[n] for n in sorted(cells.get(table.key, {}))]
+        assert got == expected, table.key
+
+
+def test_the_text_report_aligns_columns_and_says_it_holds_no_names(report: Report) -> None:
+    text = render_text(report)
+    assert "No names or user ids in this report." in text
+    lines = text.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("cohort  learners"))
+    assert lines[header + 2].split() == ["(none)", "1", "0", "0", "0", "0", "0", "0", "0"]
+    assert len(lines[header + 2]) == len(lines[header])  # numbers right-aligned under their names
+    for table in report.tables:
+        assert table.title in text
+
+
+def test_an_empty_database_gives_a_report_of_zeros(tmp_path: Path, village: tuple[Curriculum, str]) -> None:
+    curriculum, _ = village
+    db_url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade(db_url)
+    empty = make((curriculum, db_url))
+    assert rows(empty, "summary") == [("(all)", 0, 0, 0, 0, 0, 0, 0, 0)]
+    assert rows(empty, "funnel") == [
+        ("(all)", "shop", 0, 0, 0, 0),
+        ("(all)", "farm", 0, 0, 0, 0),
+        ("(all)", "(all)", 0, 0, 0, 0),
+    ]
+    assert len(rows(empty, "completion")) == 6
+    for key in ("dropoff", "check_questions", "faq_unanswered", "outcomes", "weekly"):
+        assert rows(empty, key) == [], key
+    assert "0" in short_summary(empty, "en")
+    assert render_html(empty).count("<svg") == 4
+    assert render_csv(empty).startswith(b"\xef\xbb\xbf")
+
+
+# ----- the chat summary and charts ----------------------------------------------------------------
+
+
+def test_the_chat_summary_fits_in_ten_short_lines_in_either_language(report: Report) -> None:
+    for lang in ("zh", "en"):
+        summary = short_summary(report, lang)
+        lines = summary.splitlines()
+        assert len(lines) <= 10
+        assert all(len(line) <= 80 for line in lines), lines
+    en = short_summary(report, "en")
+    assert "5 learners, 2 active in the last 7 days" in en
+    assert "Started 4 → finished a lesson 2 → applied 2 → outcome 2" in en
+    assert "950 yuan (3 learners)" in en
+    assert "Tier completion 50% (3/6)" in en
+    zh = short_summary(report, "zh")
+    assert "学员 5 人" in zh and "950 元" in zh
+
+
+def test_the_chat_chart_is_one_small_png(report: Report) -> None:
+    png = chat_chart_png(report, "zh")
+    assert png.startswith(b"\x89PNG")
+    assert len(png) <= 200 * 1024
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.width <= 1280
+        assert image.height >= 300
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+        assert colours is not None and len(colours) > 10  # not blank
+
+
+def test_each_chart_is_an_svg_that_scales_to_its_box(report: Report) -> None:
+    for kind in CHARTS:
+        svg = chart_svg(report, kind)
+        head = svg[: svg.index(">")]
+        assert head.startswith("<svg")
+        assert f'id="chart-{kind}"' in head
+        assert 'width="100%"' in head and "viewBox=" in head and "height=" not in head
+        assert "<?xml" not in svg and "<!--" not in svg
