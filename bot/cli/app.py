@@ -17,6 +17,7 @@ import typer
 from bot.cli.common import ContentOpt, LangOpt, check_lang, err, load_content, out
 from bot.cli.demo import demo_data
 from bot.cli.faq import faq_app
+from bot.cli.report import report
 from bot.cli.staff import cohorts_app, users_app
 from bot.content.models import LANGS
 
@@ -31,6 +32,7 @@ app.add_typer(faq_app, name="faq")
 app.add_typer(cohorts_app, name="cohorts")
 app.add_typer(users_app, name="users")
 app.command("demo-data")(demo_data)
+app.command("report")(report)
 
 
 @app.command()
