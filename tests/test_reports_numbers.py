@@ -25,7 +25,7 @@ from bot.reports import queries
 from bot.reports.charts import CHARTS, chart_svg, chat_chart_png
 from bot.reports.csv_out import render_csv
 from bot.reports.html import render_html
-from bot.reports.model import Cell, Report, ReportFilter
+from bot.reports.model import Cell, Report, ReportFilter, Table
 from bot.reports.queries import UnknownTrack, build_report
 from bot.reports.text import render_text, short_summary
 from bot.store.database import make_engine, upgrade
@@ -555,6 +555,15 @@ def test_without_named_no_name_or_user_id_appears_in_text_csv_or_html(
     for output in (render_text(named), render_csv(named).decode("utf-8-sig"), render_html(named)):
         for identifier in _identifiers():
             assert identifier in output
+
+
+def test_a_learners_own_words_are_escaped_in_the_html_page(report: Report) -> None:
+    typed = '<script>alert("hi")</script> & <img src=x>'
+    unanswered = Table("faq_unanswered", "Unanswered", ("question", "times"), ((typed, 1),))
+    tables = tuple(unanswered if t.key == "faq_unanswered" else t for t in report.tables)
+    page = render_html(dataclasses.replace(report, tables=tables))
+    assert "<script>" not in page and "<img src=x>" not in page
+    assert "&lt;script&gt;alert(&#34;hi&#34;)&lt;/script&gt; &amp; &lt;img src=x&gt;" in page
 
 
 def test_the_csv_reads_back_into_the_same_tables(report: Report) -> None:
