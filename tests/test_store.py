@@ -103,3 +103,16 @@ def test_forget_removes_every_row_about_the_learner(learner: Learner, service, d
             ).fetchone()
             assert rows == (0,), table
         assert conn.execute("SELECT name FROM learner").fetchall() == [("小李",)]
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_declare(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import bot.store.tables  # noqa: F401  (registers every table on the metadata)
+
+    url = f"sqlite:///{tmp_path / 'schema.db'}"
+    upgrade(url)
+    with make_engine(url).connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []

@@ -58,7 +58,11 @@ class TrackProgress(SQLModel, table=True):
 
 class StepEvent(SQLModel, table=True):
     __tablename__ = "step_event"
-    __table_args__ = (Index("ix_step_event_lesson", "lesson_id", "step"),)
+    __table_args__ = (
+        Index("ix_step_event_lesson", "lesson_id", "step"),
+        # The report's drop-off: each learner's furthest step in each lesson, read from the index.
+        Index("ix_step_event_learner_lesson_step", "learner_id", "lesson_id", "step"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(index=True)
@@ -70,7 +74,11 @@ class StepEvent(SQLModel, table=True):
 
 class CheckAnswer(SQLModel, table=True):
     __tablename__ = "check_answer"
-    __table_args__ = (Index("ix_check_answer_lesson", "lesson_id", "question"),)
+    __table_args__ = (
+        Index("ix_check_answer_lesson", "lesson_id", "question"),
+        # The report's first-try rate: each learner's earliest answer per question, from the index.
+        Index("ix_check_answer_first_try", "lesson_id", "question", "learner_id", "at", "correct"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(index=True)
