@@ -43,6 +43,7 @@ from bot.core.state import (
 from bot.faq.matcher import FaqMatcher
 from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
 from bot.mentoring import MentorDesk
+from bot.reports.desk import ReportDesk
 from bot.store.database import make_engine, upgrade
 from bot.store.mentors import MentorStore
 from bot.store.nudges import DueNudge, NudgeStore
@@ -93,6 +94,7 @@ class LearningService:
         self.outbox = OutboxStore(store.engine)
         self.nudges = NudgeStore(store.engine)
         self.mentoring = MentorDesk(self.engine, store, self.staff, MentorStore(store.engine))
+        self.reports = ReportDesk(self.engine, curriculum, store.engine, self.staff, store.timezone)
         # Certificates are drawn again whenever asked for: a temporary folder is enough.
         default_dir = Path(
             os.environ.get("FARMSKILLS_CERTIFICATES", Path(tempfile.gettempdir()) / "farmskills-certificates")
@@ -116,6 +118,7 @@ class LearningService:
             self._privacy(view, inp, now)
             or self._answering(who, view, inp, now)
             or self.mentoring.handle(who.user_id, view, inp, now)
+            or self.reports.handle(who.user_id, view, inp, now)
         )
         if special is not None:
             return self._route(who, special, now)

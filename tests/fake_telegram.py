@@ -238,7 +238,8 @@ class FakeTelegram:
         form = await request.post()
         for key, value in form.items():
             if isinstance(value, web.FileField):
-                params[key] = {"file": value.filename}
+                # Kept whole, so a test can read the picture or document the bot uploaded.
+                params[key] = {"file": value.filename, "data": value.file.read()}
             elif key in STRING_FIELDS:
                 params[key] = value
             else:

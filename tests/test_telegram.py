@@ -207,6 +207,31 @@ async def test_an_unknown_question_reaches_the_trainer_and_the_trainers_reply_re
     assert "按入股份数分" in reply.text and "合作社年底分红怎么算" in reply.text
 
 
+async def test_report_is_refused_to_a_farmer_and_scoped_to_a_trainers_own_village(tg: Harness) -> None:
+    trainer, neighbour_trainer, bob = 900, 901, 502
+    assert tg.service is not None
+    tg.service.staff.add_cohort("lijia", "李家村", str(trainer), utcnow())
+    tg.service.staff.add_cohort("wangzhuang", "王庄", str(neighbour_trainer), utcnow())
+    await onboard(tg, payload="lijia")
+    await onboard(tg, user=bob, payload="wangzhuang")
+    await open_first_lesson(tg, bob)
+
+    refused = await tg.say(ALICE, "/report", "给培训老师和管理员用的")
+    await tg.fake.settle(quiet=0.5)
+    assert [s.method for s in tg.fake.to(ALICE)[-1:]] == ["sendMessage"] and refused.labels == ["🏠 主页"]
+
+    await onboard(tg, user=trainer)
+    summary = await tg.say(trainer, "/report", "学习报告")
+    assert "学员 1 人" in summary.text and "lijia" in summary.text
+    chart = await tg.fake.next_reply(trainer, tg.fake.to(trainer).index(summary) + 1, "从学习到增收")
+    assert chart.method == "sendPhoto" and chart.labels == ["🌐 网页报告", "📄 表格", "🏠 主页"]
+    assert chart.params["photo"]["data"].startswith(b"\x89PNG")
+    sheet = await tg.press(trainer, "表格", "CSV", on=chart)
+    assert sheet.method == "sendDocument" and sheet.params["document"]["file"].endswith(".csv")
+    data = sheet.params["document"]["data"].decode("utf-8-sig")
+    assert "lijia" in data and "wangzhuang" not in data
+
+
 async def test_a_learners_whole_cycle_lesson_task_done_with_a_photo_follow_up_and_income(
     tmp_path: Path, curriculum: Curriculum
 ) -> None:

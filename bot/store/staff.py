@@ -90,6 +90,12 @@ class StaffStore:
             granted = s.exec(select(StaffRole.user_id).where(StaffRole.role == "admin")).all()
         return sorted(self.env_admins | set(granted))
 
+    def cohorts_of(self, trainer_id: str) -> tuple[str, ...]:
+        """The codes of the cohorts a trainer looks after."""
+        with Session(self.engine) as s:
+            codes = s.exec(select(Cohort.code).where(Cohort.trainer_id == trainer_id).order_by(Cohort.code))
+            return tuple(codes.all())
+
     def handoff_recipients(self, cohort_code: str | None) -> list[str]:
         """Who receives a learner's question: their cohort's trainer, or the admins if it has none."""
         cohort = self.cohort(cohort_code)
