@@ -1,0 +1,111 @@
+"""How fast the administrator report is at 1,000, 10,000 and 100,000 learners, in every format.
+
+For each size the benchmark fills a fresh SQLite database with `fill_demo` (timed on its own),
+then makes each report format in a fresh child process — query, render and write the file — and
+reports the child's wall time for that work and its peak memory (the whole process, Python and
+its libraries included). Targets at 100,000 learners: under 10 s and under 500 MB per format.
+
+    python -m bench.report_bench                    # 1k, 10k, 100k
+    python -m bench.report_bench --sizes 1000       # one size
+    python -m bench.report_bench --quick            # 1k only, for CI's log
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+FORMATS = ("text", "csv", "html")
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def make_one(db_url: str, fmt: str, out: Path) -> dict[str, float]:
+    """In the child: build and write one report; return seconds and peak MB."""
+    from bot.content.loader import load_curriculum
+    from bot.reports.csv_out import render_csv
+    from bot.reports.html import render_html
+    from bot.reports.model import ReportFilter
+    from bot.reports.queries import build_report
+    from bot.reports.text import render_text
+    from bot.store.database import make_engine
+
+    curriculum = load_curriculum()
+    engine = make_engine(db_url)
+    began = time.perf_counter()
+    report = build_report(engine, curriculum, ReportFilter(), NOW)
+    built = time.perf_counter()
+    if fmt == "text":
+        out.write_text(render_text(report), encoding="utf-8")
+    elif fmt == "csv":
+        out.write_bytes(render_csv(report))
+    else:
+        out.write_text(render_html(report), encoding="utf-8")
+    done = time.perf_counter()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    size = out.stat().st_size
+    return {"query_s": built - began, "total_s": done - began, "peak_mb": peak_mb, "bytes": size}
+
+
+def fill(db_url: str, learners: int) -> tuple[float, int]:
+    from bot.content.loader import load_curriculum
+    from bot.store.database import make_engine, upgrade
+    from bot.store.demo_data import fill_demo
+
+    upgrade(db_url)
+    summary = fill_demo(make_engine(db_url), load_curriculum(), learners, seed=1, now=NOW)
+    return summary.seconds, summary.total_rows
+
+
+def run(sizes: list[int], folder: Path) -> None:
+    heads = " | ".join(f"{f:>4}: s (query)  MB" for f in FORMATS)
+    print(f"{'learners':>9} {'rows':>11} {'fill s':>7} | {heads}")
+    for learners in sizes:
+        db = folder / f"demo-{learners}.db"
+        db.unlink(missing_ok=True)
+        db_url = f"sqlite:///{db}"
+        fill_s, rows = fill(db_url, learners)
+        cells = []
+        for fmt in FORMATS:
+            out = folder / f"report-{learners}.{fmt}"
+            child = subprocess.run(
+                [sys.executable, "-m", "bench.report_bench", "--one", fmt, db_url, str(out)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            cells.append(f"{figures['total_s']:5.2f} ({figures['query_s']:5.2f}) {figures['peak_mb']:4.0f}")
+        print(f"{learners:>9,} {rows:>11,} {fill_s:7.1f} | " + " | ".join(cells), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--quick", action="store_true", help="1,000 learners only")
+    parser.add_argument("--one", nargs=3, metavar=("FORMAT", "DB_URL", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--keep", type=Path, help="folder to keep the databases and reports in")
+    args = parser.parse_args()
+    if args.one:
+        fmt, db_url, out = args.one
+        print(json.dumps(make_one(db_url, fmt, Path(out))))
+        return
+    sizes = [1_000] if args.quick else args.sizes
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        run(sizes, args.keep)
+        return
+    with tempfile.TemporaryDirectory(prefix="farmskills-report-bench-") as folder:
+        run(sizes, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
