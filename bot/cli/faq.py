@@ -6,14 +6,16 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from bot.cli.common import ContentOpt, DbOpt, check_lang, err, load_content, out
 from bot.content.problems import ContentError
-from bot.faq.matcher import FaqMatcher, MatcherSettings
+
+if TYPE_CHECKING:  # the matcher brings jieba and pypinyin: imported when a faq command runs
+    from bot.faq.matcher import FaqMatcher
 
 faq_app = typer.Typer(
     help="The FAQ: try a question, list unanswered ones, measure the matcher.", no_args_is_help=True
@@ -22,6 +24,7 @@ faq_app = typer.Typer(
 
 def _matcher(content: Path | None, faq_file: Path | None) -> FaqMatcher:
     from bot.faq.bank import load_faq_bank
+    from bot.faq.matcher import FaqMatcher, MatcherSettings
 
     curriculum = load_content(content)
     if faq_file is None:

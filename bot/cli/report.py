@@ -93,14 +93,17 @@ def report(
 
 def result_bytes(result: Report, fmt: str) -> bytes:
     """The report rendered in `fmt`, as the bytes to write."""
-    from bot.reports.csv_out import render_csv
-    from bot.reports.html import render_html
-    from bot.reports.text import render_text
-
+    # Each renderer is imported only when asked for: the HTML one brings matplotlib (half a second).
     if fmt == "csv":
+        from bot.reports.csv_out import render_csv
+
         return render_csv(result)
     if fmt == "html":
+        from bot.reports.html import render_html
+
         return render_html(result).encode("utf-8")
+    from bot.reports.text import render_text
+
     return render_text(result).encode("utf-8")
 
 

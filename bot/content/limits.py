@@ -21,6 +21,11 @@ MAX_PER_ROW = 2
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+def has_han(text: str) -> bool:
+    """True when the text holds a Chinese character."""
+    return _HAN.search(text) is not None
+
+
 def is_icon_char(ch: str) -> bool:
     """An emoji or pictograph (or the joiners and selectors that build one)."""
     if ch in "\u200d\ufe0f\u20e3":

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from bot.content.models import LANGS, Lesson, Term, Tier, Track
 from bot.content.problems import ContentError, Problem
 from bot.content.render import TemplateRenderer
+from bot.content.yaml_text import parse_yaml
 from bot.faq.bank import FaqBank, read_bank
 
 _UNREADABLE = object()
@@ -89,7 +90,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

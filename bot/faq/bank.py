@@ -13,10 +13,10 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from bot.content.limits import label_problem, message_problem
+from bot.content.limits import has_han, label_problem, message_problem
 from bot.content.models import LANGS, Text
 from bot.content.problems import ContentError, Problem
-from bot.faq.text import has_han
+from bot.content.yaml_text import parse_yaml
 
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -93,7 +93,7 @@ def _field(loc: Iterable[Any], index: int) -> str:
 def parse_faq_file(path: Path, shown_as: str, problems: list[Problem]) -> list[FaqEntry]:
     """Entries from one YAML file; every problem is appended with the file and field named."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

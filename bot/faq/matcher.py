@@ -22,11 +22,11 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-import yaml
 from rapidfuzz import fuzz, process
 
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
+from bot.content.yaml_text import parse_yaml
 from bot.faq.bank import FaqBank
 from bot.faq.coverage import WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
@@ -83,7 +83,7 @@ class MatcherSettings:
     def load(cls, path: Path) -> MatcherSettings:
         if not path.is_file():
             return cls()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
         base = cls()
         thresholds = dict(base.thresholds)
         for lang, values in (data.get("thresholds") or {}).items():

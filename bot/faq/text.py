@@ -24,10 +24,11 @@ import jieba
 import opencc
 from pypinyin import lazy_pinyin
 
+from bot.content.limits import has_han
+
 MAX_QUESTION_CHARS = 300  # a 5,000-character paste is cut; the start says what it is about
 
 _T2S = opencc.OpenCC("t2s")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACES = re.compile(r"\s+")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]+")
 
@@ -69,10 +70,6 @@ def normalise(text: str) -> str:
 def looks_like_words(text: str) -> bool:
     """At least two letters or Chinese characters: digits, emoji and punctuation alone are not a question."""
     return sum(ch.isalpha() for ch in normalise(text)) >= 2
-
-
-def has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
 
 
 @lru_cache(maxsize=65536)
