@@ -52,7 +52,9 @@ th{background:#f0f2ec;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.text{white-space:normal;min-width:12em;max-width:28em}
 .empty{color:#888;font-style:italic}
-@media (max-width:480px){.wrap{padding:6px}section,header{padding:10px}h1{font-size:1.2rem}}
+@media (max-width:480px){.wrap{padding:6px}section,header{padding:10px}h1{font-size:1.2rem}
+/* On a phone a chart keeps a readable size and scrolls sideways, like the tables. */
+figure.chart{overflow-x:auto}figure.chart svg{width:auto;min-width:560px}}
 """
 
 _TEMPLATE = """<!doctype html>
