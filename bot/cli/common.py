@@ -25,9 +25,9 @@ DbOpt = Annotated[
 LangOpt = Annotated[str, typer.Option("--lang", help="zh or en")]
 
 
-def load_content(content: Path | None) -> Curriculum:
+def load_content(content: Path | None, render_check: bool = True) -> Curriculum:
     try:
-        return load_curriculum(content)
+        return load_curriculum(content, render_check)
     except ContentError as exc:
         err.print(f"[red]✗ The content has {len(exc.problems)} problem(s):[/red]")
         for problem in exc.problems:

@@ -31,7 +31,7 @@ def demo_data(
     from bot.store.database import database_url, make_engine, upgrade
     from bot.store.demo_data import DemoDataError, fill_demo
 
-    curriculum = load_content(content)
+    curriculum = load_content(content, render_check=False)  # titles and counts only
     upgrade(db)
     engine = make_engine(db)
     try:

@@ -227,8 +227,11 @@ def _check_templates(curriculum: Curriculum, problems: list[Problem]) -> None:
                     problems.append(Problem(lesson.source, where, msg))
 
 
-def load_curriculum(root: Path | None = None) -> Curriculum:
-    """Load and check all content under `root`; raise ContentError naming every problem."""
+def load_curriculum(root: Path | None = None, render_check: bool = True) -> Curriculum:
+    """Load and check all content under `root`; raise ContentError naming every problem.
+
+    `render_check=False` skips rendering every template once (most of the load time), for tools
+    that read titles and counts but never show a lesson, such as the reports."""
     root = (root or default_content_root()).resolve()
     problems: list[Problem] = []
     if not (root / "lessons").is_dir():
@@ -244,7 +247,8 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
     lesson_ids = None if any(p.file.startswith("lessons") for p in problems) else set(lessons)
     faq = read_bank(faq_dir, lesson_ids, root, problems) if faq_dir.is_dir() else FaqBank(())
     curriculum = Curriculum(root, tracks, lessons, glossary, ui, renderer, faq)
-    _check_templates(curriculum, problems)
+    if render_check:
+        _check_templates(curriculum, problems)
     for track in tracks.values():
         for tier in Tier:
             if not curriculum.lessons_in(track.track, tier):
