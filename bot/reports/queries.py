@@ -436,6 +436,22 @@ ORDER BY {_COHORT_ORDER}"""
     return _rows(conn, sql, s)
 
 
+def _median_ctes(source: str, keys: str, value: str, name: str) -> str:
+    """Two CTEs, `run` and `med`: the median of `value` for each group of `keys`, from `source`'s
+    rows of (keys…, value, k), k being how often the value occurs. A running total finds the middle
+    (SQLite has no MEDIAN), sorting only the distinct values."""
+    return f"""run AS (
+  SELECT {keys}, {value}, SUM(k) OVER w AS upto, SUM(k) OVER p AS n
+  FROM {source}
+  WINDOW p AS (PARTITION BY {keys}),
+         w AS (PARTITION BY {keys} ORDER BY {value} ROWS UNBOUNDED PRECEDING)),
+med AS (
+  SELECT {keys},
+         (MIN(CASE WHEN upto >= (n + 1) / 2 THEN {value} END)
+          + MIN(CASE WHEN upto >= (n + 2) / 2 THEN {value} END)) / 2.0 AS {name}
+  FROM run GROUP BY {keys})"""
+
+
 def _completion(conn: Connection, s: _Scope) -> list[tuple[Any, ...]]:
     sql = f"""WITH
 ls AS (
@@ -457,16 +473,7 @@ dv AS MATERIALIZED (
   FROM ls WHERE done GROUP BY 1, 2, 3, 4),
 d2 AS (
   SELECT * FROM dv UNION ALL SELECT '{ALL}', track, tier, days, SUM(k) FROM dv GROUP BY track, tier, days),
-run AS (
-  SELECT cohort, track, tier, days, SUM(k) OVER w AS upto, SUM(k) OVER p AS n
-  FROM d2
-  WINDOW p AS (PARTITION BY cohort, track, tier),
-         w AS (PARTITION BY cohort, track, tier ORDER BY days ROWS UNBOUNDED PRECEDING)),
-med AS (
-  SELECT cohort, track, tier,
-         (MIN(CASE WHEN upto >= (n + 1) / 2 THEN days END)
-          + MIN(CASE WHEN upto >= (n + 2) / 2 THEN days END)) / 2.0 AS median_days
-  FROM run GROUP BY cohort, track, tier),
+{_median_ctes("d2", "cohort, track, tier", "days", "median_days")},
 keys AS (
   SELECT cohort, track, tier FROM g1a UNION SELECT cohort, track, tier FROM g2a
   UNION SELECT '{ALL}', track, tier FROM rep_cell)
@@ -651,16 +658,7 @@ v4 AS (
   UNION ALL SELECT '{ALL}', track, unit, value, SUM(k) FROM bv GROUP BY track, unit, value
   UNION ALL SELECT cohort, '{ALL}', unit, value, SUM(k) FROM bv GROUP BY cohort, unit, value
   UNION ALL SELECT '{ALL}', '{ALL}', unit, value, SUM(k) FROM bv GROUP BY unit, value),
-run AS (
-  SELECT cohort, track, unit, value, SUM(k) OVER w AS upto, SUM(k) OVER p AS n
-  FROM v4
-  WINDOW p AS (PARTITION BY cohort, track, unit),
-         w AS (PARTITION BY cohort, track, unit ORDER BY value ROWS UNBOUNDED PRECEDING)),
-med AS (
-  SELECT cohort, track, unit,
-         (MIN(CASE WHEN upto >= (n + 1) / 2 THEN value END)
-          + MIN(CASE WHEN upto >= (n + 2) / 2 THEN value END)) / 2.0 AS median
-  FROM run GROUP BY cohort, track, unit),
+{_median_ctes("v4", "cohort, track, unit", "value", "median")},
 tord AS (SELECT track, MIN(track_order) AS o FROM rep_cell GROUP BY track)
 SELECT st.cohort, st.track, st.unit, st.reports, st.learners, ROUND(st.total, 2), ROUND(med.median, 2),
        st.asked, st.reports - st.asked
