@@ -31,6 +31,7 @@ from bot.reports.text import render_text, short_summary
 from bot.store.database import make_engine, upgrade
 from bot.store.tables import (
     CheckAnswer,
+    Cohort,
     FaqQuestion,
     Learner,
     LessonProgress,
@@ -254,6 +255,8 @@ def build_village(db_url: str) -> None:
         e = _learner(s, "eve", "west", "05-05 02:00", "05-05 02:10")
         _progress(s, e, "b-lesson-01", "shop", "basic", "05-05 02:05", None, 0)
         _steps(s, e, "b-lesson-01", (0, "open", "05-05 02:05"))
+        # East was given a name (farmskills cohorts add east --name 东村); west never was.
+        s.add(Cohort(code="east", name="东村", trainer_id="777", created_at=t("04-20 00:00")))
         s.commit()
     engine.dispose()
 
@@ -588,7 +591,7 @@ def test_the_text_report_aligns_columns_and_says_it_holds_no_names(report: Repor
     text = render_text(report)
     assert "No names or user ids in this report." in text
     lines = text.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("cohort  learners"))
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["cohort", "learners"])
     assert lines[header + 2].split() == ["(none)", "1", "0", "0", "0", "0", "0", "0", "0"]
     assert len(lines[header + 2]) == len(lines[header])  # numbers right-aligned under their names
     for table in report.tables:
@@ -651,3 +654,16 @@ def test_each_chart_is_an_svg_that_scales_to_its_box(report: Report) -> None:
         assert f'id="chart-{kind}"' in head
         assert 'width="100%"' in head and "viewBox=" in head and "height=" not in head
         assert "<?xml" not in svg and "<!--" not in svg
+
+
+def test_villages_are_listed_and_shown_by_their_names_as_well_as_their_codes(report: Report) -> None:
+    assert report.table("cohorts").columns == ("cohort", "name", "learners")
+    assert rows(report, "cohorts") == [("(none)", "", 1), ("east", "东村", 2), ("west", "", 2)]
+    assert report.cohort_label("east") == "东村 (east)" and report.cohort_label("west") == "west"
+    assert "<td>东村 (east)</td>" in render_html(report)
+    summary_text = render_text(report)
+    assert "东村 (east)" in summary_text
+    # The CSV keeps the codes in every table; the `cohorts` table pairs them with the names.
+    assert ("east", "东村", 2) in rows(report, "cohorts") and ("east", 2, 2, 1, 2, 2, 1, 1, 2) in rows(
+        report, "summary"
+    )

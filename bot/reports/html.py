@@ -25,6 +25,7 @@ ORDER = (
     "outcomes",
     "faq",
     "faq_unanswered",
+    "cohorts",
     "learners",
 )
 
@@ -126,7 +127,7 @@ _WORDS = {
 _TEXT_COLUMNS = {"ask", "question", "lesson_title", "name"}
 
 
-def _body(table: Table) -> Markup:
+def _body(table: Table, report: Report) -> Markup:
     """The table's rows as HTML, every value escaped (tens of thousands of cells: built directly,
     faster than a template loop)."""
     numeric = [
@@ -137,8 +138,12 @@ def _body(table: Table) -> Markup:
         ' class="num"' if numeric[i] else (' class="text"' if c in _TEXT_COLUMNS else "")
         for i, c in enumerate(table.columns)
     ]
+    # Cohorts by name as well as code, except in the table that pairs them.
+    shown = [
+        report.cohort_label if c == "cohort" and table.key != "cohorts" else cell_text for c in table.columns
+    ]
     lines = [
-        "<tr>" + "".join(f"<td{classes[i]}>{escape(cell_text(v))}</td>" for i, v in enumerate(row)) + "</tr>"
+        "<tr>" + "".join(f"<td{classes[i]}>{escape(shown[i](v))}</td>" for i, v in enumerate(row)) + "</tr>"
         for row in table.rows
     ]
     return Markup("\n".join(lines))
@@ -162,7 +167,7 @@ def render_html(report: Report) -> str:
                 "chart": Markup(charts[key]) if key in charts else None,
                 "columns": table.columns,
                 "rows": len(table.rows),
-                "body": _body(table),
+                "body": _body(table, report),
             }
         )
     return _PAGE.render(

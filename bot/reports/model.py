@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 ALL = "(all)"  # the row that adds up every cohort (or every track)
 NONE = "(none)"  # learners without a cohort, outcomes without a lesson
@@ -91,6 +92,18 @@ class Report:
 
     def has(self, key: str) -> bool:
         return any(t.key == key for t in self.tables)
+
+    @cached_property
+    def cohort_names(self) -> dict[str, str]:
+        if not self.has("cohorts"):
+            return {}
+        return {str(code): str(name) for code, name, *_ in self.table("cohorts").rows if name}
+
+    def cohort_label(self, code: Cell) -> str:
+        """李家村 (lijia) where the cohort was given a name; the code alone otherwise."""
+        text = cell_text(code)
+        name = self.cohort_names.get(text)
+        return f"{name} ({text})" if name and name != text else text
 
     def track_title(self, track: str) -> str:
         return dict(self.track_titles).get(track, track)

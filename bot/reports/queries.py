@@ -36,6 +36,7 @@ TITLES: dict[str, dict[str, str]] = {
     "funnel": {"en": "From learning to income: the funnel", "zh": "从学习到增收：漏斗"},
     "outcomes": {"en": "Outcomes reported", "zh": "学员报告的成果"},
     "weekly": {"en": "Week by week", "zh": "每周情况"},
+    "cohorts": {"en": "Cohorts (villages)", "zh": "班组（村）名单"},
     "learners": {"en": "Learners (named export)", "zh": "学员名单（实名导出）"},
 }
 
@@ -79,6 +80,10 @@ NOTES: dict[str, dict[str, str]] = {
     "weekly": {
         "en": "Weeks start on Monday, local time.",
         "zh": "每周从周一开始（当地时间）。",
+    },
+    "cohorts": {
+        "en": "Each cohort code with the name it was given (farmskills cohorts add) and its learners.",
+        "zh": "每个班组代码对应的名称（farmskills cohorts add 设置）和学员人数。",
     },
     "learners": {
         "en": "Contains names and user ids: share only with people who need them.",
@@ -133,6 +138,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "applications",
         "outcomes",
     ),
+    "cohorts": ("cohort", "name", "learners"),
     "learners": (
         "name",
         "user_id",
@@ -720,6 +726,14 @@ ORDER BY week, {_COHORT_ORDER}"""
     return _rows(conn, sql, s)
 
 
+def _cohorts(conn: Connection) -> list[tuple[Any, ...]]:
+    """The cohorts in scope with their names, so readers see 李家村 and not only its code."""
+    sql = f"""SELECT lr.cohort, COALESCE(c.name, ''), COUNT(*)
+FROM rep_learner lr LEFT JOIN cohort c ON c.code = lr.cohort
+GROUP BY lr.cohort ORDER BY {_COHORT_ORDER.replace("cohort", "lr.cohort")}"""
+    return [tuple(row) for row in conn.exec_driver_sql(sql).all()]
+
+
 def _learners(conn: Connection, s: _Scope) -> list[tuple[Any, ...]]:
     sql = f"""WITH
 lc AS (SELECT learner_id, SUM(done_in) AS n FROM rep_cellp GROUP BY learner_id),
@@ -788,6 +802,7 @@ def build_report(
         funnel = _funnel(conn, q)
         outcomes = _outcomes(conn, q)
         weekly = _weekly(conn, q)
+        cohorts = _cohorts(conn)
         named = _learners(conn, q) if flt.named else None
         conn.rollback()
         _drop_scope(conn)
@@ -801,6 +816,7 @@ def build_report(
         _table("funnel", funnel, lang),
         _table("outcomes", outcomes, lang),
         _table("weekly", weekly, lang),
+        _table("cohorts", cohorts, lang),
     ]
     if named is not None:
         tables.append(_table("learners", named, lang))

@@ -6,6 +6,7 @@ Column widths count a Chinese character as two columns, so tables stay aligned i
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.reports.model import ALL, Cell, Report, Table, cell_text
@@ -40,14 +41,16 @@ def _pad(text: str, size: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def render_table(table: Table) -> str:
+def render_table(table: Table, label: Callable[[Cell], str] = cell_text) -> str:
+    """A table in aligned columns; `label` shows a cohort cell (with its name, in a report)."""
     lines = [table.title, "=" * max(8, width(table.title))]
     if table.note:
         lines.append(table.note)
     if not table.rows:
         lines.append("(no rows)")
         return "\n".join(lines)
-    cells = [[_cut(cell_text(v)) for v in row] for row in table.rows]
+    shown = [label if c == "cohort" and table.key != "cohorts" else cell_text for c in table.columns]
+    cells = [[_cut(shown[i](v)) for i, v in enumerate(row)] for row in table.rows]
     numeric = [
         all(isinstance(row[i], int | float) or row[i] is None for row in table.rows)
         for i in range(len(table.columns))
@@ -74,7 +77,7 @@ def render_text(report: Report) -> str:
     head += [f"{label}: {value}" for label, value in report.filter.describe(report.lang)]
     if not report.filter.named:
         head.append("不含姓名和用户编号。" if zh else "No names or user ids in this report.")
-    blocks = ["\n".join(head), *(render_table(t) for t in report.tables)]
+    blocks = ["\n".join(head), *(render_table(t, report.cohort_label) for t in report.tables)]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -134,7 +137,8 @@ def short_summary(report: Report, lang: str = "zh") -> str:
             f"❓ {asked} questions, {unanswered} the bot could not answer",
         ]
     if report.filter.cohorts:
-        lines.insert(1, ("🏘 班组：" if zh else "🏘 Cohorts: ") + ", ".join(report.filter.cohorts))
+        names = ", ".join(report.cohort_label(c) for c in report.filter.cohorts)
+        lines.insert(1, ("🏘 班组：" if zh else "🏘 Cohorts: ") + names)
     return "\n".join(lines)
 
 
