@@ -334,6 +334,12 @@ def _fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: 
         if NONE in flt.cohorts:
             parts.append("cohort IS NULL")
         where += f" AND ({' OR '.join(parts) or '0'})"
+    # Trainers and admins talk to the bot too (to answer questions, to ask for this report); they
+    # are not learners. Mentors are: they stay.
+    where += (
+        " AND NOT (channel = 'telegram' AND external_id IN (SELECT user_id FROM staff_role"
+        " UNION SELECT trainer_id FROM cohort WHERE trainer_id IS NOT NULL))"
+    )
     sql = f"INSERT INTO rep_learner SELECT id, COALESCE(cohort, '{NONE}') FROM learner WHERE {where}"
     conn.execute(text(sql), params)
     s = _choose_paths(conn, s)
