@@ -123,17 +123,17 @@ class MentorDesk:
         assert row is not None
         deliveries = []
         for user_id in self.staff.handoff_recipients(row.cohort):
-            staff_lang = self._staff_lang(user_id)
+            their_lang = self.staff_lang(user_id)
             text = self._t(
-                staff_lang,
+                their_lang,
                 "staff_mentor_offer",
                 name=view.profile.name or "?",
-                cohort=self._cohort_name(row.cohort, staff_lang),
-                track=self._track_title(row.track, staff_lang),
+                cohort=self._cohort_name(row.cohort, their_lang),
+                track=self._track_title(row.track, their_lang),
             )
             buttons = keyboard(
-                Button(self._t(staff_lang, "btn_mentor_confirm"), f"mentor:ok:{lid}"),
-                Button(self._t(staff_lang, "btn_mentor_decline"), f"mentor:deny:{lid}"),
+                Button(self._t(their_lang, "btn_mentor_confirm"), f"mentor:ok:{lid}"),
+                Button(self._t(their_lang, "btn_mentor_decline"), f"mentor:deny:{lid}"),
             )
             deliveries.append(Delivery("telegram", user_id, Message(text, buttons)))
         thanks = Message(self._t(lang, "mentor_offered"), keyboard(self.engine.home_button(lang)))
@@ -147,7 +147,7 @@ class MentorDesk:
 
     # ----- the trainer or admin who confirms ------------------------------------------------------
 
-    def _staff_lang(self, user_id: str) -> str:
+    def staff_lang(self, user_id: str) -> str:
         learner = self.store.find("telegram", user_id)
         return learner.lang if learner is not None else "zh"
 
@@ -188,7 +188,7 @@ class MentorDesk:
         never back to the learner who asked, and to nobody twice."""
         found: dict[tuple[str, str], Recipient] = {}
         for user_id in self.staff.handoff_recipients(view.profile.cohort):
-            found.setdefault(("telegram", user_id), Recipient("telegram", user_id, self._staff_lang(user_id)))
+            found.setdefault(("telegram", user_id), Recipient("telegram", user_id, self.staff_lang(user_id)))
         for mentor in self.mentors.of_cohort(view.profile.cohort):
             if mentor.id != view.profile.learner_id:
                 key = (mentor.channel, mentor.external_id)

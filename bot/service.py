@@ -281,6 +281,12 @@ class LearningService:
         sent = Message(t(lang, "staff_reply_sent", name=learner.name or "?"))
         return Response((sent,), deliveries=(Delivery(learner.channel, learner.external_id, to_learner),))
 
+    def staff_chats(self) -> list[tuple[str, str]]:
+        """Every trainer's and admin's Telegram user id, with the language they use the bot in."""
+        ids = {user_id for user_id, _, _ in self.staff.roles()}
+        ids |= {c.trainer_id for c in self.staff.cohorts() if c.trainer_id}
+        return [(user_id, self.mentoring.staff_lang(user_id)) for user_id in sorted(ids) if user_id.isdigit()]
+
     def set_language(self, who: Identity, lang: str) -> None:
         now = self.clock()
         view = self.load(who, now)

@@ -280,7 +280,9 @@ class FakeTelegram:
         if lower in ("deletewebhook", "setwebhook", "sendchataction", "close", "logout"):
             return self._reply(method, True)
         if lower == "setmycommands":
-            self.commands[str(params.get("language_code", ""))] = params["commands"]
+            scope = params.get("scope") or {}
+            where = f"chat:{scope['chat_id']}" if scope.get("type") == "chat" else ""
+            self.commands[where + str(params.get("language_code", ""))] = params["commands"]
             return self._reply(method, True)
         if lower == "answercallbackquery":
             self.answered_queries.append(str(params["callback_query_id"]))

@@ -270,6 +270,21 @@ async def test_onboarding_with_a_cohort_deep_link_stores_the_cohort_and_register
     assert tg.fake.commands["en"][0]["description"] == "Start"
 
 
+async def test_trainers_and_admins_find_report_in_their_own_menu_and_learners_do_not(tg: Harness) -> None:
+    assert tg.service is not None
+    tg.service.staff.add_cohort("lijia", "李家村", "900", utcnow())
+    tg.service.staff.grant("700", "admin", utcnow())
+    await onboard(tg, user=900)
+    await tg.stop()
+    await tg.start()  # menus are set at start
+    trainer_menu = {c["command"] for c in tg.fake.commands["chat:900"]}
+    assert "report" in trainer_menu and {"start", "menu"} <= trainer_menu
+    assert tg.fake.commands["chat:900"][-1]["description"] == "学习报告（老师用）"
+    assert "chat:700" in tg.fake.commands  # an admin who has not opened the bot yet: Chinese menu
+    assert "report" not in {c["command"] for c in tg.fake.commands["zh"]}
+    assert "report" not in {c["command"] for c in tg.fake.commands[""]}
+
+
 async def test_an_english_phone_gets_english_first(tg: Harness) -> None:
     reply = await tg.say(ALICE, "/start", "Hello", lang="en-GB", first_name="Mary")
     assert "🔒" in reply.text and "Start learning" in reply.labels[0]

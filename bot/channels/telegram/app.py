@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -35,6 +37,7 @@ from bot.store.progress import mark_inactive
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "menu", "progress", "income", "reminders", "help", "lang", "mydata", "forget")
+STAFF_COMMANDS = ("report",)  # shown only in trainers' and admins' own chats
 COMMAND_HELP = {
     "zh": {
         "start": "开始",
@@ -46,6 +49,7 @@ COMMAND_HELP = {
         "lang": "换语言",
         "mydata": "看我存了什么",
         "forget": "删除我的数据",
+        "report": "学习报告（老师用）",
     },
     "en": {
         "start": "Start",
@@ -57,6 +61,7 @@ COMMAND_HELP = {
         "lang": "Language",
         "mydata": "What is stored about me",
         "forget": "Delete my data",
+        "report": "Learning report (staff)",
     },
 }
 
@@ -77,12 +82,20 @@ class Tuning:
     poll_timeout: timedelta = timedelta(seconds=30)
 
 
-async def register_commands(app: Application) -> None:
-    """Commands in the learner's language: Telegram shows the list matching their app language."""
+async def register_commands(app: Application, staff: Sequence[tuple[str, str]] = ()) -> None:
+    """Commands in the learner's language: Telegram shows the list matching their app language.
+    Trainers and admins (`staff`: user id and language) also find /report in their own chat."""
     for lang, described in COMMAND_HELP.items():
         commands = [BotCommand(name, described[name]) for name in COMMANDS]
         await app.bot.set_my_commands(commands, language_code=lang)
     await app.bot.set_my_commands([BotCommand(n, COMMAND_HELP["zh"][n]) for n in COMMANDS])
+    for user_id, lang in staff:
+        described = COMMAND_HELP.get(lang, COMMAND_HELP["zh"])
+        commands = [BotCommand(n, described[n]) for n in (*COMMANDS, *STAFF_COMMANDS)]
+        try:
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(int(user_id)))
+        except TelegramError as exc:  # e.g. someone granted a role who never opened the bot
+            log.info("no staff menu for %s: %s", user_id, exc)
 
 
 def build_application(
@@ -118,7 +131,7 @@ def build_application(
         builder = builder.base_file_url(settings.telegram_base_file_url)
 
     async def post_init(app: Application) -> None:
-        await register_commands(app)
+        await register_commands(app, await asyncio.to_thread(service.staff_chats))
         if app.job_queue is not None:
             app.job_queue.run_repeating(_flush_outbox, interval=tuning.outbox_every, first=1)
             # Schedules live in the database, so this one job picks up everything a restart left due.
