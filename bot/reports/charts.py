@@ -102,9 +102,13 @@ def _num(value: Cell) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def _empty(ax: Axes, lang: str) -> None:
-    ax.text(0.5, 0.5, _t("no_data", lang), ha="center", va="center", color="#888888", fontsize=14)
-    ax.set_axis_off()
+def _titled(ax: Axes, key: str, lang: str, has_data: bool) -> bool:
+    """Title the chart; without data, say so in its place. True when there is something to draw."""
+    ax.set_title(_t(key, lang), loc="left", color=INK)
+    if not has_data:
+        ax.text(0.5, 0.5, _t("no_data", lang), ha="center", va="center", color="#888888", fontsize=14)
+        ax.set_axis_off()
+    return has_data
 
 
 # ----- one axes per chart -------------------------------------------------------------------------
@@ -116,9 +120,7 @@ def _draw_funnel(ax: Axes, report: Report, lang: str) -> None:
     )
     stages = ("started", "completed_lesson", "applied", "outcome")
     values = [_num(row[s]) if row else 0.0 for s in stages]
-    ax.set_title(_t("funnel", lang), loc="left", color=INK)
-    if not any(values):
-        _empty(ax, lang)
+    if not _titled(ax, "funnel", lang, any(values)):
         return
     ys = list(range(len(stages)))[::-1]
     ax.barh(ys, values, color=STAGE_COLOURS, height=0.65)
@@ -133,9 +135,7 @@ def _draw_funnel(ax: Axes, report: Report, lang: str) -> None:
 
 def _draw_completion(ax: Axes, report: Report, lang: str) -> None:
     rows = [r for r in report.table("completion").records() if r["cohort"] == ALL]
-    ax.set_title(_t("completion", lang), loc="left", color=INK)
-    if not rows:
-        _empty(ax, lang)
+    if not _titled(ax, "completion", lang, bool(rows)):
         return
     tracks = list(dict.fromkeys(str(r["track"]) for r in rows))
     tiers = [t for t in ("basic", "intermediate", "advanced") if any(r["tier"] == t for r in rows)]
@@ -160,9 +160,7 @@ def _draw_completion(ax: Axes, report: Report, lang: str) -> None:
 
 def _draw_weekly(ax: Axes, report: Report, lang: str) -> None:
     rows = [r for r in report.table("weekly").records() if r["cohort"] == ALL]
-    ax.set_title(_t("weekly", lang), loc="left", color=INK)
-    if not rows:
-        _empty(ax, lang)
+    if not _titled(ax, "weekly", lang, bool(rows)):
         return
     weeks = [str(r["week"])[5:] for r in rows]  # MM-DD of the Monday
     xs = list(range(len(rows)))
@@ -191,9 +189,7 @@ def _dropoff_rows(report: Report) -> list[tuple[str, list[float], float]]:
 
 def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
     rows = _dropoff_rows(report)
-    ax.set_title(_t("dropoff", lang), loc="left", color=INK)
-    if not rows:
-        _empty(ax, lang)
+    if not _titled(ax, "dropoff", lang, bool(rows)):
         return
     ys = list(range(len(rows)))[::-1]
     most = max(len(stops) for _, stops, _ in rows)

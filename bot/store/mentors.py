@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, case, func, update
 from sqlmodel import Session, col, select
@@ -140,30 +141,25 @@ class MentorStore:
         in_cohort = col(Learner.cohort) == cohort
 
         with Session(self.engine) as s:
+
+            def count(model: Any, *where: Any) -> int:
+                query = select(func.count()).select_from(model).where(col(model.learner_id).in_(members))
+                return int(s.exec(query.where(*where)).one())
+
             learners = s.exec(select(func.count()).select_from(Learner).where(in_cohort)).one()
             active = s.exec(
                 select(func.count(func.distinct(StepEvent.learner_id))).where(
                     col(StepEvent.learner_id).in_(members), col(StepEvent.at).between(since, until)
                 )
             ).one()
-            lessons = s.exec(
-                select(func.count())
-                .select_from(LessonProgress)
-                .where(
-                    col(LessonProgress.learner_id).in_(members),
-                    LessonProgress.status == "completed",
-                    col(LessonProgress.completed_at).between(since, until),
-                )
-            ).one()
-            applied = s.exec(
-                select(func.count())
-                .select_from(PracticeReport)
-                .where(
-                    col(PracticeReport.learner_id).in_(members),
-                    PracticeReport.status == "done",
-                    col(PracticeReport.at).between(since, until),
-                )
-            ).one()
+            lessons = count(
+                LessonProgress,
+                LessonProgress.status == "completed",
+                col(LessonProgress.completed_at).between(since, until),
+            )
+            applied = count(
+                PracticeReport, PracticeReport.status == "done", col(PracticeReport.at).between(since, until)
+            )
             outcomes, yuan = s.exec(
                 select(
                     func.count(),
@@ -172,13 +168,9 @@ class MentorStore:
                     ),
                 ).where(col(Outcome.learner_id).in_(members), col(Outcome.at).between(since, until))
             ).one()
-            waiting = s.exec(
-                select(func.count())
-                .select_from(FaqQuestion)
-                .where(
-                    col(FaqQuestion.learner_id).in_(members),
-                    col(FaqQuestion.handed_off_at).is_not(None),
-                    col(FaqQuestion.answered_at).is_(None),
-                )
-            ).one()
+            waiting = count(
+                FaqQuestion,
+                col(FaqQuestion.handed_off_at).is_not(None),
+                col(FaqQuestion.answered_at).is_(None),
+            )
         return CohortWeek(learners, active, lessons, applied, outcomes, float(yuan), waiting)
