@@ -1,7 +1,10 @@
 """LearningService: one input from one learner in, one response out, with progress saved between.
 
 This is the single place where the pure engine meets the store. Channels call `handle` (from a
-thread when they are async); it commits every change before returning the reply to send.
+thread when they are async). Everything one input does — the learner's new place and progress, the
+reply, messages for others, and the "handled" mark of the update it came in — is one transaction:
+the reply is written to the outbox with the change it answers, and the channel's sender delivers
+it. A crash therefore never keeps a change and loses its reply, nor acts on one update twice.
 """
 
 from __future__ import annotations
@@ -44,10 +47,11 @@ from bot.faq.matcher import FaqMatcher
 from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
 from bot.mentoring import MentorDesk
 from bot.reports.desk import ReportDesk
-from bot.store.database import make_engine, upgrade
+from bot.store.database import make_engine, unit_of_work, upgrade
+from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
 from bot.store.nudges import DueNudge, NudgeStore
-from bot.store.outbox import OutboxStore
+from bot.store.outbox import Addressed, OutboxStore
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
@@ -92,6 +96,7 @@ class LearningService:
         self.staff = StaffStore(store.engine, admins)
         self.questions = QuestionStore(store.engine)
         self.outbox = OutboxStore(store.engine)
+        self.journal = UpdateJournal(store.engine)
         self.nudges = NudgeStore(store.engine)
         self.mentoring = MentorDesk(self.engine, store, self.staff, MentorStore(store.engine))
         self.reports = ReportDesk(self.engine, curriculum, store.engine, self.staff, store.timezone)
@@ -111,17 +116,35 @@ class LearningService:
         )
         return self.store.view(learner, is_new=created)
 
-    def handle(self, who: Identity, inp: Input, now: datetime | None = None) -> Response:
+    def handle(
+        self, who: Identity, inp: Input, now: datetime | None = None, update_id: int | None = None
+    ) -> Response:
+        """Answer one input. The changes, the reply (to the outbox, for `who` and for anyone the
+        response addresses) and the update's handled mark commit together. An update id that was
+        handled before gets an empty response: its reply went out the first time."""
         now = now or self.clock()
+        with unit_of_work(self.store.engine):
+            if update_id is not None and not self.journal.claim(who.channel, update_id, now):
+                return Response()
+            response = self._respond(who, inp, now)
+            self.outbox.put(self._addressed(who, response), now)
+        return response
+
+    def _addressed(self, who: Identity, response: Response) -> list[Addressed]:
+        mine = [Addressed(who.channel, who.user_id, m) for m in response.messages]
+        others = [Addressed(d.channel, d.user_id, d.message) for d in response.deliveries]
+        return mine + others
+
+    def _respond(self, who: Identity, inp: Input, now: datetime) -> Response:
         view = self.load(who, now)
         special = (
-            self._privacy(view, inp, now)
+            self._privacy(who, view, inp, now)
             or self._answering(who, view, inp, now)
             or self.mentoring.handle(who.user_id, view, inp, now)
             or self.reports.handle(who.user_id, view, inp, now)
         )
         if special is not None:
-            return self._route(who, special, now)
+            return special
         if isinstance(inp, Press) and inp.action == "cert":
             return Response(tuple(self._certificates(view, self.engine.completed_tiers(view), now)))
         outcome = self.engine.handle(view, inp, now)
@@ -137,16 +160,7 @@ class LearningService:
             response = replace(response, messages=(*shown[:-1], *pictures, *shown[-1:], *extra))
         if any(isinstance(c, HandoffRequested) for c in outcome.changes):
             response = replace(response, deliveries=self._hand_off(view))
-        return self._route(who, response, now)
-
-    def _route(self, who: Identity, response: Response, now: datetime) -> Response:
-        """Deliveries the sender's channel can't make (a console learner's question for a Telegram
-        trainer) wait in the outbox, which the running Telegram bot empties."""
-        here = tuple(d for d in response.deliveries if d.channel == who.channel)
-        for d in response.deliveries:
-            if d.channel != who.channel and d.channel == "telegram" and d.user_id.lstrip("-").isdigit():
-                self.outbox.keep(int(d.user_id), [d.message], now)
-        return replace(response, deliveries=here)
+        return response
 
     # ----- certificates --------------------------------------------------------------------------
 
@@ -179,33 +193,37 @@ class LearningService:
 
     # ----- what the bot says unasked ----------------------------------------------------------
 
-    def due_nudges(self, now: datetime | None = None, learner_id: int | None = None) -> list[Delivery]:
-        """Claim and build every nudge that is due (never at the learner's night); the channel delivers
-        them."""
+    def due_nudges(
+        self, now: datetime | None = None, learner_id: int | None = None, limit: int = 200
+    ) -> list[Delivery]:
+        """Claim every nudge that is due (never at the learner's night) and owe its message, each in
+        one transaction with its claim, so a crash never loses a claimed nudge; channels' senders
+        deliver them. Returns what was owed."""
         now = now or self.clock()
         self.nudges.plan_reminders(now, self.store.timezone)
         self.mentoring.mentors.plan_summaries(now, self.store.timezone)
-        deliveries = []
-        for due in self.nudges.due(now, self.store.timezone, learner_id):
-            if due.kind == "reminder":
-                if self.nudges.claim(due.id, now):
-                    deliveries.extend(self._reminder(due, now))
-                continue
-            if due.kind == "summary":
-                summary = self.mentoring.weekly_summary(due.learner, now)
-                if self.nudges.claim(due.id, now) and summary is not None:
-                    deliveries.append(Delivery(due.learner.channel, due.learner.external_id, summary))
-                continue
-            lesson = self.curriculum.lessons.get(due.lesson_id or "")
-            if due.kind != "follow_up" or lesson is None or lesson.practice.follow_up is None:
-                self.nudges.claim(due.id, now)  # nothing to say any more (the lesson was removed)
-                continue
-            if not self.nudges.claim(due.id, now):
-                continue  # another bot process sent it
-            learner = due.learner
-            message = self.engine.practice.follow_up_message(learner.lang, learner.name, lesson)
-            deliveries.append(Delivery(learner.channel, learner.external_id, message))
+        deliveries: list[Delivery] = []
+        for due in self.nudges.due(now, self.store.timezone, learner_id, limit=limit):
+            with unit_of_work(self.store.engine):
+                if not self.nudges.claim(due.id, now):
+                    continue  # another bot process owes it already
+                owed = self._nudge_messages(due, now)
+                self.outbox.put([Addressed(d.channel, d.user_id, d.message) for d in owed], now)
+            deliveries.extend(owed)
         return deliveries
+
+    def _nudge_messages(self, due: DueNudge, now: datetime) -> list[Delivery]:
+        learner = due.learner
+        if due.kind == "reminder":
+            return self._reminder(due, now)
+        if due.kind == "summary":
+            summary = self.mentoring.weekly_summary(learner, now)
+            return [Delivery(learner.channel, learner.external_id, summary)] if summary else []
+        lesson = self.curriculum.lessons.get(due.lesson_id or "")
+        if due.kind != "follow_up" or lesson is None or lesson.practice.follow_up is None:
+            return []  # nothing to say any more (the lesson was removed)
+        message = self.engine.practice.follow_up_message(learner.lang, learner.name, lesson)
+        return [Delivery(learner.channel, learner.external_id, message)]
 
     def _reminder(self, due: DueNudge, now: datetime) -> list[Delivery]:
         """Today's nudge: what is next, one button. After three ignored in a row, pause and say so."""
@@ -294,7 +312,7 @@ class LearningService:
             self.store.record(view.profile.learner_id, [ProfileSet(lang=lang)], view.place, now)
 
     # /mydata and /forget touch the store directly, so they live here rather than in the engine.
-    def _privacy(self, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+    def _privacy(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
         t = self.engine.t
         lang = view.profile.lang
         lid = view.profile.learner_id
@@ -326,6 +344,7 @@ class LearningService:
             if view.place.screen is not Screen.forget:
                 return None  # a stale confirmation: the engine reports it as such
             self.store.forget(lid)
+            self.outbox.forget_user(who.channel, who.user_id)
             return Response((Message(t(lang, "forgotten")),))
         return None
 

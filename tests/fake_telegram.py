@@ -1,8 +1,10 @@
 """A small fake Telegram Bot API server for end-to-end tests, over real HTTP on localhost.
 
-It speaks the Bot API's JSON shapes for the methods FarmSkills uses, long-polls getUpdates,
+It speaks the Bot API's JSON shapes for the methods FarmSkills uses, long-polls getUpdates or
+posts updates to a webhook (with the secret token, retrying until answered 200, as Telegram does),
 records every message the bot sends, enforces a flood limit (429 with retry_after) and can be told
-to fail a share of send calls with 500, so the real python-telegram-bot stack is exercised.
+to misbehave on a share of sends: answer 500, drop the connection (before or after the message
+took effect) or answer slowly — so the real python-telegram-bot stack is exercised.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import itertools
 import json
 import random
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,10 +68,25 @@ class Sent:
 
 
 class FakeTelegram:
-    def __init__(self, flood_per_second: int | None = None, fail_rate: float = 0.0, seed: int = 7) -> None:
+    def __init__(
+        self,
+        flood_per_second: int | None = None,
+        fail_rate: float = 0.0,
+        seed: int = 7,
+        drop_rate: float = 0.0,
+        slow_rate: float = 0.0,
+        slow_seconds: float = 1.5,
+    ) -> None:
         self.flood_per_second = flood_per_second
         self.fail_rate = fail_rate
+        self.drop_rate = drop_rate  # half of the drops happen after the message took effect
+        self.slow_rate = slow_rate
+        self.slow_seconds = slow_seconds
         self.random = random.Random(seed)
+        self.dropped_after: Counter[int] = Counter()  # per chat: sends that took effect, answer lost
+        self.webhook: tuple[str, str] | None = None  # url and secret token
+        self.webhook_posts: list[int] = []  # HTTP statuses the bot's webhook answered
+        self._webhook_task: asyncio.Task[None] | None = None
         self.updates: list[dict[str, Any]] = []
         self.update_ids = itertools.count(1)
         self.message_ids = itertools.count(1000)
@@ -104,6 +121,10 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}/bot"
 
     async def stop(self) -> None:
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         if self.runner:
             await self.runner.cleanup()
 
@@ -185,6 +206,10 @@ class FakeTelegram:
         }
         return self._push({"callback_query": query})
 
+    def push_raw(self, update: dict[str, Any]) -> int:
+        """Any update, however odd (a kind the bot didn't ask for, a field missing)."""
+        return self._push(update)
+
     def resend(self, update_id: int) -> None:
         """Deliver an update again, as Telegram may after a timeout."""
         original = next(u for u in self.updates if u["update_id"] == update_id)
@@ -220,13 +245,6 @@ class FakeTelegram:
                 texts = [s.text[:50] for s in self.to(chat_id)[after:]]
                 raise AssertionError(f"no reply containing {containing!r} to {chat_id}: {texts}")
             await asyncio.sleep(0.02)
-
-    async def settle(self, quiet: float = 0.4) -> None:
-        """Wait until the bot has sent nothing for `quiet` seconds."""
-        last = -1
-        while last != len(self.calls):
-            last = len(self.calls)
-            await asyncio.sleep(quiet)
 
     # ----- the Bot API ------------------------------------------------------------------------------
 
@@ -277,7 +295,15 @@ class FakeTelegram:
             return self._reply(method, await self._get_updates(params))
         if lower == "getme":
             return self._reply(method, BOT_USER)
-        if lower in ("deletewebhook", "setwebhook", "sendchataction", "close", "logout"):
+        if lower == "setwebhook":
+            self.webhook = (str(params["url"]), str(params.get("secret_token") or ""))
+            if self._webhook_task is None:
+                self._webhook_task = asyncio.create_task(self._post_updates())
+            return self._reply(method, True)
+        if lower == "deletewebhook":
+            self.webhook = None
+            return self._reply(method, True)
+        if lower in ("sendchataction", "close", "logout"):
             return self._reply(method, True)
         if lower == "setmycommands":
             scope = params.get("scope") or {}
@@ -290,8 +316,24 @@ class FakeTelegram:
         if lower in ("editmessagereplymarkup", "editmessagetext"):
             return self._reply(method, True)
         if lower in SEND_METHODS:
-            return self._send(method, params)
+            return await self._misbehaving_send(request, method, params)
         return self._reply(method, None, 404, description="Not Found: method not found")
+
+    async def _misbehaving_send(
+        self, request: web.Request, method: str, params: dict[str, Any]
+    ) -> web.Response:
+        if self.slow_rate and self.random.random() < self.slow_rate:
+            await asyncio.sleep(self.slow_seconds)
+        if self.drop_rate and self.random.random() < self.drop_rate:
+            if self.random.random() < 0.5:
+                response = self._send(method, params)  # it took effect...
+                if response.status == 200:
+                    self.dropped_after[int(params["chat_id"])] += 1
+            self.calls.append((method, 0))
+            assert request.transport is not None
+            request.transport.close()  # ...but the bot never hears back
+            return web.Response(status=500)
+        return self._send(method, params)
 
     def _send(self, method: str, params: dict[str, Any]) -> web.Response:
         chat_id = int(params["chat_id"])
@@ -338,6 +380,31 @@ class FakeTelegram:
         if method.lower() == "senddocument":
             result["document"] = {"file_id": f"doc-{message_id}", "file_unique_id": f"d{message_id}"}
         return self._reply(method, result)
+
+    async def _post_updates(self) -> None:
+        """Webhook delivery: each update in order, posted until the bot answers 200."""
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session:
+            while True:
+                if self.webhook is None or not self.updates:
+                    self._new_update.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._new_update.wait(), 0.5)
+                    continue
+                url, secret = self.webhook
+                update = self.updates[0]
+                try:
+                    async with session.post(
+                        url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                    ) as answer:
+                        self.webhook_posts.append(answer.status)
+                        if answer.status == 200:
+                            self.updates.pop(0)
+                            continue
+                except aiohttp.ClientError:
+                    self.webhook_posts.append(0)
+                await asyncio.sleep(0.2)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

@@ -167,9 +167,8 @@ def test_a_console_learners_question_waits_in_the_outbox_for_the_telegram_traine
     learner.onboard()
     learner.say("合作社分红怎么算")
     learner.tap("发给老师")
-    assert not learner.last.deliveries
-    owed = OutboxStore(service.store.engine).due(service.clock())
-    assert [o.chat_id for o in owed] == [700]
+    owed = OutboxStore(service.store.engine).claim("telegram", "test", service.clock())
+    assert [(o.channel, o.user_id) for o in owed] == [("telegram", "700")]
     assert "合作社分红怎么算" in owed[0].message.text
 
 

@@ -6,171 +6,40 @@ No test contacts Telegram: the bot's base_url points at tests/fake_telegram.py o
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from telegram import Update
-from telegram.ext import Application
 
-from bot.channels.telegram.app import Tuning, build_application
-from bot.channels.telegram.courier import Courier
 from bot.channels.telegram.keyboards import inline_keyboard
-from bot.config import Settings
 from bot.content.loader import Curriculum, load_curriculum
 from bot.core.audit import audit, sent_messages
 from bot.core.messages import Message
-from bot.faq.matcher import FaqMatcher
-from bot.service import LearningService, build_service
+from bot.store.outbox import Addressed
 from bot.store.progress import utcnow
 from tests.conftest import Clock
 from tests.content_builder import REPO
-from tests.fake_telegram import TOKEN, FakeTelegram, Sent
-
-FAST = Tuning(
-    per_chat_rate=20,
-    per_chat_period=1,
-    overall_rate=100,
-    rate_limit_retries=5,
-    send_attempts=6,
-    backoff=0.01,
-    outbox_every=timedelta(seconds=0.5),
-    nudges_every=timedelta(seconds=0.3),
-    poll_timeout=timedelta(seconds=1),
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.telegram_harness import (
+    ALICE,
+    FAST,
+    Harness,
+    onboard,
+    open_first_lesson,
+    run_cli,
+    running,
+    start_run_process,
 )
-ALICE = 501
-
-
-class Harness:
-    """The fake server plus a running bot that can be stopped and started again."""
-
-    def __init__(
-        self,
-        fake: FakeTelegram,
-        curriculum: Curriculum,
-        db_url: str,
-        tuning: Tuning,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.fake = fake
-        self.clock = clock
-        self.curriculum = curriculum
-        self.db_url = db_url
-        self.tuning = tuning
-        self.app: Application | None = None
-        self.service: LearningService | None = None
-
-    async def start(self) -> None:
-        faq = FaqMatcher.for_curriculum(self.curriculum)
-        self.service = build_service(self.curriculum, self.db_url, faq=faq, clock=self.clock)
-        settings = replace(
-            Settings(), telegram_token=TOKEN, telegram_base_url=self.fake.base_url, database_url=self.db_url
-        )
-        app = build_application(self.service, settings, self.tuning)
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0, timeout=timedelta(seconds=1), allowed_updates=Update.ALL_TYPES
-        )
-        self.app = app
-
-    async def stop(self) -> None:
-        app = self.app
-        if app is None:
-            return
-        assert app.updater is not None
-        await app.updater.stop()
-        await app.stop()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
-        await app.shutdown()
-        self.app = None
-
-    @property
-    def courier(self) -> Courier:
-        assert self.app is not None
-        return self.app.bot_data["courier"]
-
-    async def say(self, user: int, text: str, containing: str = "", **kw: object) -> Sent:
-        before = len(self.fake.to(user))
-        self.fake.user_says(user, text, **kw)  # type: ignore[arg-type]
-        return await self.fake.next_reply(user, before, containing)
-
-    async def press(self, user: int, label: str, containing: str = "", on: Sent | None = None) -> Sent:
-        before = len(self.fake.to(user))
-        message = on or self.last_with_buttons(user)
-        self.fake.user_presses(user, message, label)
-        return await self.fake.next_reply(user, before, containing)
-
-    def last_with_buttons(self, user: int) -> Sent:
-        return [s for s in self.fake.to(user) if s.buttons][-1]
-
-    def learner_row(self, user: int) -> tuple[object, ...]:
-        with sqlite3.connect(self.db_url.removeprefix("sqlite:///")) as conn:
-            row = conn.execute(
-                "SELECT name, lang, cohort, active FROM learner WHERE external_id = ?", (str(user),)
-            ).fetchone()
-        return tuple(row) if row else ()
-
-
-async def make_harness(
-    tmp_path: Path,
-    curriculum: Curriculum,
-    tuning: Tuning = FAST,
-    clock: Callable[[], datetime] = utcnow,
-    **fake_options: object,
-) -> Harness:
-    fake = FakeTelegram(**fake_options)  # type: ignore[arg-type]
-    await fake.start()
-    harness = Harness(fake, curriculum, f"sqlite:///{tmp_path / 'tg.db'}", tuning, clock)
-    await harness.start()
-    return harness
-
-
-@asynccontextmanager
-async def running(
-    tmp_path: Path,
-    curriculum: Curriculum,
-    tuning: Tuning = FAST,
-    clock: Callable[[], datetime] = utcnow,
-    **fake_options: object,
-) -> AsyncIterator[Harness]:
-    harness = await make_harness(tmp_path, curriculum, tuning, clock, **fake_options)
-    try:
-        yield harness
-    finally:
-        await harness.stop()
-        await harness.fake.stop()
 
 
 @pytest.fixture
 async def tg(tmp_path: Path, curriculum: Curriculum) -> AsyncIterator[Harness]:
     async with running(tmp_path, curriculum) as harness:
         yield harness
-
-
-async def onboard(tg: Harness, user: int = ALICE, payload: str = "") -> None:
-    await tg.say(user, f"/start {payload}".strip(), "只保存")
-    await tg.press(user, "开始学习", "怎么称呼")
-    await tg.press(user, "老王", "主页")
-
-
-async def open_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
-    await tg.press(user, "选课程", "想学哪一门")
-    await tg.press(user, "网上卖货", "请选一个级别")
-    await tg.press(user, "基础", "请选一课")
-    return await tg.press(user, "第1课", "（1/3）")
 
 
 async def test_a_question_typed_mid_lesson_is_answered_and_the_learner_goes_back_to_the_lesson(
@@ -216,8 +85,10 @@ async def test_report_is_refused_to_a_farmer_and_scoped_to_a_trainers_own_villag
     await onboard(tg, user=bob, payload="wangzhuang")
     await open_first_lesson(tg, bob)
 
-    refused = await tg.say(ALICE, "/report", "给培训老师和管理员用的")
-    await tg.fake.settle(quiet=0.5)
+    update_id = tg.fake.user_says(ALICE, "/report")
+    await tg.handled(update_id)
+    refused = tg.fake.to(ALICE)[-1]
+    assert "给培训老师和管理员用的" in refused.text
     assert [s.method for s in tg.fake.to(ALICE)[-1:]] == ["sendMessage"] and refused.labels == ["🏠 主页"]
 
     await onboard(tg, user=trainer)
@@ -327,9 +198,8 @@ async def test_double_taps_duplicate_updates_and_stale_buttons_do_no_harm(tg: Ha
     tg.fake.user_presses(ALICE, step1, "下一步")  # a double tap
     update_id = tg.fake.user_presses(ALICE, step1, "下一步")
     tg.fake.resend(update_id)  # Telegram delivering the same update twice
-    # Wait for the one reply (however slow a loaded machine is), then long enough for any second one.
     await tg.fake.next_reply(ALICE, before, "（2/3）")
-    await tg.fake.settle(quiet=1.0)
+    await tg.handled(update_id, update_id - 1, update_id - 2)
     after = tg.fake.to(ALICE)[before:]
     assert [s.text.split("\n")[0] for s in after if "📘" in s.text] == ["📘 第1课01（2/3）"]
     # Move on, then press Next on the very first step's message again.
@@ -418,10 +288,10 @@ async def test_everything_else_a_farmer_may_send_gets_a_sensible_reply(tg: Harne
 
 async def test_in_a_group_the_bot_points_to_a_private_chat(tg: Harness) -> None:
     group_chat = -100 - ALICE
-    tg.fake.user_says(ALICE, "大家好", chat_type="group")  # not addressed to the bot: silence
-    tg.fake.user_says(ALICE, "/start@FarmSkillsBot", chat_type="group")
+    quiet = tg.fake.user_says(ALICE, "大家好", chat_type="group")  # not addressed to the bot: silence
+    asked = tg.fake.user_says(ALICE, "/start@FarmSkillsBot", chat_type="group")
     replies = await tg.fake.wait_for(group_chat, 1)
-    await tg.fake.settle()
+    await tg.handled(quiet, asked)
     assert len(tg.fake.to(group_chat)) == 1
     assert "私聊" in replies[0].text and replies[0].buttons[0][0]["url"].startswith(
         "https://t.me/FarmSkillsBot"
@@ -431,10 +301,11 @@ async def test_in_a_group_the_bot_points_to_a_private_chat(tg: Harness) -> None:
 async def test_a_learner_who_blocked_the_bot_is_marked_inactive_and_not_retried(tg: Harness) -> None:
     await onboard(tg)
     tg.fake.blocked.add(ALICE)
-    tg.fake.user_says(ALICE, "/menu")
-    await tg.fake.settle()
+    await tg.handled(tg.fake.user_says(ALICE, "/menu"))
     assert tg.learner_row(ALICE)[3] == 0
-    assert tg.courier.outbox.pending() == 0
+    assert tg.service is not None
+    assert tg.service.outbox.pending() == 0
+    assert tg.service.outbox.failed("telegram", str(ALICE))[0].startswith("blocked")
     sends = [c for c in tg.fake.calls if c == ("sendMessage", 403)]
     assert len(sends) == 1
 
@@ -444,16 +315,21 @@ async def test_a_burst_of_200_messages_hits_the_flood_limit_and_each_arrives_exa
 ) -> None:
     tuning = replace(FAST, overall_rate=200, per_chat_rate=50)
     async with running(tmp_path, curriculum, tuning, flood_per_second=25) as tg:
+        assert tg.service is not None and tg.bot is not None
         chats = [7000 + i for i in range(20)]
-        jobs = [
-            tg.courier.deliver(chat, [Message(f"burst {chat} #{n}")]) for n in range(10) for chat in chats
+        owed = [
+            Addressed("telegram", str(chat), Message(f"burst {chat} #{n}"))
+            for n in range(10)
+            for chat in chats
         ]
-        results = await asyncio.gather(*jobs)
-        assert all(results)
+        tg.service.outbox.put(owed, utcnow())
+        tg.bot.sender.kick()
+        await tg.drained()
         assert any(status == 429 for _, status in tg.fake.calls), "the burst never hit the flood limit"
         delivered = Counter(s.text for s in tg.fake.sent if s.text.startswith("burst"))
         assert len(delivered) == 200 and set(delivered.values()) == {1}
-        assert tg.courier.outbox.pending() == 0
+        for chat in chats:  # each chat's messages in the order they were owed
+            assert [s.text for s in tg.fake.to(chat)] == [f"burst {chat} #{n}" for n in range(10)]
 
 
 async def test_with_ten_percent_of_sends_failing_the_learner_still_gets_every_step(
@@ -476,18 +352,21 @@ async def test_messages_that_cannot_be_sent_now_wait_in_the_outbox_until_telegra
 ) -> None:
     async with running(tmp_path, curriculum, tuning=replace(FAST, send_attempts=2)) as tg:
         await onboard(tg)
+        assert tg.service is not None and tg.bot is not None
         tg.fake.fail_rate = 1.0
+        failed_before = sum(1 for _, status in tg.fake.calls if status == 500)
         tg.fake.user_says(ALICE, "/progress")
-        await tg.fake.settle()
-        assert tg.courier.outbox.pending() == 1
+        while sum(1 for _, status in tg.fake.calls if status == 500) < failed_before + 2:
+            await asyncio.sleep(0.02)  # both attempts refused: the message is owed for later
+        assert tg.service.outbox.pending() == 1
         assert not any("我的学习进度" in s.text for s in tg.fake.to(ALICE))
-        # Telegram recovers; an hour later (the outbox backs off) the owed message goes out.
+        # Telegram recovers; once the outbox's backoff has run out the owed message goes out.
         tg.fake.fail_rate = 0.0
-        tg.courier.clock = lambda: utcnow() + timedelta(hours=1)
-        assert await tg.courier.flush_outbox() == 1
+        tg.bot.sender.clock = lambda: utcnow() + timedelta(hours=1)
         reply = await tg.fake.next_reply(ALICE, 0, "我的学习进度")
         assert reply.text.startswith("📊")
-        assert tg.courier.outbox.pending() == 0
+        await tg.drained()
+        assert tg.service.outbox.pending() == 0
 
 
 def test_no_shipped_message_breaks_the_limits_and_every_keyboard_fits_telegram() -> None:
@@ -500,40 +379,10 @@ def test_no_shipped_message_breaks_the_limits_and_every_keyboard_fits_telegram()
     assert count > 27 * 2 * 8
 
 
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env={**full, **env},
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        cwd=REPO,
-    )
-
-
 def test_run_without_a_token_says_what_to_do_and_exits_2(tmp_path: Path) -> None:
     result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "BotFather" in result.stderr
-
-
-async def start_run_process(fake: FakeTelegram, token: str, db: Path) -> asyncio.subprocess.Process:
-    """`farmskills run` as its own process, talking to the fake Bot API."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{db}")
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=REPO,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
 
 
 async def test_run_with_a_token_telegram_rejects_exits_2(tmp_path: Path) -> None:
@@ -613,7 +462,7 @@ async def test_an_unexpected_error_is_logged_and_the_learner_gets_a_kind_word(
 
     tg.service.handle = broken  # type: ignore[method-assign,assignment]
     reply = await tg.say(ALICE, "/menu", "出了点问题")
-    assert "进度已保存" in reply.text
+    assert "没有记上" in reply.text and "之前学的都还在" in reply.text
     assert any("disk on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
     tg.service.handle = real  # type: ignore[method-assign]
     await tg.say(ALICE, "/menu", "主页")

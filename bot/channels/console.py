@@ -1,7 +1,8 @@
 """The console channel: the whole bot in a terminal, buttons shown as numbered choices.
 
 `farmskills chat` runs it. It reads lines from standard input, so a person can type or a script
-can pipe a session in; typing a button's number or its label presses it.
+can pipe a session in; typing a button's number or its label presses it. Like every channel, it
+prints what the service owed this learner in the outbox, and marks each message delivered.
 """
 
 from __future__ import annotations
@@ -68,23 +69,30 @@ class ConsoleChannel(Channel):
     def show(self, response: Response) -> None:
         if response.notice:
             self.write(f"(ℹ️ {response.notice})")
-        for message in response.messages:
-            self.draw(message)
+        self.deliver()
+
+    def deliver(self) -> None:
+        """Print, in order, every message owed to this learner, and mark each delivered."""
+        outbox = self.service.outbox
+        owed = outbox.claim(self.name, "console", self.service.clock(), user_id=self.who.user_id)
+        for item in owed:
+            self.draw(item.message)
+            outbox.delivered(item.id)
 
     def show_nudges(self) -> None:
         """Follow-ups that are due for this learner (with --now, a trainer can skip ahead days)."""
         learner = self.service.store.find(self.who.channel, self.who.user_id)
         if learner is None or learner.id is None:
             return
-        for delivery in self.service.due_nudges(learner_id=learner.id):
-            self.draw(delivery.message)
+        if self.service.due_nudges(learner_id=learner.id):
+            self.deliver()
 
     def to_input(self, line: str) -> Input:
         typed = line.strip()
         if typed in PHOTO_WORDS:
             # A terminal can't send a picture: this stands in for one, as Telegram's file id would.
             return Media("photo", "console-photo")
-        if typed.isdigit() and 1 <= int(typed) <= len(self.buttons):
+        if typed.isdecimal() and 1 <= int(typed) <= len(self.buttons):
             return Press(self.buttons[int(typed) - 1].action)
         for button in self.buttons:
             if typed and typed.casefold() in (

@@ -1,16 +1,24 @@
-"""Opening the database: SQLite in WAL mode so a report can read while the bot writes, and
-Alembic migrations to bring the schema to the current version."""
+"""Opening the database: SQLite in WAL mode so a report can read while the bot writes, Alembic
+migrations to bring the schema to the current version, and the unit of work that makes one
+update's changes, its reply and its "handled" mark one transaction.
+
+Stores open their sessions with `open_session`: inside `unit_of_work` every store joins the same
+connection and transaction, so what one input changes is committed whole or not at all.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
-from sqlmodel import create_engine
+from sqlalchemy import Connection, Engine, event
+from sqlmodel import Session, create_engine
 
 DEFAULT_DATABASE_URL = "sqlite:///farmskills.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -37,6 +45,37 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+_unit: ContextVar[Connection | None] = ContextVar("farmskills_unit_of_work", default=None)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Connection]:
+    """One transaction for everything the stores do inside the block; committed at the end, rolled
+    back on any exception. On SQLite it takes the write lock first (BEGIN IMMEDIATE), so a learner's
+    state is read and written without another writer in between; nested blocks join the outer one."""
+    outer = _unit.get()
+    if outer is not None and outer.engine is engine:
+        yield outer
+        return
+    with engine.connect() as conn, conn.begin():
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        token = _unit.set(conn)
+        try:
+            yield conn
+        finally:
+            _unit.reset(token)
+
+
+def open_session(engine: Engine) -> Session:
+    """A session on the current unit of work when there is one (its commits then only flush: the
+    unit commits), else on its own connection."""
+    conn = _unit.get()
+    if conn is not None and conn.engine is engine:
+        return Session(bind=conn, expire_on_commit=False)  # commits flush; the unit commits
+    return Session(engine, expire_on_commit=False)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, case, func, update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot.core.schedule import summary_due, week_key
+from bot.store.database import open_session
 from bot.store.tables import (
     FaqQuestion,
     Learner,
@@ -44,12 +45,12 @@ class MentorStore:
         self.engine = engine
 
     def get(self, learner_id: int) -> Mentor | None:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             return s.get(Mentor, learner_id)
 
     def invite(self, learner_id: int, cohort: str, track: str, now: datetime) -> bool:
         """Record an invitation; False when the learner is already asked, offered or a mentor."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             row = s.get(Mentor, learner_id)
             if row is not None and row.status not in (NOT_NOW, DECLINED):
                 return False
@@ -67,7 +68,7 @@ class MentorStore:
     ) -> bool:
         """Change the status only if it still is `from_status`: an old button pressed again, or two
         trainers confirming at once, changes nothing the second time."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             values: dict[str, object] = {"status": to_status}
             if by is not None:
                 values.update(decided_at=now, decided_by=by)
@@ -82,7 +83,7 @@ class MentorStore:
         """The confirmed mentors of a cohort who still use the bot."""
         if not cohort:
             return []
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             query = (
                 select(Learner)
                 .join(Mentor, col(Mentor.learner_id) == Learner.id)
@@ -97,7 +98,7 @@ class MentorStore:
 
     def remove(self, learner_id: int) -> bool:
         """No longer a mentor (or invited): their questions go back to the trainer alone."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             row = s.get(Mentor, learner_id)
             if row is None:
                 return False
@@ -106,14 +107,14 @@ class MentorStore:
             return True
 
     def everyone(self) -> list[tuple[Mentor, Learner]]:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             query = select(Mentor, Learner).join(Learner, col(Learner.id) == Mentor.learner_id)
             return list(s.exec(query.order_by(Mentor.cohort, col(Mentor.learner_id))).all())
 
     def plan_summaries(self, now: datetime, default_tz: str) -> int:
         """This week's summary for each confirmed mentor, from Monday mid-morning in their zone."""
         planned = 0
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             mentors = s.exec(
                 select(Mentor.learner_id, Learner.timezone)
                 .join(Learner, col(Learner.id) == Mentor.learner_id)
@@ -140,7 +141,7 @@ class MentorStore:
         members = select(Learner.id).where(Learner.cohort == cohort)
         in_cohort = col(Learner.cohort) == cohort
 
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
 
             def count(model: Any, *where: Any) -> int:
                 query = select(func.count()).select_from(model).where(col(model.learner_id).in_(members))

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from bot.core.schedule import is_quiet
+from bot.store.database import open_session
 from bot.store.tables import Learner, LessonProgress, Nudge
 
 
@@ -37,7 +38,7 @@ class NudgeStore:
     ) -> list[DueNudge]:
         """Unsent nudges whose time has come, for active learners for whom it is not night (oldest
         first). Night-time ones stay unsent until the learner's morning."""
-        with Session(self.engine, expire_on_commit=False) as s:
+        with open_session(self.engine) as s:
             awake = [z for z in self._zones(s, default_tz) if not is_quiet(now, z)]
             query = (
                 select(Nudge, Learner)
@@ -57,7 +58,7 @@ class NudgeStore:
     def plan_reminders(self, now: datetime, default_tz: str) -> int:
         """Put today's reminder on the list for each learner who wants one, is due by their chosen
         hour, has begun a course, and has not studied yet today (their local time). Returns how many."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             zones = self._zones(s, default_tz)
         awake = [zone for zone in zones if not is_quiet(now, zone)]
         return sum(self._plan_reminders_in(now, zone, default_tz) for zone in awake)
@@ -73,7 +74,7 @@ class NudgeStore:
             .exists()
         )
         has_begun = select(LessonProgress.id).where(LessonProgress.learner_id == Learner.id).exists()
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             due = s.exec(
                 select(Learner.id).where(
                     func.coalesce(Learner.timezone, default_tz) == tz,
@@ -93,7 +94,7 @@ class NudgeStore:
 
     def ignored_in_a_row(self, learner: Learner, before: int) -> int:
         """Reminders sent since the learner was last active, not counting nudge `before`."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             query = select(Nudge.id).where(
                 Nudge.learner_id == learner.id,
                 Nudge.kind == "reminder",
@@ -104,7 +105,7 @@ class NudgeStore:
 
     def claim(self, nudge_id: int, now: datetime) -> bool:
         """Mark a nudge sent; False if another process already did (then this one must not send)."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             claim = update(Nudge).where(col(Nudge.id) == nudge_id, col(Nudge.sent_at).is_(None))
             result = s.execute(claim.values(sent_at=now))
             s.commit()

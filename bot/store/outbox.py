@@ -1,22 +1,32 @@
-"""OutboxStore: messages owed to learners that could not be delivered yet, kept until they are.
+"""OutboxStore: everything the bot says, from the moment it is decided until a channel delivers it.
 
-Messages are stored as JSON of the core's `Message`, so any channel could use it; Telegram does.
+A reply is written in the same transaction as the change it answers (see `unit_of_work`), so a
+crash can never keep the change and lose the reply. Senders claim rows with a lease, deliver them in
+order per user, and delete each once the channel took it; a row the channel refuses for good is
+kept as failed with the reason (blocked, chat not found). Messages are stored as JSON of the core's
+`Message`, keyed by channel and user id, so every channel uses the same path.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete
-from sqlmodel import Session, select
+from sqlalchemy import Engine, delete, func, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
 
 from bot.core.messages import Button, Document, Message
-from bot.store.tables import OutboxMessage
+from bot.store.database import open_session
+from bot.store.tables import Outbox
+
+LEASE = timedelta(seconds=60)  # how long a sender may hold a row before another may take it over
+FAILED_KEPT = timedelta(days=30)
 
 
 def message_to_json(message: Message) -> str:
@@ -49,60 +59,188 @@ def message_from_json(raw: str) -> Message:
 
 @dataclass(frozen=True)
 class Owed:
+    """One message owed to one user of one channel."""
+
     id: int
-    chat_id: int
+    channel: str
+    user_id: str
     message: Message
     attempts: int
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """A message and who it is for, as the service hands it to the outbox."""
+
+    channel: str
+    user_id: str
+    message: Message
+
+
+def _free(now: datetime) -> Any:
+    return or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now)
 
 
 class OutboxStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def keep(self, chat_id: int, messages: list[Message], now: datetime) -> None:
-        with Session(self.engine) as s:
-            for message in messages:
-                s.add(
-                    OutboxMessage(
-                        chat_id=chat_id,
-                        payload=message_to_json(message),
-                        attempts=0,
-                        next_at=now,
-                        created_at=now,
-                    )
-                )
-            s.commit()
+    def put(self, messages: Iterable[Addressed], now: datetime) -> int:
+        """Owe these messages (inside the caller's unit of work when there is one); returns how many."""
+        rows = [
+            Outbox(
+                channel=m.channel,
+                user_id=m.user_id,
+                payload=message_to_json(m.message),
+                next_at=now,
+                created_at=now,
+            )
+            for m in messages
+        ]
+        if rows:
+            with open_session(self.engine) as s:
+                s.add_all(rows)
+                s.commit()
+        return len(rows)
 
-    def due(self, now: datetime, limit: int = 100) -> list[Owed]:
-        with Session(self.engine) as s:
+    def claim(
+        self,
+        channel: str,
+        sender: str,
+        now: datetime,
+        limit: int = 200,
+        user_id: str | None = None,
+        lease: timedelta = LEASE,
+    ) -> list[Owed]:
+        """Take the rows due for this channel that no other sender holds, oldest first. A user's row
+        waits while an earlier one of theirs is held elsewhere or postponed, so order is kept."""
+        earlier = aliased(Outbox)
+        blocked_by_earlier = (
+            select(earlier.id)
+            .where(
+                col(earlier.channel) == Outbox.channel,
+                col(earlier.user_id) == Outbox.user_id,
+                col(earlier.id) < col(Outbox.id),
+                col(earlier.status) == "pending",
+                or_(col(earlier.next_at) > now, col(earlier.claimed_until) >= now),
+            )
+            .exists()
+        )
+        query = select(Outbox.id).where(
+            col(Outbox.channel) == channel,
+            col(Outbox.status) == "pending",
+            col(Outbox.next_at) <= now,
+            _free(now),
+            ~blocked_by_earlier,
+        )
+        if user_id is not None:
+            query = query.where(col(Outbox.user_id) == user_id)
+        with open_session(self.engine) as s:
+            ids = [i for i in s.exec(query.order_by(col(Outbox.id)).limit(limit)).all() if i is not None]
+            if not ids:
+                return []
+            s.execute(
+                update(Outbox)
+                .where(col(Outbox.id).in_(ids), _free(now))
+                .values(claimed_by=sender, claimed_until=now + lease)
+            )
             rows = s.exec(
-                select(OutboxMessage)
-                .where(OutboxMessage.next_at <= now)
-                .order_by(OutboxMessage.id)  # type: ignore[arg-type]
-                .limit(limit)
+                select(Outbox)
+                .where(col(Outbox.id).in_(ids), col(Outbox.claimed_by) == sender)
+                .order_by(col(Outbox.id))
             ).all()
-            return [Owed(r.id or 0, r.chat_id, message_from_json(r.payload), r.attempts) for r in rows]
-
-    def pending(self) -> int:
-        with Session(self.engine) as s:
-            return len(s.exec(select(OutboxMessage.id)).all())
+            s.commit()
+        return [Owed(r.id or 0, r.channel, r.user_id, message_from_json(r.payload), r.attempts) for r in rows]
 
     def delivered(self, owed_id: int) -> None:
-        with Session(self.engine) as s:
-            s.exec(delete(OutboxMessage).where(OutboxMessage.id == owed_id))  # type: ignore[arg-type]
+        with open_session(self.engine) as s:
+            s.execute(delete(Outbox).where(col(Outbox.id) == owed_id))
             s.commit()
 
-    def postpone(self, owed_id: int, now: datetime) -> None:
-        with Session(self.engine) as s:
-            row = s.get(OutboxMessage, owed_id)
+    def retry_later(self, owed_id: int, now: datetime) -> None:
+        """Not delivered this time: back off (up to an hour: a learner with no signal for a day
+        still gets it) and let any sender take it then."""
+        with open_session(self.engine) as s:
+            row = s.get(Outbox, owed_id)
             if row is not None:
                 row.attempts += 1
-                # Back off up to an hour between tries: a learner with no signal for a day still gets it.
-                row.next_at = now + timedelta(seconds=min(3600, 30 * 2 ** min(row.attempts, 7)))
+                row.next_at = now + timedelta(seconds=min(3600, 2 * 2 ** min(row.attempts, 11)))
+                row.claimed_by = None
+                row.claimed_until = None
                 s.add(row)
                 s.commit()
 
-    def drop_chat(self, chat_id: int) -> None:
-        with Session(self.engine) as s:
-            s.exec(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))  # type: ignore[arg-type]
+    def release(self, sender: str, user_id: str | None = None) -> None:
+        """Give back what this sender holds and has not sent (it is stopping, or one of the user's
+        messages failed and the rest must wait behind it)."""
+        query = update(Outbox).where(col(Outbox.claimed_by) == sender)
+        if user_id is not None:
+            query = query.where(col(Outbox.user_id) == user_id)
+        with open_session(self.engine) as s:
+            s.execute(query.values(claimed_by=None, claimed_until=None))
             s.commit()
+
+    def release_all(self, channel: str) -> None:
+        """The only sender of a channel starts (long polling allows one bot process): whatever a
+        crashed process held is owed again at once."""
+        with open_session(self.engine) as s:
+            s.execute(
+                update(Outbox)
+                .where(col(Outbox.channel) == channel)
+                .values(claimed_by=None, claimed_until=None)
+            )
+            s.commit()
+
+    def fail_user(self, channel: str, user_id: str, reason: str) -> int:
+        """The channel will never take this user's messages (they blocked the bot, the chat is gone):
+        keep them as failed, with the reason, and stop trying."""
+        with open_session(self.engine) as s:
+            result = s.execute(
+                update(Outbox)
+                .where(
+                    col(Outbox.channel) == channel,
+                    col(Outbox.user_id) == user_id,
+                    col(Outbox.status) == "pending",
+                )
+                .values(status="failed", reason=reason[:200], claimed_by=None, claimed_until=None)
+            )
+            s.commit()
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def fail_one(self, owed_id: int, reason: str) -> None:
+        with open_session(self.engine) as s:
+            s.execute(
+                update(Outbox)
+                .where(col(Outbox.id) == owed_id)
+                .values(status="failed", reason=reason[:200], claimed_by=None, claimed_until=None)
+            )
+            s.commit()
+
+    def forget_user(self, channel: str, user_id: str) -> None:
+        with open_session(self.engine) as s:
+            s.execute(delete(Outbox).where(col(Outbox.channel) == channel, col(Outbox.user_id) == user_id))
+            s.commit()
+
+    def prune(self, now: datetime) -> None:
+        with open_session(self.engine) as s:
+            s.execute(
+                delete(Outbox).where(
+                    col(Outbox.status) == "failed", col(Outbox.created_at) < now - FAILED_KEPT
+                )
+            )
+            s.commit()
+
+    def pending(self, channel: str | None = None) -> int:
+        query = select(func.count()).select_from(Outbox).where(col(Outbox.status) == "pending")
+        if channel is not None:
+            query = query.where(col(Outbox.channel) == channel)
+        with open_session(self.engine) as s:
+            return int(s.exec(query).one())
+
+    def failed(self, channel: str, user_id: str) -> list[str]:
+        """Why this user's undeliverable messages failed (for tests and support)."""
+        query = select(Outbox.reason).where(
+            col(Outbox.channel) == channel, col(Outbox.user_id) == user_id, col(Outbox.status) == "failed"
+        )
+        with open_session(self.engine) as s:
+            return [r or "" for r in s.exec(query).all()]

@@ -36,6 +36,7 @@ from bot.core.state import (
     StepShown,
     TierUnlocked,
 )
+from bot.store.database import open_session
 from bot.store.tables import (
     CheckAnswer,
     FaqQuestion,
@@ -86,7 +87,7 @@ class ProgressStore:
         return learner.timezone or self.timezone
 
     def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+        return open_session(self.engine)
 
     # ----- learners --------------------------------------------------------------------------
 
@@ -380,6 +381,8 @@ class ProgressStore:
             if learner is None:
                 return {}
             data: dict[str, Any] = {"learner": json.loads(learner.model_dump_json(exclude={"place"}))}
+            # Where the learner is, field by field (it may hold the last thing they typed).
+            data["learner"]["place"] = json.loads(learner.place) if learner.place else {}
             for model in LEARNER_TABLES:
                 rows = s.exec(select(model).where(model.learner_id == learner_id)).all()  # type: ignore[attr-defined]
                 data[str(model.__tablename__)] = [json.loads(r.model_dump_json()) for r in rows]

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, or_
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot.faq.text import normalise
+from bot.store.database import open_session
 from bot.store.progress import latest_question
 from bot.store.tables import FaqQuestion, Learner, ReplyDraft
 
@@ -40,11 +41,11 @@ class QuestionStore:
         self.engine = engine
 
     def latest(self, learner_id: int) -> FaqQuestion | None:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             return latest_question(s, learner_id)
 
     def asked(self, question_id: int) -> Asked | None:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             question = s.get(FaqQuestion, question_id)
             learner = s.get(Learner, question.learner_id) if question else None
             return Asked(question, learner) if question and learner else None
@@ -52,7 +53,7 @@ class QuestionStore:
     # ----- a person answering ------------------------------------------------------------------
 
     def start_reply(self, user_id: str, question_id: int, now: datetime) -> None:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             draft = s.get(ReplyDraft, user_id) or ReplyDraft(
                 user_id=user_id, question_id=question_id, started_at=now
             )
@@ -61,18 +62,18 @@ class QuestionStore:
             s.commit()
 
     def draft_of(self, user_id: str) -> int | None:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             draft = s.get(ReplyDraft, user_id)
             return draft.question_id if draft else None
 
     def drop_draft(self, user_id: str) -> None:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             s.exec(delete(ReplyDraft).where(ReplyDraft.user_id == user_id))  # type: ignore[arg-type]
             s.commit()
 
     def answer(self, question_id: int, user_id: str, text: str, now: datetime) -> Asked | None:
         """Record a person's answer and close the draft; None if the question is gone (/forget)."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             s.exec(delete(ReplyDraft).where(ReplyDraft.user_id == user_id))  # type: ignore[arg-type]
             question = s.get(FaqQuestion, question_id)
             learner = s.get(Learner, question.learner_id) if question else None
@@ -90,7 +91,7 @@ class QuestionStore:
 
     def unanswered(self, since: datetime | None = None, limit: int = 50) -> list[Unanswered]:
         """Questions that got no FAQ answer (or "None of these"), grouped by wording."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             query = select(FaqQuestion).where(
                 or_(
                     col(FaqQuestion.decision) == "none",

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
+from bot.store.database import open_session
 from bot.store.tables import Cohort, StaffRole
 
 ROLES = ("admin", "trainer")
@@ -26,7 +27,7 @@ class StaffStore:
 
     def add_cohort(self, code: str, name: str, trainer_id: str | None, now: datetime) -> Cohort:
         """Create a cohort, or update its name and trainer when it exists."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             cohort = s.get(Cohort, code)
             if cohort is None:
                 cohort = Cohort(code=code, name=name, trainer_id=trainer_id, created_at=now)
@@ -41,11 +42,11 @@ class StaffStore:
     def cohort(self, code: str | None) -> Cohort | None:
         if not code:
             return None
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             return s.get(Cohort, code)
 
     def cohorts(self) -> list[Cohort]:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             return list(s.exec(select(Cohort).order_by(Cohort.code)).all())
 
     # ----- roles -------------------------------------------------------------------------------
@@ -53,14 +54,14 @@ class StaffStore:
     def grant(self, user_id: str, role: str, now: datetime) -> None:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             row = s.get(StaffRole, user_id) or StaffRole(user_id=user_id, role=role, granted_at=now)
             row.role = role
             s.add(row)
             s.commit()
 
     def revoke(self, user_id: str) -> bool:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             row = s.get(StaffRole, user_id)
             if row is None:
                 return False
@@ -70,7 +71,7 @@ class StaffStore:
 
     def roles(self) -> list[tuple[str, str, str]]:
         """(user id, role, where it comes from) for everyone with a role."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             granted = [(r.user_id, r.role, "granted") for r in s.exec(select(StaffRole)).all()]
         env = [(a, "admin", "FARMSKILLS_ADMINS") for a in sorted(self.env_admins)]
         return env + sorted(granted)
@@ -78,7 +79,7 @@ class StaffStore:
     def role_of(self, user_id: str) -> str | None:
         if user_id in self.env_admins:
             return "admin"
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             row = s.get(StaffRole, user_id)
             if row is not None:
                 return row.role
@@ -86,13 +87,13 @@ class StaffStore:
         return "trainer" if named else None
 
     def admins(self) -> list[str]:
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             granted = s.exec(select(StaffRole.user_id).where(StaffRole.role == "admin")).all()
         return sorted(self.env_admins | set(granted))
 
     def cohorts_of(self, trainer_id: str) -> tuple[str, ...]:
         """The codes of the cohorts a trainer looks after."""
-        with Session(self.engine) as s:
+        with open_session(self.engine) as s:
             codes = s.exec(select(Cohort.code).where(Cohort.trainer_id == trainer_id).order_by(Cohort.code))
             return tuple(codes.all())
 

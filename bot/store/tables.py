@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlalchemy import Text as SAText
 from sqlmodel import Field, SQLModel
 
@@ -125,17 +125,48 @@ class Outcome(SQLModel, table=True):
     at: datetime
 
 
-class OutboxMessage(SQLModel, table=True):
-    """A message owed to a learner that Telegram would not take yet; retried until delivered."""
+class Outbox(SQLModel, table=True):
+    """Everything the bot says, written in the same transaction as the change it answers; a sender
+    delivers each row and deletes it, so after a crash what was committed and not yet sent goes out.
 
-    __tablename__ = "outbox_message"
+    Keyed by channel and the channel's user id, so every channel uses the same path. `claimed_until`
+    is a sender's lease on the row: another sender takes it over only once the lease has run out.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "channel", "status", "next_at"),
+        Index("ix_outbox_user", "channel", "user_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    chat_id: int = Field(index=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
     payload: str = Field(sa_column=Column(SAText, nullable=False))
+    status: str = Field(default="pending", max_length=12)  # pending / failed
+    reason: str | None = Field(default=None, max_length=200)  # why it failed: blocked, chat not found
     attempts: int = 0
-    next_at: datetime = Field(index=True)
+    next_at: datetime
+    claimed_by: str | None = Field(default=None, max_length=32)  # the sender holding the lease
+    claimed_until: datetime | None = None
     created_at: datetime
+
+
+class InboundUpdate(SQLModel, table=True):
+    """The journal of updates received: written before Telegram is told they arrived, marked handled
+    in the same transaction as their effects, so an update is handled at least once and its effects
+    happen once. The payload is dropped once handled; the row stays a day to recognise re-deliveries.
+    """
+
+    __tablename__ = "inbound_update"
+    __table_args__ = (Index("ix_inbound_update_open", "handled_at", "received_at"),)
+
+    channel: str = Field(primary_key=True, max_length=16)
+    update_id: int = Field(primary_key=True, sa_type=BigInteger)
+    payload: str | None = Field(default=None, sa_column=Column(SAText, nullable=True))
+    received_at: datetime
+    handled_at: datetime | None = None
+    status: str = Field(default="new", max_length=12)  # new / handled / skipped
 
 
 class FaqQuestion(SQLModel, table=True):

@@ -1,19 +1,23 @@
-"""Building and running the Telegram application: handlers, rate limits, commands, outbox job.
+"""Building and running the Telegram bot: handlers, rate limits, commands, intake, sender, jobs.
 
-`build_application` wires python-telegram-bot 22 over a `LearningService`; `run_bot` is what
-`farmskills run` calls, with long polling by default or a webhook.
+`TelegramBot` wires python-telegram-bot 22 over a `LearningService` and runs it: updates come in
+through `Intake` (journaled, by long polling or a webhook), replies go out through the
+`OutboxSender`, and JobQueue jobs send due nudges, replay what a crash left and prune the journal.
+`run_bot` is what `farmskills run` calls.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -28,11 +32,13 @@ from telegram.ext import (
 
 from bot.channels.telegram.courier import Courier
 from bot.channels.telegram.handlers import CHANNEL, TelegramHandlers
+from bot.channels.telegram.intake import ALLOWED_UPDATES, Intake
 from bot.channels.telegram.ratelimit import PerChatRateLimiter
+from bot.channels.telegram.receivers import PollingReceiver, WebhookServer
+from bot.channels.telegram.sender import OutboxSender
 from bot.config import Settings
 from bot.service import LearningService
-from bot.store.outbox import OutboxStore
-from bot.store.progress import mark_inactive
+from bot.store.progress import mark_inactive, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +82,10 @@ class Tuning:
     rate_limit_retries: int = 3
     send_attempts: int = 4
     backoff: float = 0.5
-    outbox_every: timedelta = timedelta(seconds=30)
+    outbox_every: timedelta = timedelta(seconds=1)  # owed rows are looked for at least this often
     nudges_every: timedelta = timedelta(seconds=60)  # how often due follow-ups are looked for
+    replay_every: timedelta = timedelta(seconds=30)  # journaled updates a fault left unhandled
+    replay_after: timedelta = timedelta(seconds=60)
     concurrent_updates: int = 16
     poll_timeout: timedelta = timedelta(seconds=30)
 
@@ -98,15 +106,14 @@ async def register_commands(app: Application, staff: Sequence[tuple[str, str]] =
             log.info("no staff menu for %s: %s", user_id, exc)
 
 
-def build_application(
-    service: LearningService, settings: Settings, tuning: Tuning | None = None
-) -> Application:
-    tuning = tuning or Tuning()
+def build_application(service: LearningService, settings: Settings, tuning: Tuning) -> Application:
+    """python-telegram-bot's Application, without its Updater: `Intake` feeds it updates."""
     if not settings.telegram_token:
         raise ValueError("no Telegram token")
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
+        .updater(None)
         .rate_limiter(
             PerChatRateLimiter(
                 per_chat_rate=tuning.per_chat_rate,
@@ -122,54 +129,119 @@ def build_application(
                 tzinfo=ZoneInfo(settings.timezone),
             )
         )
-        .concurrent_updates(tuning.concurrent_updates)
         .get_updates_read_timeout(tuning.poll_timeout.total_seconds() + 10)
+        .connection_pool_size(max(8, tuning.concurrent_updates * 2))
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:
         builder = builder.base_file_url(settings.telegram_base_file_url)
-
-    async def post_init(app: Application) -> None:
-        await register_commands(app, await asyncio.to_thread(service.staff_chats))
-        if app.job_queue is not None:
-            app.job_queue.run_repeating(_flush_outbox, interval=tuning.outbox_every, first=1)
-            # Schedules live in the database, so this one job picks up everything a restart left due.
-            app.job_queue.run_repeating(_send_nudges, interval=tuning.nudges_every, first=1)
-
-    async def post_shutdown(app: Application) -> None:
-        service.store.engine.dispose()
-
-    app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    courier = Courier(
-        app.bot,
-        OutboxStore(service.store.engine),
-        on_blocked=lambda chat_id: mark_inactive(service.store, CHANNEL, str(chat_id)),
-        attempts=tuning.send_attempts,
-        backoff=tuning.backoff,
-    )
-    handlers = TelegramHandlers(service, courier)
-    app.bot_data.update(service=service, courier=courier, handlers=handlers)
-    _add_handlers(app, handlers)
-    return app
+    return builder.build()
 
 
-async def _flush_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
-    courier: Courier = context.application.bot_data["courier"]
-    delivered = await courier.flush_outbox()
-    if delivered:
-        log.info("delivered %d owed message(s) from the outbox", delivered)
+class TelegramBot:
+    """The running bot: one object to start (polling or webhook) and stop, in production and tests."""
+
+    def __init__(self, service: LearningService, settings: Settings, tuning: Tuning | None = None) -> None:
+        self.service = service
+        self.tuning = tuning or Tuning()
+        self.app = build_application(service, settings, self.tuning)
+        self.courier = Courier(self.app.bot, attempts=self.tuning.send_attempts, backoff=self.tuning.backoff)
+        self.sender = OutboxSender(
+            self.courier,
+            service.outbox,
+            on_blocked=lambda user_id: mark_inactive(service.store, CHANNEL, user_id),
+            every=self.tuning.outbox_every.total_seconds(),
+            clock=service.clock,
+        )
+        self.handlers = TelegramHandlers(service, self.courier, self.sender)
+        self.intake = Intake(
+            self.app,
+            self.handlers.journal,
+            self.handlers.served,
+            concurrency=self.tuning.concurrent_updates,
+            clock=service.clock,
+        )
+        self.receiver: PollingReceiver | WebhookServer | None = None
+        self.app.bot_data.update(service=service, courier=self.courier, handlers=self.handlers, bot=self)
+        _add_handlers(self.app, self.handlers)
+
+    async def start(
+        self,
+        webhook_url: str | None = None,
+        listen: str = "0.0.0.0",
+        port: int = 8443,
+        secret_token: str | None = None,
+    ) -> None:
+        """Connect (a rejected token raises InvalidToken), owe again what a crash held, start the
+        sender and the jobs, handle what was journaled and never handled, then start receiving."""
+        await self.app.initialize()
+        await register_commands(self.app, await asyncio.to_thread(self.service.staff_chats))
+        if webhook_url is None:
+            # Long polling allows one bot process: whatever a crashed one held is owed again now.
+            await asyncio.to_thread(self.service.outbox.release_all, CHANNEL)
+        await self.app.start()
+        await self.sender.start()
+        self._schedule_jobs()
+        await self.intake.replay(timedelta(0))
+        if webhook_url is None:
+            polling = PollingReceiver(self.app.bot, self.intake, self.tuning.poll_timeout.total_seconds())
+            await polling.start()
+            self.receiver = polling
+            return
+        secret = secret_token or secrets.token_hex(24)
+        server = WebhookServer(self.intake, secret)
+        self.webhook_port = await server.start(listen, port)
+        self.receiver = server
+        await self.app.bot.set_webhook(
+            f"{webhook_url.rstrip('/')}{server.path}", secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
+
+    def _schedule_jobs(self) -> None:
+        jobs = self.app.job_queue
+        if jobs is None:
+            return
+        # Schedules live in the database, so these jobs pick up everything a restart left due.
+        jobs.run_repeating(_send_nudges, interval=self.tuning.nudges_every, first=1)
+        jobs.run_repeating(_replay, interval=self.tuning.replay_every, first=self.tuning.replay_every)
+        jobs.run_repeating(_prune, interval=timedelta(hours=1), first=timedelta(minutes=5))
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in hand, send what they owe, then close."""
+        if self.receiver is not None:
+            await self.receiver.stop()
+            self.receiver = None
+        await self.intake.finish()
+        await self.sender.drained(timeout=10)
+        await self.sender.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        self.service.store.engine.dispose()
 
 
 async def _send_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
-    courier: Courier = context.application.bot_data["courier"]
-    service: LearningService = context.application.bot_data["service"]
-    due = await asyncio.to_thread(service.due_nudges)
-    for delivery in due:
-        if delivery.channel == CHANNEL and delivery.user_id.isdigit():
-            await courier.deliver(int(delivery.user_id), [delivery.message])
-    if due:
-        log.info("sent %d follow-up(s)", len(due))
+    bot: TelegramBot = context.application.bot_data["bot"]
+    # A whole batch means more may be due: keep going (the sender paces the sends themselves).
+    while True:
+        owed = await asyncio.to_thread(bot.service.due_nudges)
+        bot.sender.kick()
+        if owed:
+            log.info("owed %d nudge(s)", len(owed))
+        if len(owed) < 200:
+            return
+
+
+async def _replay(context: ContextTypes.DEFAULT_TYPE) -> None:
+    bot: TelegramBot = context.application.bot_data["bot"]
+    await bot.intake.replay(bot.tuning.replay_after)
+
+
+async def _prune(context: ContextTypes.DEFAULT_TYPE) -> None:
+    bot: TelegramBot = context.application.bot_data["bot"]
+    now = utcnow()
+    await asyncio.to_thread(bot.handlers.journal.prune, now)
+    await asyncio.to_thread(bot.service.outbox.prune, now)
 
 
 def _add_handlers(app: Application, h: TelegramHandlers) -> None:
@@ -193,18 +265,19 @@ def run_bot(
     port: int = 8443,
     secret_token: str | None = None,
 ) -> None:
-    """Run until SIGINT/SIGTERM; PTB finishes the updates in hand before it stops."""
-    app = build_application(service, settings)
-    updates = Update.ALL_TYPES
-    if webhook_url:
-        path = "telegram"
-        app.run_webhook(
-            listen=listen,
-            port=port,
-            url_path=path,
-            webhook_url=f"{webhook_url.rstrip('/')}/{path}",
-            secret_token=secret_token,
-            allowed_updates=updates,
-        )
-    else:
-        app.run_polling(allowed_updates=updates)
+    """Run until SIGINT/SIGTERM; the updates in hand are finished and their replies sent first."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        bot = TelegramBot(service, settings)
+        try:
+            await bot.start(webhook_url, listen, port, secret_token)
+            log.info("FarmSkills is running (%s)", "webhook" if webhook_url else "long polling")
+            await stop.wait()
+        finally:
+            await bot.stop()
+
+    asyncio.run(main())

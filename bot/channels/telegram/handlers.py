@@ -1,71 +1,84 @@
 """Telegram updates in, core inputs out: flat handlers that keep no conversation in memory.
 
-Each learner's place lives in the database, so a restart or a second worker loses nothing. One
-learner's updates are handled one at a time and in order; duplicate deliveries are ignored.
+Each learner's place lives in the database; the service writes every reply to the outbox in the
+same transaction as the change, and the `OutboxSender` delivers it. Handlers only translate an
+update into an `Input`, hand it to the service with the update's id (so a re-delivered update acts
+once), and do the cosmetic calls — answering the button, removing the old keyboard — on the side,
+never holding up the next step. When the database fails, the learner is told honestly that their
+tap was not saved, straight away and outside the outbox (which lives in that database).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from weakref import WeakValueDictionary
+from collections.abc import Coroutine
+from typing import Any
 
+from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
 from bot.channels.base import input_from_text
 from bot.channels.telegram.courier import Courier
+from bot.channels.telegram.sender import OutboxSender
 from bot.core.messages import Command, Input, Media, Message, Press, Say
-from bot.lru import LruCache
 from bot.service import Identity, LearningService, language_from_hint
+from bot.store.journal import UpdateJournal
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-SEEN_UPDATES = 5_000
 
 
 def identity(user: User) -> Identity:
     return Identity(CHANNEL, str(user.id), user.first_name or "", user.language_code)
 
 
+def media_kind(update: Update) -> tuple[str, str | None]:
+    """What a non-text message holds, as the core names it (locations and contacts aren't stored)."""
+    message = update.effective_message
+    if message is None:
+        return "other", None
+    if message.photo:
+        return "photo", message.photo[-1].file_id
+    kinds = (
+        ("sticker", message.sticker),
+        ("voice", message.voice or message.audio),
+        ("location", message.location or message.venue),
+        ("contact", message.contact),
+    )
+    return next((kind for kind, present in kinds if present), "other"), None
+
+
 class TelegramHandlers:
-    def __init__(self, service: LearningService, courier: Courier) -> None:
+    def __init__(self, service: LearningService, courier: Courier, sender: OutboxSender) -> None:
         self.service = service
         self.courier = courier
-        self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
-        self._seen: LruCache[int, None] = LruCache(SEEN_UPDATES)
+        self.sender = sender
+        self.journal = UpdateJournal(service.store.engine)
+        self.served: set[int] = set()  # update ids the service handled (and marked) itself
+        self._side: set[asyncio.Task[None]] = set()
 
-    def _lock(self, user_id: int) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[user_id] = lock
-        return lock
+    def _on_the_side(self, call: Coroutine[Any, Any, Any]) -> None:
+        """A cosmetic call that must not hold up the learner's next step."""
+        task = asyncio.create_task(self.courier.quietly(call))
+        self._side.add(task)
+        task.add_done_callback(self._side.discard)
 
-    def _first_time(self, update: Update) -> bool:
-        """False for an update delivered again (Telegram may resend after a timeout)."""
-        if update.update_id in self._seen:
-            return False
-        self._seen.get_or_make(update.update_id, lambda: None)
-        return True
-
-    async def _run(self, update: Update, inp: Input, typing: bool = False) -> None:
+    async def _run(self, update: Update, inp: Input, typing: bool = False) -> str | None:
+        """Hand the input to the service; returns the response's notice, if any."""
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None or not self._first_time(update):
-            return
-        async with self._lock(user.id):
-            if typing:
-                await self.courier.quietly(chat.send_action(ChatAction.TYPING))
-            # The store is synchronous SQLite: run it off the event loop.
-            response = await asyncio.to_thread(self.service.handle, identity(user), inp)
-            await self.courier.deliver(chat.id, response.messages)
-        # A question for a trainer, or a trainer's answer for a learner: outside the sender's lock,
-        # and a failed send waits in the outbox like any other.
-        for delivery in response.deliveries:
-            if delivery.user_id.lstrip("-").isdigit():
-                await self.courier.deliver(int(delivery.user_id), [delivery.message])
+        if user is None or chat is None:
+            return None
+        if typing:
+            self._on_the_side(chat.send_action(ChatAction.TYPING))
+        # The store is synchronous: run it off the event loop.
+        response = await asyncio.to_thread(self.service.handle, identity(user), inp, None, update.update_id)
+        self.served.add(update.update_id)
+        self.sender.kick()
+        return response.notice
 
     # ----- private chats ----------------------------------------------------------------------
 
@@ -80,14 +93,12 @@ class TelegramHandlers:
         query = update.callback_query
         if query is None:
             return
-        # Answer first so the learner's phone stops spinning, then do the work.
-        await self.courier.quietly(query.answer())
-        if not query.data:
-            return
-        await self._run(update, Press(query.data), typing=query.data == "mydata")
+        notice = await self._run(update, Press(query.data or ""), typing=query.data == "mydata")
+        # The phone stops spinning with the notice, if any; the next step is already owed.
+        self._on_the_side(query.answer(notice[:200] if notice else None))
         if query.message is not None and update.effective_chat is not None:
             # Only the newest message keeps its buttons, so an old one can't be pressed by mistake.
-            await self.courier.quietly(
+            self._on_the_side(
                 self.courier.bot.edit_message_reply_markup(
                     update.effective_chat.id, query.message.message_id, reply_markup=None
                 )
@@ -106,28 +117,14 @@ class TelegramHandlers:
         await self._run(update, Media("edited"))
 
     async def on_media(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is None:
-            return
-        kind, file_id = "other", None
-        if message.photo:
-            kind, file_id = "photo", message.photo[-1].file_id
-        elif message.sticker:
-            kind = "sticker"
-        elif message.voice or message.audio:
-            kind = "voice"
-        elif message.location or message.venue:
-            kind = "location"  # not stored: the reply says so
-        elif message.contact:
-            kind = "contact"  # not stored either
-        await self._run(update, Media(kind, file_id))
+        await self._run(update, Media(*media_kind(update)))
 
     # ----- groups -------------------------------------------------------------------------------
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In a group the bot only says, once asked, that lessons happen in a private chat."""
         message, user = update.effective_message, update.effective_user
-        if message is None or user is None or not self._first_time(update):
+        if message is None or user is None:
             return
         text = message.text or ""
         username = context.bot.username
@@ -143,12 +140,44 @@ class TelegramHandlers:
     # ----- errors ---------------------------------------------------------------------------------
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("error while handling an update", exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
+        """Never silent: the learner hears that this tap was not saved and what to do."""
+        error = context.error
+        database = isinstance(error, OperationalError | DBAPIError)
+        if database:
+            log.error("database error while handling an update: %s", error)
+        else:
+            log.error("error while handling an update", exc_info=error)
+        if not isinstance(update, Update):
             return
-        if update.effective_chat.type != ChatType.PRIVATE:
+        if database:
+            self.served.discard(update.update_id)  # stays unhandled: replayed once the fault clears
+        else:
+            # A bug, not a passing fault: handling it again would fail again.
+            await asyncio.to_thread(self._mark_failed, update.update_id)
+            self.served.add(update.update_id)
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
             return
         user = update.effective_user
         lang = language_from_hint(user.language_code if user else None)
-        sorry = Message(self.service.engine.t(lang, "error_sorry"))
-        await self.courier.deliver(update.effective_chat.id, [sorry])
+        if user is not None:
+            try:
+                view_lang = await asyncio.to_thread(self._lang_of, str(user.id))
+                lang = view_lang or lang
+            except Exception:  # the database may be the very thing failing
+                pass
+        key = "error_not_saved" if database else "error_sorry"
+        sorry = Message(self.service.engine.t(lang, key))
+        if update.callback_query is not None:
+            self._on_the_side(update.callback_query.answer())
+        await self.courier.quietly(self.courier.send_one(chat.id, sorry))
+
+    def _mark_failed(self, update_id: int) -> None:
+        try:
+            self.journal.claim(CHANNEL, update_id, self.service.clock(), "failed")
+        except DBAPIError as exc:
+            log.error("could not mark update %s failed: %s", update_id, exc)
+
+    def _lang_of(self, user_id: str) -> str | None:
+        learner = self.service.store.find(CHANNEL, user_id)
+        return learner.lang if learner is not None else None

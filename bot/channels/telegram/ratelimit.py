@@ -15,7 +15,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.lru import LruCache
 
-PACED_PREFIXES = ("send", "copy", "forward", "edit")
+PACED_PREFIXES = ("send", "copy", "forward")  # Telegram paces messages, not edits or answers
 MAX_TRACKED_CHATS = 10_000
 
 

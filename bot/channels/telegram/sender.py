@@ -1,0 +1,148 @@
+"""OutboxSender: delivers what the service owed Telegram users, in order per chat, and marks it.
+
+The service writes every reply to the outbox in the transaction of the change it answers; this
+sender claims owed rows (a lease, so two senders never take the same row), sends each through the
+`Courier`, and deletes it once Telegram took it. A chat's messages go one after another; chats go
+side by side, as fast as the rate limiter lets them. A send that still fails after the courier's
+retries is owed again later (with backoff); a learner who blocked the bot has their messages kept
+as failed, with the reason, and is marked inactive.
+
+Crash safety: a row is deleted right after Telegram answers, so a crash can at worst send the
+message being sent at that moment twice, never lose one (a duplicate's buttons are harmless: button
+data names the step it was made for).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.channels.telegram.courier import Blocked, Courier, Refused
+from bot.store.outbox import OutboxStore, Owed
+from bot.store.progress import utcnow
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        courier: Courier,
+        outbox: OutboxStore,
+        on_blocked: Callable[[str], None] | None = None,
+        every: float = 1.0,
+        batch: int = 500,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.courier = courier
+        self.outbox = outbox
+        self.on_blocked = on_blocked
+        self.every = every  # how often owed rows are looked for without a kick (retries, other workers)
+        self.batch = batch
+        self.clock = clock
+        self.name = f"tg-{secrets.token_hex(6)}"
+        self._wake = asyncio.Event()
+        self._queues: dict[str, deque[Owed]] = {}
+        self._chats: dict[str, asyncio.Task[None]] = {}
+        self._loop_task: asyncio.Task[None] | None = None
+        self.sent = 0
+
+    def kick(self) -> None:
+        """Something was just owed: look now rather than at the next tick."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._loop_task = asyncio.create_task(self._loop(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Stop taking rows; let chats finish the message in hand; give back what is left."""
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        for queue in self._queues.values():
+            queue.clear()
+        if self._chats:
+            await asyncio.wait(list(self._chats.values()), timeout=10)
+        await asyncio.to_thread(self.outbox.release, self.name)
+
+    async def drained(self, timeout: float = 30) -> bool:
+        """Wait until nothing is owed and nothing is being sent (for tests and shutdown)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            busy = any(not t.done() for t in self._chats.values())
+            if not busy and await asyncio.to_thread(self.outbox.pending, CHANNEL) == 0:
+                return True
+            self.kick()
+            await asyncio.sleep(0.05)
+        return False
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.pass_once()
+            except Exception:  # the database may be failing: keep going, it will come back
+                log.exception("outbox sender: could not read the outbox")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.every)
+            self._wake.clear()
+
+    async def pass_once(self) -> int:
+        """Claim what is owed and hand it to each chat's queue; returns how many rows were taken."""
+        owed = await asyncio.to_thread(self.outbox.claim, CHANNEL, self.name, self.clock(), self.batch)
+        for item in owed:
+            self._queues.setdefault(item.user_id, deque()).append(item)
+            task = self._chats.get(item.user_id)
+            if task is None or task.done():
+                self._chats[item.user_id] = asyncio.create_task(self._send_chat(item.user_id))
+        return len(owed)
+
+    async def _send_chat(self, user_id: str) -> None:
+        queue = self._queues.get(user_id)
+        while queue:
+            item = queue.popleft()
+            if not await self._send(item):
+                # Keep the chat's order: its later messages wait behind the one that failed.
+                queue.clear()
+                break
+        if not self._queues.get(user_id):
+            self._queues.pop(user_id, None)
+            self._chats.pop(user_id, None)
+
+    async def _send(self, item: Owed) -> bool:
+        try:
+            chat_id = int(item.user_id)
+        except ValueError:
+            await asyncio.to_thread(self._fail, item, "not a Telegram chat id")
+            return True
+        try:
+            ok = await self.courier.send_one(chat_id, item.message)
+        except Blocked as exc:
+            await asyncio.to_thread(self._fail, item, f"blocked: {exc}"[:200])
+            return False
+        except Refused as exc:
+            await asyncio.to_thread(self.outbox.fail_one, item.id, f"refused: {exc}"[:200])
+            return True
+        if not ok:
+            await asyncio.to_thread(self._later, item)
+            return False
+        await asyncio.to_thread(self.outbox.delivered, item.id)
+        self.sent += 1
+        return True
+
+    def _later(self, item: Owed) -> None:
+        self.outbox.retry_later(item.id, self.clock())
+        self.outbox.release(self.name, item.user_id)
+
+    def _fail(self, item: Owed, reason: str) -> None:
+        log.info("chat %s will not take messages (%s): kept as failed", item.user_id, reason)
+        self.outbox.fail_user(CHANNEL, item.user_id, reason)
+        if self.on_blocked:
+            self.on_blocked(item.user_id)

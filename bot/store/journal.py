@@ -1,0 +1,108 @@
+"""UpdateJournal: every update a channel receives, kept from arrival until its effects are committed.
+
+The Telegram channel writes an update here before it confirms receipt (the next getUpdates offset,
+or the webhook's HTTP 200), so a crash cannot lose it; the service marks it handled inside the same
+transaction as its effects, so a re-delivered or replayed update never acts twice. Payloads are
+dropped once handled (they may hold what the learner typed); the bare ids stay a day, as long as
+Telegram may re-deliver an update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+
+from bot.store.database import open_session
+from bot.store.tables import InboundUpdate
+
+KEPT = timedelta(days=1)  # Telegram keeps an unconfirmed update at most a day
+TOO_OLD = timedelta(hours=1)  # an update still unhandled after this is dropped, not acted on late
+
+_INSERTS: dict[str, Callable[..., Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+class UpdateJournal:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._insert = _INSERTS[engine.dialect.name]
+
+    def receive(self, channel: str, updates: Sequence[tuple[int, str]], now: datetime) -> set[int]:
+        """Journal these (id, raw JSON) updates; returns the ids still to handle (new, or received
+        before and never handled). One transaction: call it before confirming receipt."""
+        if not updates:
+            return set()
+        rows = [
+            {"channel": channel, "update_id": uid, "payload": raw, "received_at": now, "status": "new"}
+            for uid, raw in updates
+        ]
+        ids = [uid for uid, _ in updates]
+        with open_session(self.engine) as s:
+            s.execute(self._insert(InboundUpdate).values(rows).on_conflict_do_nothing())
+            handled = s.exec(
+                select(InboundUpdate.update_id).where(
+                    col(InboundUpdate.channel) == channel,
+                    col(InboundUpdate.update_id).in_(ids),
+                    col(InboundUpdate.handled_at).is_not(None),
+                )
+            ).all()
+            s.commit()
+        return set(ids) - set(handled)
+
+    def claim(self, channel: str, update_id: int, now: datetime, status: str = "handled") -> bool:
+        """Mark the update handled; False when it already was (a re-delivery: do nothing). Inside the
+        service's unit of work, so the mark commits with the update's effects or not at all."""
+        mark = (
+            update(InboundUpdate)
+            .where(
+                col(InboundUpdate.channel) == channel,
+                col(InboundUpdate.update_id) == update_id,
+                col(InboundUpdate.handled_at).is_(None),
+            )
+            .values(handled_at=now, status=status, payload=None)
+        )
+        with open_session(self.engine) as s:
+            if getattr(s.execute(mark), "rowcount", 0) == 1:
+                s.commit()
+                return True
+            # Not journaled (a channel that doesn't journal, or a test): record it as handled now.
+            row = {"channel": channel, "update_id": update_id, "received_at": now, "handled_at": now}
+            inserted = s.execute(
+                self._insert(InboundUpdate).values(status=status, **row).on_conflict_do_nothing()
+            )
+            s.commit()
+            return bool(getattr(inserted, "rowcount", 0) == 1)
+
+    def unhandled(self, channel: str, received_before: datetime, limit: int = 500) -> list[tuple[int, str]]:
+        """Updates journaled but never handled (the process died, or the database failed meanwhile),
+        oldest first, to handle now."""
+        with open_session(self.engine) as s:
+            rows = s.exec(
+                select(InboundUpdate.update_id, InboundUpdate.payload)
+                .where(
+                    col(InboundUpdate.channel) == channel,
+                    col(InboundUpdate.handled_at).is_(None),
+                    col(InboundUpdate.received_at) <= received_before,
+                    col(InboundUpdate.payload).is_not(None),
+                )
+                .order_by(col(InboundUpdate.update_id))
+                .limit(limit)
+            ).all()
+        return [(uid, payload) for uid, payload in rows if payload is not None]
+
+    def prune(self, now: datetime) -> None:
+        """Forget handled ids after a day; give up on updates that waited over an hour."""
+        with open_session(self.engine) as s:
+            s.execute(
+                update(InboundUpdate)
+                .where(
+                    col(InboundUpdate.handled_at).is_(None), col(InboundUpdate.received_at) < now - TOO_OLD
+                )
+                .values(handled_at=now, status="skipped", payload=None)
+            )
+            s.execute(delete(InboundUpdate).where(col(InboundUpdate.handled_at) < now - KEPT))
+            s.commit()
