@@ -11,7 +11,7 @@ from bot.store.database import database_url
 
 
 def _ids(raw: str) -> frozenset[int]:
-    return frozenset(int(p) for p in raw.replace(" ", "").split(",") if p.strip().lstrip("-").isdigit())
+    return frozenset(int(p) for p in raw.replace(" ", "").split(",") if p.strip().lstrip("-").isdecimal())
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ class MentorDesk:
                 return self._accept(view, now)
             case ["no"]:
                 return self._decline_invitation(view, now)
-            case ["ok" | "deny" as verdict, learner_id] if learner_id.isdigit():
+            case ["ok" | "deny" as verdict, learner_id] if learner_id.isdecimal():
                 return self._decide(who_id, view, int(learner_id), verdict == "ok", now)
         return None
 

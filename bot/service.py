@@ -271,7 +271,7 @@ class LearningService:
             if target == "cancel":
                 self.questions.drop_draft(user)
                 return Response((Message(t(lang, "staff_reply_cancelled")),))
-            asked = self.questions.asked(int(target)) if target.isdigit() else None
+            asked = self.questions.asked(int(target)) if target.isdecimal() else None
             if asked is None:
                 return None  # gone (the learner used /forget) or forged: the engine calls it stale
             if not self.mentoring.may_answer(user, view, asked.learner.cohort):
@@ -303,7 +303,9 @@ class LearningService:
         """Every trainer's and admin's Telegram user id, with the language they use the bot in."""
         ids = {user_id for user_id, _, _ in self.staff.roles()}
         ids |= {c.trainer_id for c in self.staff.cohorts() if c.trainer_id}
-        return [(user_id, self.mentoring.staff_lang(user_id)) for user_id in sorted(ids) if user_id.isdigit()]
+        return [
+            (user_id, self.mentoring.staff_lang(user_id)) for user_id in sorted(ids) if user_id.isdecimal()
+        ]
 
     def set_language(self, who: Identity, lang: str) -> None:
         now = self.clock()

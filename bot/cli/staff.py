@@ -28,7 +28,7 @@ def _staff(db: str | None) -> StaffStore:
 
 
 def _user_id(value: str) -> str:
-    if not value.isdigit():
+    if not value.isdecimal():
         err.print(f"A user id is the person's Telegram user id (digits), not {value!r}.")
         raise typer.Exit(2)
     return value

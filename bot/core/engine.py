@@ -615,7 +615,7 @@ class LessonEngine:
                 new_view = replace(view, profile=replace(view.profile, reminders_on=on))
                 note = Message(self.t(lang, "reminders_set_on" if on else "reminders_set_off"))
                 return self._show(new_view, here, [RemindersSet(on=on)], before=[note])
-            case ["hour", hour] if hour.isdigit() and int(hour) in REMINDER_HOURS:
+            case ["hour", hour] if hour.isdecimal() and int(hour) in REMINDER_HOURS:
                 profile = replace(view.profile, reminders_on=True, reminder_hour=int(hour))
                 change = RemindersSet(on=True, hour=int(hour))
                 return self._show(replace(view, profile=profile), here, [change])
@@ -644,7 +644,7 @@ class LessonEngine:
         place = view.place
         if len(parts) != 2 or place.screen is not Screen.step or place.lesson != parts[0]:
             return None
-        if not parts[1].isdigit() or int(parts[1]) != place.step:
+        if not parts[1].isdecimal() or int(parts[1]) != place.step:
             return None
         lesson = self.cur.lessons[parts[0]]
         lang = view.profile.lang
@@ -670,7 +670,7 @@ class LessonEngine:
         place = view.place
         if len(parts) != 3 or place.screen is not Screen.question or place.lesson != parts[0]:
             return None
-        if not (parts[1].isdigit() and parts[2].isdigit()) or int(parts[1]) != place.question:
+        if not (parts[1].isdecimal() and parts[2].isdecimal()) or int(parts[1]) != place.question:
             return None
         lesson = self.cur.lessons[parts[0]]
         qi, choice = int(parts[1]), int(parts[2])
@@ -726,7 +726,7 @@ class LessonEngine:
         place = view.place
         if len(parts) != 3 or place.screen is not Screen.placement or place.track != parts[0]:
             return None
-        if not (parts[1].isdigit() and parts[2].isdigit()) or int(parts[1]) != len(place.answers):
+        if not (parts[1].isdecimal() and parts[2].isdecimal()) or int(parts[1]) != len(place.answers):
             return None
         track = self.cur.tracks[parts[0]]
         choice = int(parts[2])
@@ -800,7 +800,7 @@ class LessonEngine:
         messages = self.screen(view)
         buttons = messages[-1].buttons() if messages else []
         typed = text.strip().casefold()
-        if typed.isdigit() and 1 <= int(typed) <= len(buttons):
+        if typed.isdecimal() and 1 <= int(typed) <= len(buttons):
             return buttons[int(typed) - 1]
         for button in buttons:
             if typed and typed in (button.label.casefold(), split_icon(button.label)[1].casefold()):

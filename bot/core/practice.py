@@ -188,7 +188,7 @@ class PracticeDesk:
         return self._outcome(view, [Message(text, keyboard(self.engine.home_button(lang)))], place, [change])
 
     def outcome_press(self, view: LearnerView, parts: list[str]) -> Outcome | None:
-        if len(parts) != 2 or not parts[1].isdigit():
+        if len(parts) != 2 or not parts[1].isdecimal():
             return None
         lesson_id = None if parts[0] == VOLUNTEERED else parts[0]
         if lesson_id is not None and lesson_id != view.progress.awaiting:

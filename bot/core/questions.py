@@ -124,6 +124,6 @@ class QuestionDesk:
     def choice_for_text(self, view: LearnerView, text: str) -> str | None:
         """Typing 1, 2 or 3 after "Did you mean…?" picks that choice."""
         typed = text.strip()
-        if view.place.offered and typed.isdigit() and 1 <= int(typed) <= len(view.place.offered):
+        if view.place.offered and typed.isdecimal() and 1 <= int(typed) <= len(view.place.offered):
             return view.place.offered[int(typed) - 1]
         return None

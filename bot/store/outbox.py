@@ -152,9 +152,11 @@ class OutboxStore:
             s.commit()
         return [Owed(r.id or 0, r.channel, r.user_id, message_from_json(r.payload), r.attempts) for r in rows]
 
-    def delivered(self, owed_id: int) -> None:
+    def delivered(self, *owed_ids: int) -> None:
+        if not owed_ids:
+            return
         with open_session(self.engine) as s:
-            s.execute(delete(Outbox).where(col(Outbox.id) == owed_id))
+            s.execute(delete(Outbox).where(col(Outbox.id).in_(owed_ids)))
             s.commit()
 
     def retry_later(self, owed_id: int, now: datetime) -> None:

@@ -39,6 +39,7 @@ from bot.channels.telegram.sender import OutboxSender
 from bot.config import Settings
 from bot.service import LearningService
 from bot.store.progress import mark_inactive, utcnow
+from bot.store.receipts import DeliveryReceipts, receipts_path
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ class TelegramBot:
             on_blocked=lambda user_id: mark_inactive(service.store, CHANNEL, user_id),
             every=self.tuning.outbox_every.total_seconds(),
             clock=service.clock,
+            receipts=DeliveryReceipts(receipts_path(service.store.engine.url.render_as_string(False))),
         )
         self.handlers = TelegramHandlers(service, self.courier, self.sender)
         self.intake = Intake(

@@ -7,8 +7,10 @@ side by side, as fast as the rate limiter lets them. A send that still fails aft
 retries is owed again later (with backoff); a learner who blocked the bot has their messages kept
 as failed, with the reason, and is marked inactive.
 
-Crash safety: a row is deleted right after Telegram answers, so a crash can at worst send the
-message being sent at that moment twice, never lose one (a duplicate's buttons are harmless: button
+Crash safety: the moment Telegram answers, the row's id goes to the `DeliveryReceipts` file (no
+database lock to wait for), and receipted rows are deleted in batches; at start, what a killed
+process receipted is deleted before anything is sent. A crash can at worst send again the message
+whose answer was still on the wire, never lose one (and a duplicate's buttons are harmless: button
 data names the step it was made for).
 """
 
@@ -25,6 +27,7 @@ from datetime import datetime
 from bot.channels.telegram.courier import Blocked, Courier, Refused
 from bot.store.outbox import OutboxStore, Owed
 from bot.store.progress import utcnow
+from bot.store.receipts import DeliveryReceipts
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +43,14 @@ class OutboxSender:
         every: float = 1.0,
         batch: int = 500,
         clock: Callable[[], datetime] = utcnow,
+        receipts: DeliveryReceipts | None = None,
     ) -> None:
         self.courier = courier
         self.outbox = outbox
+        self.receipts = receipts
+        self._acked: list[int] = []  # receipted, not yet deleted from the outbox
+        self._ack_wake = asyncio.Event()
+        self._ack_task: asyncio.Task[None] | None = None
         self.on_blocked = on_blocked
         self.every = every  # how often owed rows are looked for without a kick (retries, other workers)
         self.batch = batch
@@ -59,7 +67,39 @@ class OutboxSender:
         self._wake.set()
 
     async def start(self) -> None:
+        if self.receipts is not None:
+            await asyncio.to_thread(self._settle_receipts)
         self._loop_task = asyncio.create_task(self._loop(), name="outbox-sender")
+        self._ack_task = asyncio.create_task(self._ack_loop(), name="outbox-acks")
+
+    def _settle_receipts(self) -> None:
+        """What a killed process saw Telegram take, but had not yet deleted: delete it now."""
+        assert self.receipts is not None
+        taken = self.receipts.read()
+        if taken:
+            log.info("%d message(s) were delivered just before a stop: not sending them again", len(taken))
+            self.outbox.delivered(*taken)
+        self.receipts.clear()
+
+    async def _ack_loop(self) -> None:
+        while True:
+            await self._ack_wake.wait()
+            self._ack_wake.clear()
+            await self._flush_acks()
+            await asyncio.sleep(0.05)  # gather the next few into one transaction
+
+    async def _flush_acks(self) -> None:
+        while self._acked:
+            ids, self._acked = self._acked, []
+            try:
+                await asyncio.to_thread(self.outbox.delivered, *ids)
+            except Exception:
+                log.exception("could not delete %d delivered message(s); will try again", len(ids))
+                self._acked = ids + self._acked
+                await asyncio.sleep(1)
+                continue
+        if self.receipts is not None and not self._acked:
+            self.receipts.clear()
 
     async def stop(self) -> None:
         """Stop taking rows; let chats finish the message in hand; give back what is left."""
@@ -71,13 +111,18 @@ class OutboxSender:
             queue.clear()
         if self._chats:
             await asyncio.wait(list(self._chats.values()), timeout=10)
+        if self._ack_task is not None:
+            self._ack_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ack_task
+        await self._flush_acks()
         await asyncio.to_thread(self.outbox.release, self.name)
 
     async def drained(self, timeout: float = 30) -> bool:
         """Wait until nothing is owed and nothing is being sent (for tests and shutdown)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
-            busy = any(not t.done() for t in self._chats.values())
+            busy = any(not t.done() for t in self._chats.values()) or bool(self._acked)
             if not busy and await asyncio.to_thread(self.outbox.pending, CHANNEL) == 0:
                 return True
             self.kick()
@@ -133,7 +178,12 @@ class OutboxSender:
         if not ok:
             await asyncio.to_thread(self._later, item)
             return False
-        await asyncio.to_thread(self.outbox.delivered, item.id)
+        if self.receipts is not None:
+            self.receipts.add(item.id)
+            self._acked.append(item.id)
+            self._ack_wake.set()
+        else:
+            await asyncio.to_thread(self.outbox.delivered, item.id)
         self.sent += 1
         return True
 
