@@ -89,7 +89,7 @@ class Harness:
         if self.webhook:
             self.port = self.port or free_port()
             url = f"http://127.0.0.1:{self.port}"
-            await bot.start(url, "127.0.0.1", self.port, self.secret)
+            await bot.start(url, "127.0.0.1", self.port, self.secret or None)
         else:
             await bot.start()
         self.bot = bot
