@@ -46,6 +46,17 @@ class Clock:
 
 
 @pytest.fixture
+def cjk_font() -> Path:
+    """A font with Chinese glyphs; the test is skipped, with the reason, on a machine without one."""
+    from bot.media.certificate import NoCjkFont, find_cjk_font
+
+    try:
+        return find_cjk_font()
+    except NoCjkFont as exc:
+        pytest.skip(f"{exc} (.ci/run installs fonts-wqy-microhei)")
+
+
+@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

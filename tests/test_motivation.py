@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from bot.content.loader import Curriculum
-from bot.media.certificate import CertificateText, NoCjkFont, covers, find_cjk_font, render_certificate
+from bot.media.certificate import CertificateText, covers, render_certificate
 from bot.store.progress import days_in_a_row
 from tests.conftest import Clock
 from tests.dialog import Learner
@@ -18,15 +17,10 @@ from tests.test_lessons import finish_open_lesson, open_basic_lesson
 TEXT = CertificateText("结业证书", "王建国大爷", "完成了《网上卖货》基础课程", "2026年5月4日 · 农技通")
 
 
-def cjk_font() -> Path:
-    try:
-        return find_cjk_font()
-    except NoCjkFont as exc:
-        pytest.skip(f"{exc} (.ci/run installs fonts-wqy-microhei)")
-
-
-def test_a_certificate_draws_its_chinese_text_with_a_font_that_covers_it(tmp_path: Path) -> None:
-    font = cjk_font()
+def test_a_certificate_draws_its_chinese_text_with_a_font_that_covers_it(
+    tmp_path: Path, cjk_font: Path
+) -> None:
+    font = cjk_font
     for line in (TEXT.heading, TEXT.name, TEXT.line, TEXT.issued):
         assert covers(font, line), line
     png = tmp_path / "certificate.png"
@@ -41,14 +35,13 @@ def test_a_certificate_draws_its_chinese_text_with_a_font_that_covers_it(tmp_pat
     assert len(set(image.tobytes())) > 20
 
 
-def test_the_font_check_notices_characters_the_font_lacks() -> None:
-    assert not covers(cjk_font(), "ሰላም")  # Ethiopic: not in a Chinese font
+def test_the_font_check_notices_characters_the_font_lacks(cjk_font: Path) -> None:
+    assert not covers(cjk_font, "ሰላም")  # Ethiopic: not in a Chinese font
 
 
 def test_finishing_a_tier_sends_a_certificate_and_progress_shows_the_badge(
-    learner: Learner, curriculum: Curriculum
+    learner: Learner, curriculum: Curriculum, cjk_font: Path
 ) -> None:
-    cjk_font()
     learner.onboard()
     for n in (1, 2):
         learner.command("menu")
