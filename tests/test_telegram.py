@@ -6,6 +6,7 @@ No test contacts Telegram: the bot's base_url points at tests/fake_telegram.py o
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -466,3 +467,44 @@ async def test_an_unexpected_error_is_logged_and_the_learner_gets_a_kind_word(
     assert any("disk on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
     tg.service.handle = real  # type: ignore[method-assign]
     await tg.say(ALICE, "/menu", "主页")
+
+
+async def test_a_follow_up_claimed_just_before_a_crash_is_still_sent_once(
+    tmp_path: Path, curriculum: Curriculum
+) -> None:
+    clock = Clock()
+    async with running(tmp_path, curriculum, clock=clock) as tg:
+        await onboard(tg)
+        await open_first_lesson(tg)
+        for step in ("（2/3）", "（3/3）", "小测验"):
+            await tg.press(ALICE, "下一步", step)
+        finished = await tg.press(ALICE, "1️⃣", "学完了")
+        await tg.press(ALICE, "做完了", "发一张照片", on=finished)
+        before = len(tg.fake.to(ALICE))
+        tg.fake.user_sends(
+            ALICE, {"photo": [{"file_id": "p9", "file_unique_id": "u9", "width": 9, "height": 9}]}
+        )
+        await tg.fake.next_reply(ALICE, before, "7天后")
+        await tg.drained()
+        await tg.stop()
+        clock.advance(days=7, hours=1.5)
+        # A process claims the due follow-up and dies before sending it: the claim and the
+        # message it owes were one transaction, so the message waits in the outbox.
+        assert tg.service is not None
+        owed = tg.service.due_nudges()
+        assert len(owed) == 1 and tg.service.outbox.pending() == 1
+        before = len(tg.fake.to(ALICE))
+        await tg.start()
+        await tg.fake.next_reply(ALICE, before, "7天前您学完了")
+        await tg.drained()
+        follow_ups = [s for s in tg.fake.to(ALICE) if "7天前您学完了" in s.text]
+        assert len(follow_ups) == 1
+
+
+async def test_mydata_exports_where_the_learner_is_field_by_field(tg: Harness) -> None:
+    await onboard(tg)
+    await open_first_lesson(tg)
+    reply = await tg.say(ALICE, "/mydata", "我为您保存的信息")
+    exported = json.loads(reply.params["document"]["data"])
+    place = exported["learner"]["place"]
+    assert place["screen"] == "step" and place["lesson"] == "b-lesson-01" and "step" in place
