@@ -25,3 +25,5 @@ class Settings:
     )
     admins: frozenset[int] = field(default_factory=lambda: _ids(os.environ.get("FARMSKILLS_ADMINS", "")))
     timezone: str = field(default_factory=lambda: os.environ.get("FARMSKILLS_TIMEZONE", "Asia/Shanghai"))
+    # Telegram's paid broadcasts (Stars per message above the free 30/s) for very large deployments.
+    paid_broadcast: bool = field(default_factory=lambda: os.environ.get("FARMSKILLS_PAID_BROADCAST") == "1")

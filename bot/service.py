@@ -51,7 +51,7 @@ from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
 from bot.store.nudges import DueNudge, NudgeStore
-from bot.store.outbox import Addressed, OutboxStore
+from bot.store.outbox import SCHEDULED, Addressed, OutboxStore
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
@@ -70,6 +70,7 @@ class Identity:
 log = logging.getLogger(__name__)
 
 IGNORED_BEFORE_PAUSE = 3
+NUDGES_PER_TRANSACTION = 50  # claimed and owed together: a crash loses none, a wave costs few commits
 
 
 def language_from_hint(hint: str | None) -> str:
@@ -203,13 +204,16 @@ class LearningService:
         self.nudges.plan_reminders(now, self.store.timezone)
         self.mentoring.mentors.plan_summaries(now, self.store.timezone)
         deliveries: list[Delivery] = []
-        for due in self.nudges.due(now, self.store.timezone, learner_id, limit=limit):
+        due = self.nudges.due(now, self.store.timezone, learner_id, limit=limit)
+        for start in range(0, len(due), NUDGES_PER_TRANSACTION):
             with unit_of_work(self.store.engine):
-                if not self.nudges.claim(due.id, now):
-                    continue  # another bot process owes it already
-                owed = self._nudge_messages(due, now)
-                self.outbox.put([Addressed(d.channel, d.user_id, d.message) for d in owed], now)
-            deliveries.extend(owed)
+                for nudge in due[start : start + NUDGES_PER_TRANSACTION]:
+                    if not self.nudges.claim(nudge.id, now):
+                        continue  # another bot process owes it already
+                    owed = self._nudge_messages(nudge, now)
+                    addressed = [Addressed(d.channel, d.user_id, d.message) for d in owed]
+                    self.outbox.put(addressed, now, priority=SCHEDULED)
+                    deliveries.extend(owed)
         return deliveries
 
     def _nudge_messages(self, due: DueNudge, now: datetime) -> list[Delivery]:

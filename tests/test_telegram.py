@@ -8,10 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,15 +16,12 @@ import pytest
 from bot.channels.telegram.keyboards import inline_keyboard
 from bot.content.loader import Curriculum, load_curriculum
 from bot.core.audit import audit, sent_messages
-from bot.core.messages import Message
-from bot.store.outbox import Addressed
 from bot.store.progress import utcnow
 from tests.conftest import Clock
 from tests.content_builder import REPO
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_harness import (
     ALICE,
-    FAST,
     Harness,
     onboard,
     open_first_lesson,
@@ -299,77 +293,6 @@ async def test_in_a_group_the_bot_points_to_a_private_chat(tg: Harness) -> None:
     )
 
 
-async def test_a_learner_who_blocked_the_bot_is_marked_inactive_and_not_retried(tg: Harness) -> None:
-    await onboard(tg)
-    tg.fake.blocked.add(ALICE)
-    await tg.handled(tg.fake.user_says(ALICE, "/menu"))
-    assert tg.learner_row(ALICE)[3] == 0
-    assert tg.service is not None
-    assert tg.service.outbox.pending() == 0
-    assert tg.service.outbox.failed("telegram", str(ALICE))[0].startswith("blocked")
-    sends = [c for c in tg.fake.calls if c == ("sendMessage", 403)]
-    assert len(sends) == 1
-
-
-async def test_a_burst_of_200_messages_hits_the_flood_limit_and_each_arrives_exactly_once(
-    tmp_path: Path, curriculum: Curriculum
-) -> None:
-    tuning = replace(FAST, overall_rate=200, per_chat_rate=50)
-    async with running(tmp_path, curriculum, tuning, flood_per_second=25) as tg:
-        assert tg.service is not None and tg.bot is not None
-        chats = [7000 + i for i in range(20)]
-        owed = [
-            Addressed("telegram", str(chat), Message(f"burst {chat} #{n}"))
-            for n in range(10)
-            for chat in chats
-        ]
-        tg.service.outbox.put(owed, utcnow())
-        tg.bot.sender.kick()
-        await tg.drained()
-        assert any(status == 429 for _, status in tg.fake.calls), "the burst never hit the flood limit"
-        delivered = Counter(s.text for s in tg.fake.sent if s.text.startswith("burst"))
-        assert len(delivered) == 200 and set(delivered.values()) == {1}
-        for chat in chats:  # each chat's messages in the order they were owed
-            assert [s.text for s in tg.fake.to(chat)] == [f"burst {chat} #{n}" for n in range(10)]
-
-
-async def test_with_ten_percent_of_sends_failing_the_learner_still_gets_every_step(
-    tmp_path: Path, curriculum: Curriculum
-) -> None:
-    async with running(tmp_path, curriculum, fail_rate=0.1, seed=3) as tg:
-        await onboard(tg)
-        await open_first_lesson(tg)
-        await tg.press(ALICE, "下一步", "（2/3）")
-        await tg.press(ALICE, "下一步", "（3/3）")
-        await tg.press(ALICE, "下一步", "小测验")
-        await tg.press(ALICE, "1️⃣", "学完了")
-        assert any(status == 500 for _, status in tg.fake.calls), "no send failed: the test proved nothing"
-        steps = Counter(s.text.split("\n")[0] for s in tg.fake.to(ALICE) if s.text.startswith("📘"))
-        assert steps == Counter({"📘 第1课01（1/3）": 1, "📘 第1课01（2/3）": 1, "📘 第1课01（3/3）": 1})
-
-
-async def test_messages_that_cannot_be_sent_now_wait_in_the_outbox_until_telegram_recovers(
-    tmp_path: Path, curriculum: Curriculum
-) -> None:
-    async with running(tmp_path, curriculum, tuning=replace(FAST, send_attempts=2)) as tg:
-        await onboard(tg)
-        assert tg.service is not None and tg.bot is not None
-        tg.fake.fail_rate = 1.0
-        failed_before = sum(1 for _, status in tg.fake.calls if status == 500)
-        tg.fake.user_says(ALICE, "/progress")
-        while sum(1 for _, status in tg.fake.calls if status == 500) < failed_before + 2:
-            await asyncio.sleep(0.02)  # both attempts refused: the message is owed for later
-        assert tg.service.outbox.pending() == 1
-        assert not any("我的学习进度" in s.text for s in tg.fake.to(ALICE))
-        # Telegram recovers; once the outbox's backoff has run out the owed message goes out.
-        tg.fake.fail_rate = 0.0
-        tg.bot.sender.clock = lambda: utcnow() + timedelta(hours=1)
-        reply = await tg.fake.next_reply(ALICE, 0, "我的学习进度")
-        assert reply.text.startswith("📊")
-        await tg.drained()
-        assert tg.service.outbox.pending() == 0
-
-
 def test_no_shipped_message_breaks_the_limits_and_every_keyboard_fits_telegram() -> None:
     curriculum = load_curriculum(REPO)
     assert audit(curriculum) == []
@@ -467,38 +390,6 @@ async def test_an_unexpected_error_is_logged_and_the_learner_gets_a_kind_word(
     assert any("disk on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
     tg.service.handle = real  # type: ignore[method-assign]
     await tg.say(ALICE, "/menu", "主页")
-
-
-async def test_a_follow_up_claimed_just_before_a_crash_is_still_sent_once(
-    tmp_path: Path, curriculum: Curriculum
-) -> None:
-    clock = Clock()
-    async with running(tmp_path, curriculum, clock=clock) as tg:
-        await onboard(tg)
-        await open_first_lesson(tg)
-        for step in ("（2/3）", "（3/3）", "小测验"):
-            await tg.press(ALICE, "下一步", step)
-        finished = await tg.press(ALICE, "1️⃣", "学完了")
-        await tg.press(ALICE, "做完了", "发一张照片", on=finished)
-        before = len(tg.fake.to(ALICE))
-        tg.fake.user_sends(
-            ALICE, {"photo": [{"file_id": "p9", "file_unique_id": "u9", "width": 9, "height": 9}]}
-        )
-        await tg.fake.next_reply(ALICE, before, "7天后")
-        await tg.drained()
-        await tg.stop()
-        clock.advance(days=7, hours=1.5)
-        # A process claims the due follow-up and dies before sending it: the claim and the
-        # message it owes were one transaction, so the message waits in the outbox.
-        assert tg.service is not None
-        owed = tg.service.due_nudges()
-        assert len(owed) == 1 and tg.service.outbox.pending() == 1
-        before = len(tg.fake.to(ALICE))
-        await tg.start()
-        await tg.fake.next_reply(ALICE, before, "7天前您学完了")
-        await tg.drained()
-        follow_ups = [s for s in tg.fake.to(ALICE) if "7天前您学完了" in s.text]
-        assert len(follow_ups) == 1
 
 
 async def test_mydata_exports_where_the_learner_is_field_by_field(tg: Harness) -> None:

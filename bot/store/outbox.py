@@ -66,6 +66,10 @@ class Owed:
     user_id: str
     message: Message
     attempts: int
+    priority: int = 0
+
+
+REPLY, SCHEDULED = 0, 1  # priorities: what someone waits for goes before what the bot sends unasked
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,14 @@ class OutboxStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def put(self, messages: Iterable[Addressed], now: datetime) -> int:
+    def put(self, messages: Iterable[Addressed], now: datetime, priority: int = REPLY) -> int:
         """Owe these messages (inside the caller's unit of work when there is one); returns how many."""
         rows = [
             Outbox(
                 channel=m.channel,
                 user_id=m.user_id,
                 payload=message_to_json(m.message),
+                priority=priority,
                 next_at=now,
                 created_at=now,
             )
@@ -112,8 +117,9 @@ class OutboxStore:
         user_id: str | None = None,
         lease: timedelta = LEASE,
     ) -> list[Owed]:
-        """Take the rows due for this channel that no other sender holds, oldest first. A user's row
-        waits while an earlier one of theirs is held elsewhere or postponed, so order is kept."""
+        """Take the rows due for this channel that no other sender holds: replies first, then
+        scheduled messages, oldest first. A user's row waits while an earlier one of theirs is held
+        elsewhere or postponed, so each user's order is kept."""
         earlier = aliased(Outbox)
         blocked_by_earlier = (
             select(earlier.id)
@@ -136,7 +142,8 @@ class OutboxStore:
         if user_id is not None:
             query = query.where(col(Outbox.user_id) == user_id)
         with open_session(self.engine) as s:
-            ids = [i for i in s.exec(query.order_by(col(Outbox.id)).limit(limit)).all() if i is not None]
+            ordered = query.order_by(col(Outbox.priority), col(Outbox.id)).limit(limit)
+            ids = [i for i in s.exec(ordered).all() if i is not None]
             if not ids:
                 return []
             s.execute(
@@ -150,7 +157,10 @@ class OutboxStore:
                 .order_by(col(Outbox.id))
             ).all()
             s.commit()
-        return [Owed(r.id or 0, r.channel, r.user_id, message_from_json(r.payload), r.attempts) for r in rows]
+        return [
+            Owed(r.id or 0, r.channel, r.user_id, message_from_json(r.payload), r.attempts, r.priority)
+            for r in rows
+        ]
 
     def delivered(self, *owed_ids: int) -> None:
         if not owed_ids:

@@ -144,6 +144,7 @@ class Outbox(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     payload: str = Field(sa_column=Column(SAText, nullable=False))
     status: str = Field(default="pending", max_length=12)  # pending / failed
+    priority: int = 0  # 0: a reply someone is waiting for; 1: scheduled (reminders, follow-ups)
     reason: str | None = Field(default=None, max_length=200)  # why it failed: blocked, chat not found
     attempts: int = 0
     next_at: datetime

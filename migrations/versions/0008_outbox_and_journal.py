@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=64), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_at", sa.DateTime(), nullable=False),
@@ -42,8 +43,8 @@ def upgrade() -> None:
     op.create_index("ix_outbox_due", "outbox", ["channel", "status", "next_at"])
     op.create_index("ix_outbox_user", "outbox", ["channel", "user_id", "id"])
     op.execute(
-        "INSERT INTO outbox (channel, user_id, payload, status, attempts, next_at, created_at) "
-        "SELECT 'telegram', CAST(chat_id AS VARCHAR(64)), payload, 'pending', attempts, next_at, created_at "
+        "INSERT INTO outbox (channel, user_id, payload, status, priority, attempts, next_at, created_at) "
+        "SELECT 'telegram', CAST(chat_id AS VARCHAR(64)), payload, 'pending', 0, attempts, next_at, created_at "
         "FROM outbox_message ORDER BY id"
     )
     op.drop_table("outbox_message")

@@ -13,7 +13,7 @@ import logging
 import secrets
 import signal
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -89,6 +89,8 @@ class Tuning:
     replay_after: timedelta = timedelta(seconds=60)
     concurrent_updates: int = 16
     poll_timeout: timedelta = timedelta(seconds=30)
+    scheduled_rate: float = 25  # of the 30 a second: the rest is kept for replies during a wave
+    paid_rate: float = 900  # with FARMSKILLS_PAID_BROADCAST=1 (Telegram allows up to 1,000 a second)
 
 
 async def register_commands(app: Application, staff: Sequence[tuple[str, str]] = ()) -> None:
@@ -145,7 +147,10 @@ class TelegramBot:
 
     def __init__(self, service: LearningService, settings: Settings, tuning: Tuning | None = None) -> None:
         self.service = service
-        self.tuning = tuning or Tuning()
+        tuning = tuning or Tuning()
+        if settings.paid_broadcast:  # the overall limit rises with the scheduled lane
+            tuning = replace(tuning, overall_rate=tuning.paid_rate + tuning.overall_rate)
+        self.tuning = tuning
         self.app = build_application(service, settings, self.tuning)
         self.courier = Courier(self.app.bot, attempts=self.tuning.send_attempts, backoff=self.tuning.backoff)
         self.sender = OutboxSender(
@@ -155,6 +160,8 @@ class TelegramBot:
             every=self.tuning.outbox_every.total_seconds(),
             clock=service.clock,
             receipts=DeliveryReceipts(receipts_path(service.store.engine.url.render_as_string(False))),
+            scheduled_rate=self.tuning.paid_rate if settings.paid_broadcast else self.tuning.scheduled_rate,
+            paid_broadcast=settings.paid_broadcast,
         )
         self.handlers = TelegramHandlers(service, self.courier, self.sender)
         self.intake = Intake(

@@ -51,8 +51,10 @@ class Courier:
         self.backoff = backoff
         self._file_ids: dict[str, str] = {}  # an image uploaded once is re-sent by its file id
 
-    async def _send(self, chat_id: int, message: Message) -> TgMessage:
+    async def _send(self, chat_id: int, message: Message, paid: bool = False) -> TgMessage:
         markup = inline_keyboard(message.keyboard)
+        # Paid broadcasts let a bot send past 30 messages a second, for Telegram Stars per message.
+        extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
         if message.document is not None:
             return await self.bot.send_document(
                 chat_id,
@@ -60,6 +62,7 @@ class Courier:
                 filename=message.document.filename,
                 caption=message.text,
                 reply_markup=markup,
+                **extra,
             )
         for path, send in ((message.image, self.bot.send_photo), (message.voice, self.bot.send_voice)):
             if path is None:
@@ -68,18 +71,18 @@ class Courier:
             # Reading the file is disk I/O: keep it off the event loop.
             media: Any = self._file_ids.get(key) or await asyncio.to_thread(path.read_bytes)
             kind = "photo" if send == self.bot.send_photo else "voice"
-            sent = await send(chat_id, media, caption=message.text, reply_markup=markup)
+            sent = await send(chat_id, media, caption=message.text, reply_markup=markup, **extra)
             attachment = sent.photo[-1] if kind == "photo" and sent.photo else sent.voice
             if attachment is not None:
                 self._file_ids[key] = attachment.file_id
             return sent
-        return await self.bot.send_message(chat_id, message.text, reply_markup=markup)
+        return await self.bot.send_message(chat_id, message.text, reply_markup=markup, **extra)
 
-    async def send_one(self, chat_id: int, message: Message) -> bool:
+    async def send_one(self, chat_id: int, message: Message, paid: bool = False) -> bool:
         """Try to deliver one message now; True when Telegram took it."""
         for attempt in range(self.attempts):
             try:
-                await self._send(chat_id, message)
+                await self._send(chat_id, message, paid)
                 return True
             except Forbidden as exc:
                 raise Blocked(str(exc)) from exc

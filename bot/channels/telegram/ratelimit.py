@@ -15,6 +15,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.lru import LruCache
 
+UNLIMITED = ("answercallbackquery", "sendchataction")  # a spinner stopped, "typing…": not messages
 PACED_PREFIXES = ("send", "copy", "forward")  # Telegram paces messages, not edits or answers
 MAX_TRACKED_CHATS = 10_000
 
@@ -51,6 +52,8 @@ class PerChatRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint.lower() in UNLIMITED:
+            return await callback(*args, **kwargs)
         chat_id = data.get("chat_id")
         try:
             chat = int(chat_id) if chat_id is not None else 0

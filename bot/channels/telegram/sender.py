@@ -24,8 +24,10 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
+from aiolimiter import AsyncLimiter
+
 from bot.channels.telegram.courier import Blocked, Courier, Refused
-from bot.store.outbox import OutboxStore, Owed
+from bot.store.outbox import REPLY, OutboxStore, Owed
 from bot.store.progress import utcnow
 from bot.store.receipts import DeliveryReceipts
 
@@ -44,10 +46,16 @@ class OutboxSender:
         batch: int = 500,
         clock: Callable[[], datetime] = utcnow,
         receipts: DeliveryReceipts | None = None,
+        scheduled_rate: float = 25,
+        paid_broadcast: bool = False,
     ) -> None:
         self.courier = courier
         self.outbox = outbox
         self.receipts = receipts
+        # Scheduled messages (reminders, follow-ups) flow at this rate, below the overall limit, so
+        # a learner chatting during an evening wave still gets answers at once.
+        self._scheduled_pace = AsyncLimiter(scheduled_rate, 1)
+        self.paid_broadcast = paid_broadcast
         self._acked: list[int] = []  # receipted, not yet deleted from the outbox
         self._ack_wake = asyncio.Event()
         self._ack_task: asyncio.Task[None] | None = None
@@ -168,7 +176,11 @@ class OutboxSender:
             await asyncio.to_thread(self._fail, item, "not a Telegram chat id")
             return True
         try:
-            ok = await self.courier.send_one(chat_id, item.message)
+            if item.priority == REPLY:
+                ok = await self.courier.send_one(chat_id, item.message)
+            else:
+                async with self._scheduled_pace:
+                    ok = await self.courier.send_one(chat_id, item.message, paid=self.paid_broadcast)
         except Blocked as exc:
             await asyncio.to_thread(self._fail, item, f"blocked: {exc}"[:200])
             return False
