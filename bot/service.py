@@ -14,12 +14,14 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
+from bot.core.content_change import place_after_change
 from bot.core.engine import LessonEngine
 from bot.core.messages import (
     Button,
@@ -80,6 +82,20 @@ def language_from_hint(hint: str | None) -> str:
     return "zh"
 
 
+@dataclass(frozen=True)
+class Wiring:
+    """What depends on the content, swapped whole when the content is reloaded."""
+
+    curriculum: Curriculum
+    engine: LessonEngine
+    mentoring: MentorDesk
+    reports: ReportDesk
+
+
+# The wiring one input is handled with, from start to end, even if a reload happens meanwhile.
+_handling: ContextVar[Wiring | None] = ContextVar("farmskills_wiring", default=None)
+
+
 class LearningService:
     def __init__(
         self,
@@ -90,22 +106,51 @@ class LearningService:
         admins: frozenset[int] = frozenset(),
         certificates_dir: Path | None = None,
     ) -> None:
-        self.curriculum = curriculum
         self.store = store
-        self.engine = LessonEngine(curriculum, faq)
         self.clock = clock
         self.staff = StaffStore(store.engine, admins)
         self.questions = QuestionStore(store.engine)
         self.outbox = OutboxStore(store.engine)
         self.journal = UpdateJournal(store.engine)
         self.nudges = NudgeStore(store.engine)
-        self.mentoring = MentorDesk(self.engine, store, self.staff, MentorStore(store.engine))
-        self.reports = ReportDesk(self.engine, curriculum, store.engine, self.staff, store.timezone)
+        self._wiring = self._wire(curriculum, faq)
         # Certificates are drawn again whenever asked for: a temporary folder is enough.
         default_dir = Path(
             os.environ.get("FARMSKILLS_CERTIFICATES", Path(tempfile.gettempdir()) / "farmskills-certificates")
         )
         self.certificates_dir = certificates_dir or default_dir
+
+    def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
+        engine = LessonEngine(curriculum, faq)
+        mentoring = MentorDesk(engine, self.store, self.staff, MentorStore(self.store.engine))
+        reports = ReportDesk(engine, curriculum, self.store.engine, self.staff, self.store.timezone)
+        return Wiring(curriculum, engine, mentoring, reports)
+
+    def swap_content(self, curriculum: Curriculum, faq: FaqMatcher | None) -> None:
+        """Serve new content from the next input on (inputs in hand finish with the old one)."""
+        wiring = self._wire(curriculum, faq)
+        self.store.lessons = {ls.id: (ls.track, ls.tier) for ls in curriculum.lessons.values()}
+        self._wiring = wiring
+
+    @property
+    def wiring(self) -> Wiring:
+        return _handling.get() or self._wiring
+
+    @property
+    def curriculum(self) -> Curriculum:
+        return self.wiring.curriculum
+
+    @property
+    def engine(self) -> LessonEngine:
+        return self.wiring.engine
+
+    @property
+    def mentoring(self) -> MentorDesk:
+        return self.wiring.mentoring
+
+    @property
+    def reports(self) -> ReportDesk:
+        return self.wiring.reports
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
         learner, created = self.store.find_or_create(
@@ -115,7 +160,10 @@ class LearningService:
             name=who.display_name.strip(),
             now=now,
         )
-        return self.store.view(learner, is_new=created)
+        view = self.store.view(learner, is_new=created)
+        # The lessons may have changed since this learner was last here (a trainer's fix).
+        place = place_after_change(view.place, self.curriculum)
+        return view if place == view.place else replace(view, place=place)
 
     def handle(
         self, who: Identity, inp: Input, now: datetime | None = None, update_id: int | None = None
@@ -124,12 +172,16 @@ class LearningService:
         response addresses) and the update's handled mark commit together. An update id that was
         handled before gets an empty response: its reply went out the first time."""
         now = now or self.clock()
-        with unit_of_work(self.store.engine):
-            if update_id is not None and not self.journal.claim(who.channel, update_id, now):
-                return Response()
-            response = self._respond(who, inp, now)
-            self.outbox.put(self._addressed(who, response), now)
-        return response
+        token = _handling.set(self._wiring)
+        try:
+            with unit_of_work(self.store.engine):
+                if update_id is not None and not self.journal.claim(who.channel, update_id, now):
+                    return Response()
+                response = self._respond(who, inp, now)
+                self.outbox.put(self._addressed(who, response), now)
+            return response
+        finally:
+            _handling.reset(token)
 
     def _addressed(self, who: Identity, response: Response) -> list[Addressed]:
         mine = [Addressed(who.channel, who.user_id, m) for m in response.messages]
