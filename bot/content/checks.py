@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.content.explain import Said, did_you_mean, join, make, suggestion
+from bot.content.limits import label_size
 from bot.content.media_check import image_problem, voice_problem
 from bot.content.models import LANGS, Lesson, Tier
 from bot.content.problems import WARNING
@@ -127,11 +128,28 @@ def _check_templates(reader: Reader, cur: Curriculum, lessons: list[Lesson]) -> 
             if lang in slipped:
                 continue  # already said plainly; rendering would only repeat it in Jinja's words
             try:
-                cur.renderer.render_lesson(lesson, lang, "张三" if lang == "zh" else "Sam")
+                shown = cur.renderer.render_lesson(lesson, lang, "张三" if lang == "zh" else "Sam")
             except RenderError as exc:
                 said = syntax_words(exc.message.removeprefix("template error: "))
                 spot = reader.find(lesson.source, _loc_of(exc.field))
                 reader.problems.append(make(lesson.source, exc.field, said, spot))
+                continue
+            _check_options(reader, lesson, lang, [q.options for q in shown.questions])
+
+
+def _check_options(reader: Reader, lesson: Lesson, lang: str, options: list[tuple[str, ...]]) -> None:
+    """Each answer button as shown (after its number icon) fits the label limit; says which and by how much."""
+    for i, texts in enumerate(options):
+        for j, text in enumerate(texts):
+            size, limit, unit = label_size(text)
+            if size <= limit:
+                continue
+            zh_unit = "个字" if unit.startswith("Chinese") else "个字母"
+            said = (f"选项“{text}”有 {size} {zh_unit}，按钮上最多 {limit} {zh_unit}。请改短，长的说明放到问题或解释里。",
+                    f'the option "{text}" is {size} {unit}; a button holds at most {limit}. '
+                    "Shorten it and put the longer words in the question or the explanation.")
+            loc = ["questions", i, "options", j, lang]
+            reader.problems.append(make(lesson.source, field_of(loc), said, reader.find(lesson.source, loc)))
 
 
 def _check_snippet_files(reader: Reader, cur: Curriculum) -> tuple[set[str], set[str]]:

@@ -36,10 +36,13 @@ def trainer_lang(explicit: str | None = None) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str], extra: Sequence[str] = ()) -> list[str]:
-    """The names a trainer probably meant: `extra` (known aliases) first, then close spellings."""
+    """The names a trainer probably meant: `extra` (known aliases) first, then the closest spellings
+    (only those about as close as the best, so one clear guess is not buried among weak ones)."""
     options = sorted(set(choices))
-    close = difflib.get_close_matches(word, options, n=3, cutoff=0.6)
     folded = [c for c in options if c.casefold() == word.casefold()]
+    scored = sorted(((difflib.SequenceMatcher(None, word, c).ratio(), c) for c in options), reverse=True)
+    best = scored[0][0] if scored else 0.0
+    close = [c for score, c in scored if score >= 0.6 and score >= best - 0.08]
     out: list[str] = []
     for name in [*extra, *folded, *close]:
         if name not in out and name != word:
