@@ -173,12 +173,14 @@ def _check_snippet_files(reader: Reader, cur: Curriculum) -> tuple[set[str], set
 def _check_orders(reader: Reader, cur: Curriculum) -> None:
     for track in cur.tracks.values():
         for tier in Tier:
-            seen: dict[int, Lesson] = {}
+            by_order: dict[int, list[Lesson]] = {}
             for lesson in cur.lessons_in(track.track, tier):
-                first = seen.setdefault(lesson.order, lesson)
-                if first is not lesson:
-                    said = (f"order {lesson.order} 已经被同一级别的 {first.source} 用了。同一级别里每节课的顺序号要不一样。",
-                            f"order {lesson.order} is also used by {first.source} in the same tier: "
+                by_order.setdefault(lesson.order, []).append(lesson)
+            for order, clash in by_order.items():
+                for lesson in clash if len(clash) > 1 else []:  # named in each file: either may be the slip
+                    others = ", ".join(o.source for o in clash if o is not lesson)
+                    said = (f"order {order} 已经被同一级别的 {others} 用了。同一级别里每节课的顺序号要不一样。",
+                            f"order {order} is also used by {others} in the same tier: "
                             "each lesson in a tier needs its own number.")
                     reader.problems.append(make(lesson.source, "order", said, reader.find(lesson.source, ["order"])))
             if not cur.lessons_in(track.track, tier) and track.source:
@@ -240,7 +242,10 @@ def _warn_unused(reader: Reader, cur: Curriculum, terms: set[str], snippets: set
     base = cur.root / "content" / "media"
     for path in sorted(base.rglob("*")) if base.is_dir() else []:
         rel = path.relative_to(base).as_posix()
-        if path.is_file() and not path.name.startswith(".") and rel not in media and path.suffix != ".md":
+        # content/media/guide/ holds the trainers' guide's own pictures, which no lesson needs to use.
+        if rel.startswith("guide/") or not path.is_file() or path.name.startswith(".") or path.suffix == ".md":
+            continue
+        if rel not in media:
             said = ("还没有课用到这个文件。要用它，在某一步里写 image: " + rel,
                     f"no lesson step uses this file yet. To show it, add to a step: image: {rel}")
             reader.problems.append(make(f"content/media/{rel}", "", said, severity=WARNING))

@@ -86,7 +86,7 @@ _NAMED: dict[str, Said] = {
     "explain": ("答错后的解释", "explanation after a wrong answer"),
     "practice": ("课后练习", "practice"),
     "task": ("任务", "task"),
-    "evidence": ("要交的凭证 evidence", "evidence"),
+    "evidence": ("凭证 evidence", "evidence"),
     "follow_up": ("回访", "follow-up"),
     "after_days": ("几天后问 after_days", "after_days"),
     "question": ("问题", "question"),
@@ -105,8 +105,12 @@ _NAMED: dict[str, Said] = {
 _PART = re.compile(r"([^.\[\]]+)?((?:\[\d+\])*)")
 
 
-def field_words(field: str, lang: str) -> str:
-    """"steps[3].en" → "第 3 步的英文" / "step 3, English"; unknown names are kept as written."""
+_FAQ_NAMED: dict[str, Said] = {"answer": ("回答", "answer"), "questions": ("问法", "phrasings")}
+
+
+def field_words(field: str, lang: str, faq: bool = False) -> str:
+    """"steps[3].en" → "第 3 步的英文" / "step 3, English"; unknown names are kept as written.
+    In the FAQ bank (`faq`) "answer" is the answer's text and "questions" its phrasings."""
     if not field or field.startswith("line "):
         return ""
     words: list[str] = []
@@ -117,6 +121,10 @@ def field_words(field: str, lang: str) -> str:
             words.append(chunk)
             continue
         name, indexes = match.group(1) or "", re.findall(r"\d+", match.group(2) or "")
+        if faq and name in _FAQ_NAMED:
+            words.append(_FAQ_NAMED[name][i])
+            words.extend(("第 {n} 项" if lang == "zh" else "item {n}").format(n=n) for n in indexes)
+            continue
         if name in _INDEXED and len(indexes) == 1:
             words.append(_INDEXED[name][i].format(n=indexes[0]))
             continue
@@ -134,7 +142,7 @@ def describe(problem: Problem, lang: str) -> str:
         where += f" 第 {problem.line} 行" if zh else f", line {problem.line}"
         if problem.column:
             where += f"第 {problem.column} 列" if zh else f", column {problem.column}"
-    words = field_words(problem.field, lang)
+    words = field_words(problem.field, lang, faq=problem.file.startswith("content/faq/"))
     message = (problem.zh or _reword(problem.message)) if zh else problem.message
     mark = ("错误" if problem.is_error else "提醒") if zh else ("error" if problem.is_error else "warning")
     head = f"[{mark}] {where}"
@@ -186,6 +194,9 @@ def _previous_line(lines: list[str], index: int) -> tuple[int, str] | None:
     return None
 
 
+_OPENS_FLOW = re.compile(r"(^\s*|:\s+|-\s+)[\[{]")
+
+
 def from_yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Problem:
     """A parser error, said as what the trainer did: a tab, a misaligned line, a stray colon…"""
     mark = getattr(exc, "problem_mark", None)
@@ -213,6 +224,12 @@ def from_yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Problem:
         start = Spot(context.line + 1, context.column + 1) if context else spot
         return make(file, "", ("这里有一个引号 \" 没有配对。请补上另一半引号，或者去掉引号。",
                                'a quote " opens here but never closes: add the closing quote or remove it.'), start)
+    if "flow" in str(getattr(exc, "context", "")) and context is not None:
+        opened = [j for j in range(index, -1, -1) if _OPENS_FLOW.search(lines[j])]
+        start = Spot(opened[0] + 1, _OPENS_FLOW.search(lines[opened[0]]).end()) if opened else spot  # type: ignore[union-attr]
+        return make(file, "", ("这里的 [ 或 { 让 YAML 以为后面是一个列表，但没有配对的 ] 或 }。文字以 [ 或 { 开头时，请放进引号里。",
+                               "this [ or { starts a list that never closes with ] or }. "
+                               "Text that starts with [ or { must be in quotes."), start)
     if value.startswith("{") or value.startswith("["):
         return make(file, "", ("以 { 或 [ 开头的文字（比如 {{ name }}）要放进引号里，或者在冒号后写 | 再换行写。",
                                'text that starts with { or [ (like {{ name }}) must be in quotes, '
@@ -225,11 +242,14 @@ def from_yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Problem:
                                'the text on this line holds a colon and a space (": "). Put the whole text in '
                                'quotes, or write it on the next lines after a |.'), spot)
     before = _previous_line(lines, index)
+    if line.lstrip().startswith("- "):  # a list item lines up with the item before it
+        items = [j for j in range(index - 1, -1, -1) if lines[j].lstrip().startswith("- ")]
+        before = (items[0], lines[items[0]]) if items else before
     if before is not None and mark.column <= _indent(line) + 1:
         n_here, n_before = _indent(line), _indent(before[1])
         said = (f"这一行的缩进（行首的空格）和上面对不齐：这里有 {n_here} 个空格，第 {before[0] + 1} 行有 {n_before} 个。"
                 "同一层的内容要用同样多的空格，下一层多 2 个；列表的每一项都以“- ”开头并对齐。",
-                f"this line's indentation (spaces at the start) does not line up: {n_here} spaces here, "
+                f"this line's indentation (spaces at the start) does not line up: {n_here} space(s) here, "
                 f"{n_before} on line {before[0] + 1}. Lines at the same level need the same number of "
                 'spaces, one level deeper 2 more; every list item starts with "- " at the same place.')
         return make(file, "", said, Spot(index + 1, 1))
