@@ -42,12 +42,16 @@ def test_good_content_loads_with_every_tier_in_order(content_root: Path) -> None
 
 def test_a_missing_field_is_reported_with_its_file_and_field(content_root: Path) -> None:
     edit(lesson_file(content_root), lambda d: d.pop("practice"))
-    assert problems_for(content_root) == ['lessons/shop/basic/01.yaml: practice: missing. Add a line "practice: ..."']
+    assert problems_for(content_root) == [
+        'lessons/shop/basic/01.yaml: practice: missing. Add a line "practice: ..."'
+    ]
 
 
 def test_a_missing_translation_is_reported(content_root: Path) -> None:
     edit(lesson_file(content_root), lambda d: d["steps"][1].pop("en"))
-    assert 'lessons/shop/basic/01.yaml: steps[2].en: missing. Add a line "en: ..."' in problems_for(content_root)
+    assert 'lessons/shop/basic/01.yaml: steps[2].en: missing. Add a line "en: ..."' in problems_for(
+        content_root
+    )
 
 
 def test_an_answer_that_is_not_an_option_is_reported(content_root: Path) -> None:
@@ -61,13 +65,19 @@ def test_broken_yaml_is_reported_with_the_line(content_root: Path) -> None:
     with pytest.raises(ContentError) as info:
         load_curriculum(content_root)
     (problem,) = info.value.problems
-    assert problem.file == "lessons/shop/basic/01.yaml" and problem.line == 2 and "never closes with ]" in problem.message
+    assert (
+        problem.file == "lessons/shop/basic/01.yaml"
+        and problem.line == 2
+        and "never closes with ]" in problem.message
+    )
 
 
 def test_a_trainers_broken_template_is_reported_with_its_file_name(content_root: Path) -> None:
     edit(lesson_file(content_root), lambda d: d["steps"][0].update(zh="你好 {{ name "))
     problems = problems_for(content_root)
-    assert any(p.startswith("lessons/shop/basic/01.yaml: steps[1].zh: {{ and }} do not pair up") for p in problems)
+    assert any(
+        p.startswith("lessons/shop/basic/01.yaml: steps[1].zh: {{ and }} do not pair up") for p in problems
+    )
 
 
 def test_an_unknown_variable_or_glossary_term_is_reported(content_root: Path) -> None:
@@ -133,8 +143,14 @@ def test_option_labels_over_the_limit_are_reported_per_option(content_root: Path
         ),
     )
     problems = problems_for(content_root)
-    assert any("questions[1].options[2].zh" in p and "9 Chinese characters; a button holds at most 6" in p for p in problems)
-    assert any("questions[1].options[2].en" in p and "27 characters; a button holds at most 16" in p for p in problems)
+    assert any(
+        "questions[1].options[2].zh" in p and "9 Chinese characters; a button holds at most 6" in p
+        for p in problems
+    )
+    assert any(
+        "questions[1].options[2].en" in p and "27 characters; a button holds at most 16" in p
+        for p in problems
+    )
 
 
 def test_a_missing_ui_translation_is_reported(content_root: Path) -> None:

@@ -146,7 +146,7 @@ def test_the_guides_sku_example_points_to_the_real_glossary_key(content_root: Pa
 def test_a_snippet_typo_names_the_snippet_not_a_temporary_folder(content_root: Path) -> None:
     for lang in ("zh", "en"):
         (content_root / "content" / "snippets" / f"machinery_safety.{lang}.j2").write_text("⚠️ 安全", "utf-8")
-    write_lesson(content_root, {14: '  - zh: \'{{ snippet("machine_safety") }}\''})
+    write_lesson(content_root, {14: "  - zh: '{{ snippet(\"machine_safety\") }}'"})
     zh, en = one(content_root, "zh"), one(content_root, "en")
     assert "第 14 行" in zh and "第 3 步的中文" in zh and "“machinery_safety”" in zh
     assert 'Did you mean "machinery_safety"?' in en
@@ -155,10 +155,17 @@ def test_a_snippet_typo_names_the_snippet_not_a_temporary_folder(content_root: P
 
 
 def test_an_answer_button_too_long_names_the_option_and_its_length(content_root: Path) -> None:
-    write_lesson(content_root, {23: "      - zh: 晚上打开闪光灯拍", 24: "        en: Flash on at night, please"})
+    write_lesson(
+        content_root, {23: "      - zh: 晚上打开闪光灯拍", 24: "        en: Flash on at night, please"}
+    )
     zh, en = sorted(said(content_root, "zh")), sorted(said(content_root, "en"))
-    assert any("第 23 行" in m and "第 1 题的第 2 个选项的中文" in m and "有 8 个字" in m and "最多 6 个字" in m for m in zh), zh
-    assert any("question 1, option 2, English" in m and "is 25 characters" in m and "at most 16" in m for m in en), en
+    assert any(
+        "第 23 行" in m and "第 1 题的第 2 个选项的中文" in m and "有 8 个字" in m and "最多 6 个字" in m
+        for m in zh
+    ), zh
+    assert any(
+        "question 1, option 2, English" in m and "is 25 characters" in m and "at most 16" in m for m in en
+    ), en
 
 
 def test_a_lesson_saved_as_yml_is_an_error_not_ignored(content_root: Path) -> None:
@@ -185,6 +192,7 @@ def test_a_lesson_outside_a_tier_folder_and_a_stray_file_are_named(content_root:
 
 def _ogg(seconds: float) -> bytes:
     """A minimal Ogg Opus stream whose last page says how long it plays."""
+
     def page(granule: int, payload: bytes) -> bytes:
         return b"OggS\x00\x00" + struct.pack("<q", granule) + b"\x00" * 12 + payload
 
@@ -196,10 +204,13 @@ def test_pictures_and_voice_clips_missing_or_too_big_are_named(content_root: Pat
     media.mkdir(parents=True)
     Image.effect_noise((600, 600), 100).convert("RGB").save(media / "noisy.png")
     (media / "long.ogg").write_bytes(_ogg(200))
-    write_lesson(content_root, {
-        12: "  - zh: 准备一部手机。\n    image: noisy.png",
-        14: "  - zh: 拍一张照片。\n    image: phone.png\n    voice:\n      zh: long.ogg",
-    })
+    write_lesson(
+        content_root,
+        {
+            12: "  - zh: 准备一部手机。\n    image: noisy.png",
+            14: "  - zh: 拍一张照片。\n    image: phone.png\n    voice:\n      zh: long.ogg",
+        },
+    )
     en = said(content_root, "en")
     assert any("step 2, image" in m and "KB; keep images under 150 KB" in m for m in en), en
     assert any("step 3, image" in m and "content/media/phone.png not found" in m for m in en), en

@@ -31,7 +31,9 @@ def test_validating_one_file_checks_only_that_file(content_root: Path) -> None:
     good = farmskills("validate", "--lang", "en", str(content_root / LESSON))
     assert good.returncode == 0, good.stderr
     assert "1 file(s): all valid" in good.stdout and "1 more error(s) in other files" in good.stdout
-    bad = farmskills("validate", str(content_root / "lessons/shop/basic/02.yaml"), env={"LANG": "zh_CN.UTF-8"})
+    bad = farmskills(
+        "validate", str(content_root / "lessons/shop/basic/02.yaml"), env={"LANG": "zh_CN.UTF-8"}
+    )
     assert bad.returncode == 1
     assert "lessons/shop/basic/02.yaml 第 " in bad.stderr and "标题的英文：缺少这一项" in bad.stderr
 
@@ -40,7 +42,9 @@ def test_validate_speaks_the_trainers_locale_and_lang_overrides_it(content_root:
     break_file(content_root / LESSON)
     english = farmskills("validate", "--content", str(content_root), env={"LANG": "en_GB.UTF-8"})
     assert "title, English: missing" in english.stderr
-    chinese = farmskills("validate", "--lang", "zh", "--content", str(content_root), env={"LANG": "en_GB.UTF-8"})
+    chinese = farmskills(
+        "validate", "--lang", "zh", "--content", str(content_root), env={"LANG": "en_GB.UTF-8"}
+    )
     assert "标题的英文：缺少这一项" in chinese.stderr
 
 
@@ -85,7 +89,9 @@ class PhonePage(HTMLParser):
             self.screens[-1][self._in][-1] += data
 
 
-def test_the_html_preview_shows_each_screen_at_phone_width_with_counts_and_buttons(content_root: Path) -> None:
+def test_the_html_preview_shows_each_screen_at_phone_width_with_counts_and_buttons(
+    content_root: Path,
+) -> None:
     media = content_root / "content" / "media"
     shutil.copytree(REPO / "content" / "media" / "ecommerce", media / "ecommerce")
     path = content_root / LESSON
@@ -93,7 +99,9 @@ def test_the_html_preview_shows_each_screen_at_phone_width_with_counts_and_butto
     data["steps"][1]["image"] = "ecommerce/four-photos.png"
     write_yaml(path, data)
     page = content_root / "page.html"
-    result = farmskills("preview", "b-lesson-01", "--html", "--out", str(page), "--content", str(content_root))
+    result = farmskills(
+        "preview", "b-lesson-01", "--html", "--out", str(page), "--content", str(content_root)
+    )
     assert result.returncode == 0, result.stderr
     html = page.read_text(encoding="utf-8")
     assert "width: 390px" in html
@@ -111,7 +119,9 @@ def test_the_html_preview_shows_each_screen_at_phone_width_with_counts_and_butto
     assert question["btn"][0].startswith("1️⃣")
 
 
-def test_the_shipped_pictures_are_small_real_pngs_and_a_step_may_show_one(tmp_path: Path, content_root: Path) -> None:
+def test_the_shipped_pictures_are_small_real_pngs_and_a_step_may_show_one(
+    tmp_path: Path, content_root: Path
+) -> None:
     sizes = draw_all(tmp_path / "media")
     assert set(sizes) == set(PICTURES)
     for name, size in sizes.items():
@@ -153,8 +163,12 @@ def test_the_guides_example_lesson_is_a_valid_lesson_with_real_glossary_keys(tmp
 def test_every_id_term_snippet_and_picture_the_guide_names_is_real() -> None:
     guide = (REPO / "lessons" / "README.md").read_text(encoding="utf-8")
     shipped = check_content(REPO).partial
-    ids = set(re.findall(r"\b(?:ecom|live|mach)-[abi]-[a-z0-9-]+\b", guide)) - {"ecom-b-my-lesson"}  # the new one
-    terms = set(re.findall(r'term\("([^"]+)"\)', guide)) - {"SKU"}  # the guide shows "SKU" as the slip to avoid
+    ids = set(re.findall(r"\b(?:ecom|live|mach)-[abi]-[a-z0-9-]+\b", guide)) - {
+        "ecom-b-my-lesson"
+    }  # the new one
+    terms = set(re.findall(r'term\("([^"]+)"\)', guide)) - {
+        "SKU"
+    }  # the guide shows "SKU" as the slip to avoid
     snippets = set(re.findall(r'snippet\("([^"]+)"\)', guide))
     pictures = set(re.findall(r"image: ([\w/.-]+\.(?:png|jpg))", guide))
     assert ids and terms and snippets and pictures

@@ -56,18 +56,21 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ margin: 0; background: #c8d6c0; font: 17px/1.5 "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Noto Color Emoji", sans-serif; }}
+body {{ margin: 0; background: #c8d6c0; font: 17px/1.5 "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+  "Noto Color Emoji", sans-serif; }}
 .phone {{ width: 390px; max-width: 100%; margin: 0 auto; background: #e6ebe1; min-height: 100vh; }}
 header {{ background: #2f6b3a; color: #fff; padding: 10px 14px; font-size: 15px; }}
 .screen {{ padding: 8px 10px 14px; border-bottom: 2px dashed #b5c2ad; }}
 .what {{ font-size: 13px; color: #475; margin: 4px 2px; }}
-.bubble {{ background: #fff; border-radius: 12px; padding: 10px 12px; white-space: pre-wrap; word-wrap: break-word; }}
+.bubble {{ background: #fff; border-radius: 12px; padding: 10px 12px; white-space: pre-wrap;
+  word-wrap: break-word; }}
 .bubble img {{ display: block; width: 100%; border-radius: 8px; margin-bottom: 8px; }}
 .count {{ font-size: 13px; text-align: right; margin: 2px 4px; color: #2f6b3a; }}
 .over {{ color: #b00020; font-weight: bold; }}
 .kb {{ display: grid; gap: 6px; margin-top: 6px; }}
 .row {{ display: grid; gap: 6px; }}
-.btn {{ background: #f7faf5; border: 1px solid #9fb596; border-radius: 8px; padding: 9px 4px; text-align: center; }}
+.btn {{ background: #f7faf5; border: 1px solid #9fb596; border-radius: 8px; padding: 9px 4px;
+  text-align: center; }}
 .btn.bad {{ border: 2px solid #b00020; }}
 .why {{ font-size: 12px; color: #b00020; }}
 .note {{ font-size: 14px; background: #fff8d6; border-radius: 8px; padding: 6px 10px; margin-top: 6px; }}
@@ -105,7 +108,9 @@ def _keyboard(message: Message) -> str:
             why = f'<div class="why">{escape(problem)}</div>' if problem else ""
             bad = " bad" if problem else ""
             cells.append(f'<div class="btn{bad}">{escape(button.label)}{why}</div>')
-        rows.append(f'<div class="row" style="grid-template-columns: repeat({len(row)}, 1fr)">{"".join(cells)}</div>')
+        rows.append(
+            f'<div class="row" style="grid-template-columns: repeat({len(row)}, 1fr)">{"".join(cells)}</div>'
+        )
     return f'<div class="kb">{"".join(rows)}</div>' if rows else ""
 
 
@@ -133,14 +138,20 @@ def html_preview(curriculum: Curriculum, lesson_id: str, lang: str) -> str:
             screens.append(_screen(f"第 {i + 1} 步" if zh else f"Step {i + 1}", msg, lang))
     for q, question in enumerate(lesson.questions):
         right = text.questions[q].options[question.right_index]
-        note = (f"✔ 正确答案：{question.answer}（{right}）。答错后显示：{text.questions[q].explain}" if zh
-                else f"✔ Right answer: {question.answer} ({right}). After a wrong answer: {text.questions[q].explain}")
+        note = (
+            f"✔ 正确答案：{question.answer}（{right}）。答错后显示：{text.questions[q].explain}"
+            if zh
+            else f"✔ Right answer: {question.answer} ({right}). "
+            f"After a wrong answer: {text.questions[q].explain}"
+        )
         for msg in engine.screen(view, replace(base, screen=Screen.question, question=q)):
             screens.append(_screen(f"第 {q + 1} 题" if zh else f"Question {q + 1}", msg, lang, note))
     for msg in engine.screen(view, replace(base, screen=Screen.finished)):
         screens.append(_screen("课后练习" if zh else "Practice", msg, lang))
     title = f"{text.title} · {lesson.id}"
-    return _PAGE.format(lang=lang, title=escape(title), source=escape(lesson.source), screens="\n".join(screens))
+    return _PAGE.format(
+        lang=lang, title=escape(title), source=escape(lesson.source), screens="\n".join(screens)
+    )
 
 
 def write_html_preview(curriculum: Curriculum, lesson_id: str, lang: str, target: Path) -> None:

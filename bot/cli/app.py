@@ -40,14 +40,16 @@ app.command("report")(report)
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Only these files or folders (default: all content). Fast while you edit one lesson."),
+        typer.Argument(
+            help="Only these files or folders (default: all content). Fast while you edit one lesson."
+        ),
     ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="zh or en for the messages (default: your locale, else zh)")
     ] = None,
     content: ContentOpt = None,
 ) -> None:
-    """Check lessons, tracks, glossary, snippets, media, UI text and FAQ; name file, line and field of each problem.
+    """Check lessons, tracks, glossary, snippets, media, UI text and FAQ; name file, line and field.
 
     Errors exit 1; warnings (an unused picture, a stray file) are printed and exit 0."""
     from bot.cli.trainer import run_validate
@@ -101,9 +103,12 @@ def lessons(
 def preview(
     lesson_id: Annotated[str, typer.Argument(help="The lesson's id (see `farmskills lessons`).")],
     lang: LangOpt = "zh",
-    html: Annotated[bool, typer.Option("--html", help="Write a phone-width web page instead of text.")] = False,
+    html: Annotated[
+        bool, typer.Option("--html", help="Write a phone-width web page instead of text.")
+    ] = False,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Where to write the page (default: preview-LESSON-LANG.html).")
+        Path | None,
+        typer.Option("--out", help="Where to write the page (default: preview-LESSON-LANG.html)."),
     ] = None,
     content: ContentOpt = None,
 ) -> None:

@@ -41,7 +41,11 @@ def selected_files(root: Path, paths: list[Path], lang: str) -> set[str]:
             err.print(f"找不到 {path}。" if lang == "zh" else f"{path} does not exist.")
             raise typer.Exit(2)
         if not full.is_relative_to(root):
-            msg = f"{path} 不在内容根目录 {root} 里。" if lang == "zh" else f"{path} is not inside the content root {root}."
+            msg = (
+                f"{path} 不在内容根目录 {root} 里。"
+                if lang == "zh"
+                else f"{path} is not inside the content root {root}."
+            )
             err.print(msg)
             raise typer.Exit(2)
         files = [p for p in full.rglob("*") if p.is_file()] if full.is_dir() else [full]
@@ -57,8 +61,10 @@ def audit_problems(curriculum: Curriculum, only: set[str] | None) -> list[Proble
         curriculum = dataclasses.replace(curriculum, faq=FaqBank(()))  # the FAQ bank is most of the time
     found = audit(curriculum)
     return [
-        p for p in found
-        if (only is None or p.file in only) and not (_QUESTION_LABEL.match(p.field) and p.message.startswith('button "'))
+        p
+        for p in found
+        if (only is None or p.file in only)
+        and not (_QUESTION_LABEL.match(p.field) and p.message.startswith('button "'))
     ]
 
 
@@ -80,22 +86,34 @@ def run_validate(root: Path | None, paths: list[Path], lang: str) -> None:
     for problem in [*errors, *warnings]:
         (err if problem.is_error else out).print(describe(problem, lang), markup=False, highlight=False)
     if elsewhere:
-        out.print(f"（另外有 {elsewhere} 个错误在别的文件里，运行 farmskills validate 查看全部。）" if zh
-                  else f"({elsewhere} more error(s) in other files: run `farmskills validate` to see them all.)")
+        out.print(
+            f"（另外有 {elsewhere} 个错误在别的文件里，运行 farmskills validate 查看全部。）"
+            if zh
+            else f"({elsewhere} more error(s) in other files: run `farmskills validate` to see them all.)"
+        )
     if errors:
-        err.print(f"✗ {len(errors)} 个错误，{len(warnings)} 个提醒。改好后再运行一次。" if zh
-                  else f"✗ {len(errors)} error(s), {len(warnings)} warning(s). Fix them and run validate again.")
+        err.print(
+            f"✗ {len(errors)} 个错误，{len(warnings)} 个提醒。改好后再运行一次。"
+            if zh
+            else f"✗ {len(errors)} error(s), {len(warnings)} warning(s). Fix them and run validate again."
+        )
         raise typer.Exit(1)
     cur = loaded.partial
     if only is not None:
-        out.print(f"✓ {len(only)} 个文件没有问题（{len(warnings)} 个提醒）。" if zh
-                  else f"✓ {len(only)} file(s): all valid ({len(warnings)} warning(s)).")
+        out.print(
+            f"✓ {len(only)} 个文件没有问题（{len(warnings)} 个提醒）。"
+            if zh
+            else f"✓ {len(only)} file(s): all valid ({len(warnings)} warning(s))."
+        )
         return
     n, t, g, f = len(cur.lessons), len(cur.tracks), len(cur.glossary), len(cur.faq)
-    out.print(f"✓ {n} 节课、{t} 个方向、{g} 个术语、{f} 条常见问题：全部通过，两种语言齐全，长度都在限制内"
-              f"（{len(warnings)} 个提醒）。" if zh else
-              f"✓ {n} lessons in {t} tracks, {g} glossary terms, {f} FAQ entries: all valid, both languages, "
-              f"within the limits ({len(warnings)} warning(s)).")
+    out.print(
+        f"✓ {n} 节课、{t} 个方向、{g} 个术语、{f} 条常见问题：全部通过，两种语言齐全，长度都在限制内"
+        f"（{len(warnings)} 个提醒）。"
+        if zh
+        else f"✓ {n} lessons in {t} tracks, {g} glossary terms, {f} FAQ entries: all valid, both languages, "
+        f"within the limits ({len(warnings)} warning(s))."
+    )
 
 
 def unknown_lesson(curriculum: Curriculum, lesson_id: str, lang: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.content.explain import Said, did_you_mean, join, make, suggestion
@@ -34,15 +33,22 @@ def _stray(rel: str, parts: tuple[str, ...]) -> Said | None:
     """Why the loader would not read this file, or None if it reads it."""
     name = parts[-1]
     if name.endswith(".yml"):
-        return (f"文件名以 .yml 结尾，系统只读 .yaml 文件，这个文件会被忽略。请改名为 {name[:-4]}.yaml。",
-                f"ends in .yml, so it would be ignored: only .yaml files are read. Rename it {name[:-4]}.yaml.")
+        return (
+            f"文件名以 .yml 结尾，系统只读 .yaml 文件，这个文件会被忽略。请改名为 {name[:-4]}.yaml。",
+            f"ends in .yml, so it would be ignored: only .yaml files are read. Rename it {name[:-4]}.yaml.",
+        )
     if parts[0] == "lessons":
         if len(parts) == 3 and name != "track.yaml" and name.endswith(".yaml"):
-            return ("课程文件要放在级别文件夹（basic、intermediate、advanced）里，放在这里学员看不到。",
-                    "a lesson file belongs in a tier folder (basic, intermediate, advanced); here learners never see it.")
+            return (
+                "课程文件要放在级别文件夹（basic、intermediate、advanced）里，放在这里学员看不到。",
+                "a lesson file belongs in a tier folder (basic, intermediate, advanced); "
+                "here learners never see it.",
+            )
         if len(parts) > 4:
-            return ("这个文件在太深的文件夹里，系统不会读它。课程文件放在 lessons/方向/级别/ 里。",
-                    "this file is too deep to be read: lesson files go in lessons/<track>/<tier>/.")
+            return (
+                "这个文件在太深的文件夹里，系统不会读它。课程文件放在 lessons/方向/级别/ 里。",
+                "this file is too deep to be read: lesson files go in lessons/<track>/<tier>/.",
+            )
     return None
 
 
@@ -74,8 +80,11 @@ def check_stray_files(reader: Reader, cur: Curriculum) -> None:
             if said is not None:
                 reader.problems.append(make(rel, "", said))
             elif not _ignored(parts):
-                said = ("系统不读这个文件（文件名或位置不对），里面写的内容不会生效。",
-                        "this file is not read (its name or place is not one the bot knows): what it says has no effect.")
+                said = (
+                    "系统不读这个文件（文件名或位置不对），里面写的内容不会生效。",
+                    "this file is not read (its name or place is not one the bot knows): "
+                    "what it says has no effect.",
+                )
                 reader.problems.append(make(rel, "", said, severity=WARNING))
 
 
@@ -92,7 +101,11 @@ def lesson_texts(lesson: Lesson) -> Iterator[tuple[list[Any], str, str]]:
             yield ["questions", i, "explain", lang], lang, q.explain.get(lang)
         yield ["practice", "task", lang], lang, lesson.practice.task.get(lang)
         if lesson.practice.follow_up:
-            yield ["practice", "follow_up", "question", lang], lang, lesson.practice.follow_up.question.get(lang)
+            yield (
+                ["practice", "follow_up", "question", lang],
+                lang,
+                lesson.practice.follow_up.question.get(lang),
+            )
 
 
 def field_of(loc: list[Any]) -> str:
@@ -138,16 +151,20 @@ def _check_templates(reader: Reader, cur: Curriculum, lessons: list[Lesson]) -> 
 
 
 def _check_options(reader: Reader, lesson: Lesson, lang: str, options: list[tuple[str, ...]]) -> None:
-    """Each answer button as shown (after its number icon) fits the label limit; says which and by how much."""
+    """Each answer button as shown (after its number icon) fits the label limit; names the option
+    and its length against the limit."""
     for i, texts in enumerate(options):
         for j, text in enumerate(texts):
             size, limit, unit = label_size(text)
             if size <= limit:
                 continue
             zh_unit = "个字" if unit.startswith("Chinese") else "个字母"
-            said = (f"选项“{text}”有 {size} {zh_unit}，按钮上最多 {limit} {zh_unit}。请改短，长的说明放到问题或解释里。",
-                    f'the option "{text}" is {size} {unit}; a button holds at most {limit}. '
-                    "Shorten it and put the longer words in the question or the explanation.")
+            said = (
+                f"选项“{text}”有 {size} {zh_unit}，按钮上最多 {limit} {zh_unit}。"
+                "请改短，长的说明放到问题或解释里。",
+                f'the option "{text}" is {size} {unit}; a button holds at most {limit}. '
+                "Shorten it and put the longer words in the question or the explanation.",
+            )
             loc = ["questions", i, "options", j, lang]
             reader.problems.append(make(lesson.source, field_of(loc), said, reader.find(lesson.source, loc)))
 
@@ -179,10 +196,14 @@ def _check_orders(reader: Reader, cur: Curriculum) -> None:
             for order, clash in by_order.items():
                 for lesson in clash if len(clash) > 1 else []:  # named in each file: either may be the slip
                     others = ", ".join(o.source for o in clash if o is not lesson)
-                    said = (f"order {order} 已经被同一级别的 {others} 用了。同一级别里每节课的顺序号要不一样。",
-                            f"order {order} is also used by {others} in the same tier: "
-                            "each lesson in a tier needs its own number.")
-                    reader.problems.append(make(lesson.source, "order", said, reader.find(lesson.source, ["order"])))
+                    said = (
+                        f"order {order} 已经被同一级别的 {others} 用了。同一级别里每节课的顺序号要不一样。",
+                        f"order {order} is also used by {others} in the same tier: "
+                        "each lesson in a tier needs its own number.",
+                    )
+                    reader.problems.append(
+                        make(lesson.source, "order", said, reader.find(lesson.source, ["order"]))
+                    )
             if not cur.lessons_in(track.track, tier) and track.source:
                 said = (f"级别 {tier.value} 里还没有课。", f"no lessons in tier {tier.value}")
                 reader.problems.append(make(track.source, "", said))
@@ -193,8 +214,10 @@ def _check_faq_links(reader: Reader, cur: Curriculum) -> None:
         return  # a lesson that failed to load would make every link to it look wrong
     for entry in cur.faq.entries:
         if entry.lesson and entry.lesson not in cur.lessons:
-            said = join((f"没有编号为“{entry.lesson}”的课。", f"no lesson with id {entry.lesson!r}."),
-                        suggestion(did_you_mean(entry.lesson, cur.lessons)))
+            said = join(
+                (f"没有编号为“{entry.lesson}”的课。", f"no lesson with id {entry.lesson!r}."),
+                suggestion(did_you_mean(entry.lesson, cur.lessons)),
+            )
             reader.problems.append(make(entry.source, f"{entry.id}.lesson", said))
 
 
@@ -203,12 +226,18 @@ def _media_problem(cur: Curriculum, kind: str, value: str) -> Said | None:
     path = cur.media_path(value).resolve()
     shown = f"content/media/{value}"
     if not path.is_relative_to(base):
-        return (f"{kind} 要放在 content/media/ 文件夹里，写它在里面的路径，比如 ecommerce/photo-front.png。",
-                f"a {kind} must be inside content/media/: write its path there, like ecommerce/photo-front.png.")
+        return (
+            f"{kind} 要放在 content/media/ 文件夹里，写它在里面的路径，比如 ecommerce/photo-front.png。",
+            f"a {kind} must be inside content/media/: write its path there, like ecommerce/photo-front.png.",
+        )
     if not path.is_file():
-        close = [p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()] if base.is_dir() else []
-        return join((f"找不到文件 {shown}。请检查文件名和文件夹。", f"file {shown} not found."),
-                    suggestion(did_you_mean(value, close)))
+        close = (
+            [p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()] if base.is_dir() else []
+        )
+        return join(
+            (f"找不到文件 {shown}。请检查文件名和文件夹。", f"file {shown} not found."),
+            suggestion(did_you_mean(value, close)),
+        )
     return image_problem(path, shown) if kind == "image" else voice_problem(path, shown)
 
 
@@ -217,7 +246,8 @@ def _check_media(reader: Reader, cur: Curriculum, lessons: list[Lesson]) -> set[
     for lesson in lessons:
         for i, step in enumerate(lesson.steps):
             media = [(["steps", i, "image"], "image", step.image)] + [
-                (["steps", i, "voice", lang], "voice", step.voice.get(lang) if step.voice else None) for lang in LANGS
+                (["steps", i, "voice", lang], "voice", step.voice.get(lang) if step.voice else None)
+                for lang in LANGS
             ]
             for loc, kind, value in media:
                 if not value:
@@ -225,14 +255,20 @@ def _check_media(reader: Reader, cur: Curriculum, lessons: list[Lesson]) -> set[
                 used.add(value)
                 said = _media_problem(cur, kind, value)
                 if said is not None:
-                    reader.problems.append(make(lesson.source, field_of(loc), said, reader.find(lesson.source, loc)))
+                    reader.problems.append(
+                        make(lesson.source, field_of(loc), said, reader.find(lesson.source, loc))
+                    )
     return used
 
 
-def _warn_unused(reader: Reader, cur: Curriculum, terms: set[str], snippets: set[str], media: set[str]) -> None:
+def _warn_unused(
+    reader: Reader, cur: Curriculum, terms: set[str], snippets: set[str], media: set[str]
+) -> None:
     for key in sorted(set(cur.glossary) - terms):
-        said = (f"术语“{key}”没有课用到。用不到可以删掉，或在课里写 {{{{ term(\"{key}\") }}}}。",
-                f'the term "{key}" is used by no lesson: delete it, or use it with {{{{ term("{key}") }}}}.')
+        said = (
+            f'术语“{key}”没有课用到。用不到可以删掉，或在课里写 {{{{ term("{key}") }}}}。',
+            f'the term "{key}" is used by no lesson: delete it, or use it with {{{{ term("{key}") }}}}.',
+        )
         file = reader.term_files.get(key, "content/glossary")
         reader.problems.append(make(file, key, said, reader.find(file, [key]), WARNING))
     for name in sorted(cur.renderer.snippet_names("zh") | cur.renderer.snippet_names("en")):
@@ -243,11 +279,18 @@ def _warn_unused(reader: Reader, cur: Curriculum, terms: set[str], snippets: set
     for path in sorted(base.rglob("*")) if base.is_dir() else []:
         rel = path.relative_to(base).as_posix()
         # content/media/guide/ holds the trainers' guide's own pictures, which no lesson needs to use.
-        if rel.startswith("guide/") or not path.is_file() or path.name.startswith(".") or path.suffix == ".md":
+        if (
+            rel.startswith("guide/")
+            or not path.is_file()
+            or path.name.startswith(".")
+            or path.suffix == ".md"
+        ):
             continue
         if rel not in media:
-            said = ("还没有课用到这个文件。要用它，在某一步里写 image: " + rel,
-                    f"no lesson step uses this file yet. To show it, add to a step: image: {rel}")
+            said = (
+                "还没有课用到这个文件。要用它，在某一步里写 image: " + rel,
+                f"no lesson step uses this file yet. To show it, add to a step: image: {rel}",
+            )
             reader.problems.append(make(f"content/media/{rel}", "", said, severity=WARNING))
 
 

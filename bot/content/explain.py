@@ -1,9 +1,11 @@
 """Turning every content mistake into words a trainer can act on, in Chinese and in English.
 
-This module owns the translation: YAML parser errors, pydantic field errors and (through
-`bot.content.template_check`) Jinja template slips all pass through here and come out as a
-`Problem` with the file, line and column, the field named in plain words ("第 3 步的英文" /
-"step 3, English"), what is wrong and what to do, with a "did you mean" where a name was mistyped.
+This module owns the trainer's vocabulary: every problem is made here (`make`), with the file,
+line and column, the field named in plain words ("第 3 步的英文" / "step 3, English"), what is
+wrong and what to do, and a "did you mean" where a name was mistyped (`did_you_mean`); `describe`
+prints it in the trainer's language. Pydantic field errors are translated here (`from_pydantic`);
+YAML parser errors by the detectors of `bot.content.yaml_errors`, Jinja slips by
+`bot.content.template_check`, both in these words.
 """
 
 from __future__ import annotations
@@ -14,10 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import yaml
-
 from bot.content.problems import ERROR, Problem
-from bot.content.yaml_text import DuplicateKey, Spot
+from bot.content.yaml_text import Spot
 
 Said = tuple[str, str]  # (Chinese, English)
 
@@ -109,7 +109,7 @@ _FAQ_NAMED: dict[str, Said] = {"answer": ("回答", "answer"), "questions": ("�
 
 
 def field_words(field: str, lang: str, faq: bool = False) -> str:
-    """"steps[3].en" → "第 3 步的英文" / "step 3, English"; unknown names are kept as written.
+    """ "steps[3].en" → "第 3 步的英文" / "step 3, English"; unknown names are kept as written.
     In the FAQ bank (`faq`) "answer" is the answer's text and "questions" its phrasings."""
     if not field or field.startswith("line "):
         return ""
@@ -160,14 +160,22 @@ _REWORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Input should be a valid string$"), "应该是一段文字。"),
     (re.compile(r"^String should match pattern"), "写法不对：只能用小写英文字母、数字和短横线 -。"),
     (re.compile(r"^List should have at least (\d+) items?.*not (\d+)$"), r"只有 \2 个，至少要 \1 个。"),
-    (re.compile(r"^message is (\d+) characters as shown; the limit is (\d+)$"),
-     r"学员看到的这条消息有 \1 个字，最多 \2 个字。请删短，或分成两步。"),
-    (re.compile(r"^message is (\d+) words as shown; the limit is (\d+)$"),
-     r"学员看到的这条消息有 \1 个英文词，最多 \2 个。请删短，或分成两步。"),
-    (re.compile(r'^button "(.*)" is (\d+) Chinese characters; at most (\d+)$'),
-     r"按钮“\1”有 \2 个字，最多 \3 个字。请改短。"),
-    (re.compile(r'^button "(.*)" is (\d+) characters; at most (\d+)$'),
-     r"按钮“\1”有 \2 个字母，最多 \3 个。请改短。"),
+    (
+        re.compile(r"^message is (\d+) characters as shown; the limit is (\d+)$"),
+        r"学员看到的这条消息有 \1 个字，最多 \2 个字。请删短，或分成两步。",
+    ),
+    (
+        re.compile(r"^message is (\d+) words as shown; the limit is (\d+)$"),
+        r"学员看到的这条消息有 \1 个英文词，最多 \2 个。请删短，或分成两步。",
+    ),
+    (
+        re.compile(r'^button "(.*)" is (\d+) Chinese characters; at most (\d+)$'),
+        r"按钮“\1”有 \2 个字，最多 \3 个字。请改短。",
+    ),
+    (
+        re.compile(r'^button "(.*)" is (\d+) characters; at most (\d+)$'),
+        r"按钮“\1”有 \2 个字母，最多 \3 个。请改短。",
+    ),
     (re.compile(r'^button "(.*)" should start with an icon$'), r"按钮“\1”要以一个图标（表情符号）开头。"),
     (re.compile(r"^(\d+) answer\(s\)"), r"\1 个答案"),
 ]
@@ -180,91 +188,39 @@ def _reword(message: str) -> str:
     return message
 
 
-# ---- YAML -----------------------------------------------------------------------------------
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _previous_line(lines: list[str], index: int) -> tuple[int, str] | None:
-    for j in range(index - 1, -1, -1):
-        if lines[j].strip() and not lines[j].lstrip().startswith("#"):
-            return j, lines[j]
-    return None
-
-
-_OPENS_FLOW = re.compile(r"(^\s*|:\s+|-\s+)[\[{]")
-
-
-def from_yaml_error(exc: yaml.YAMLError, file: str, text: str) -> Problem:
-    """A parser error, said as what the trainer did: a tab, a misaligned line, a stray colon…"""
-    mark = getattr(exc, "problem_mark", None)
-    if mark is None:
-        return make(file, "", ("文件格式有错，无法读取。", f"not valid YAML: {exc}"))
-    lines = text.splitlines() or [""]
-    index = min(mark.line, len(lines) - 1)
-    spot = Spot(index + 1, mark.column + 1)
-    line = lines[index]
-    problem = str(getattr(exc, "problem", "") or "")
-    context = getattr(exc, "context_mark", None)
-    for j in range(max(0, (context.line if context else index) - 1), index + 1):
-        if "\t" in lines[j][: _indent(lines[j]) + 1]:
-            tab = Spot(j + 1, lines[j].index("\t") + 1)
-            return make(file, "", ("这一行用了 Tab 键缩进，请改成空格（每层 2 个空格）。",
-                                   "this line is indented with a Tab: use spaces instead (2 per level)."), tab)
-    if isinstance(exc, DuplicateKey) and context is not None:
-        key = problem.split("'")[1] if "'" in problem else ""
-        said = (f"“{key}”写了两次（第 {context.line + 1} 行已经有了）。请删掉一个，否则前一个会被悄悄丢掉。",
-                f'"{key}" is written twice (already on line {context.line + 1}). '
-                "Delete one: otherwise the first is silently lost.")
-        return make(file, "", said, spot)
-    value = line.split(": ", 1)[1].strip() if ": " in line else ""
-    if "quoted scalar" in str(getattr(exc, "context", "")):
-        start = Spot(context.line + 1, context.column + 1) if context else spot
-        return make(file, "", ("这里有一个引号 \" 没有配对。请补上另一半引号，或者去掉引号。",
-                               'a quote " opens here but never closes: add the closing quote or remove it.'), start)
-    if "flow" in str(getattr(exc, "context", "")) and context is not None:
-        opened = [j for j in range(index, -1, -1) if _OPENS_FLOW.search(lines[j])]
-        start = Spot(opened[0] + 1, _OPENS_FLOW.search(lines[opened[0]]).end()) if opened else spot  # type: ignore[union-attr]
-        return make(file, "", ("这里的 [ 或 { 让 YAML 以为后面是一个列表，但没有配对的 ] 或 }。文字以 [ 或 { 开头时，请放进引号里。",
-                               "this [ or { starts a list that never closes with ] or }. "
-                               "Text that starts with [ or { must be in quotes."), start)
-    if value.startswith("{") or value.startswith("["):
-        return make(file, "", ("以 { 或 [ 开头的文字（比如 {{ name }}）要放进引号里，或者在冒号后写 | 再换行写。",
-                               'text that starts with { or [ (like {{ name }}) must be in quotes, '
-                               "or written on the next lines after a |."), spot)
-    if value.startswith(("@", "`", "%")):
-        return make(file, "", (f"以 {value[0]} 开头的文字要放进引号里。",
-                               f"text that starts with {value[0]} must be in quotes."), spot)
-    if "mapping values" in problem and value.count(": ") >= 1:
-        return make(file, "", ("这一行的文字里有“英文冒号加空格”（: ）。请把整段文字放进引号，或改用中文冒号“：”，或在冒号后写 | 再换行写。",
-                               'the text on this line holds a colon and a space (": "). Put the whole text in '
-                               'quotes, or write it on the next lines after a |.'), spot)
-    before = _previous_line(lines, index)
-    if line.lstrip().startswith("- "):  # a list item lines up with the item before it
-        items = [j for j in range(index - 1, -1, -1) if lines[j].lstrip().startswith("- ")]
-        before = (items[0], lines[items[0]]) if items else before
-    if before is not None and mark.column <= _indent(line) + 1:
-        n_here, n_before = _indent(line), _indent(before[1])
-        said = (f"这一行的缩进（行首的空格）和上面对不齐：这里有 {n_here} 个空格，第 {before[0] + 1} 行有 {n_before} 个。"
-                "同一层的内容要用同样多的空格，下一层多 2 个；列表的每一项都以“- ”开头并对齐。",
-                f"this line's indentation (spaces at the start) does not line up: {n_here} space(s) here, "
-                f"{n_before} on line {before[0] + 1}. Lines at the same level need the same number of "
-                'spaces, one level deeper 2 more; every list item starts with "- " at the same place.')
-        return make(file, "", said, Spot(index + 1, 1))
-    return make(file, "", (f"这一行的写法 YAML 读不懂（{problem}）。请对照 lessons/README.md 的示例检查冒号、引号和缩进。",
-                           f"this line cannot be read as YAML ({problem}). Check colons, quotes and "
-                           "indentation against the example in lessons/README.md."), spot)
-
-
 # ---- pydantic ---------------------------------------------------------------------------------
 
 # Every field name trainers write, for "did you mean" on a misspelt key.
-FIELD_NAMES = (
-    "id order minutes title steps questions practice zh en image voice ask options answer explain "
-    "task evidence follow_up after_days question unit track icon placement tier name lesson keywords"
-).split()
+FIELD_NAMES = [
+    "id",
+    "order",
+    "minutes",
+    "title",
+    "steps",
+    "questions",
+    "practice",
+    "zh",
+    "en",
+    "image",
+    "voice",
+    "ask",
+    "options",
+    "answer",
+    "explain",
+    "task",
+    "evidence",
+    "follow_up",
+    "after_days",
+    "question",
+    "unit",
+    "track",
+    "icon",
+    "placement",
+    "tier",
+    "name",
+    "lesson",
+    "keywords",
+]
 
 
 def loc_field(loc: Sequence[Any]) -> str:
@@ -285,10 +241,14 @@ def _range(ctx: dict[str, Any]) -> Said:
 
 def _pattern(loc: Sequence[Any]) -> Said:
     if loc and loc[-1] == "track":
-        return ("方向名只能用小写英文字母、数字和下划线 _，以字母开头。",
-                "a track name uses only lowercase letters, digits and _, starting with a letter.")
-    return ("编号只能用小写英文字母、数字和短横线 -，3 到 32 个字符，比如 ecom-b-open-shop。",
-            "an id uses only lowercase letters, digits and dashes, 3 to 32 characters, like ecom-b-open-shop.")
+        return (
+            "方向名只能用小写英文字母、数字和下划线 _，以字母开头。",
+            "a track name uses only lowercase letters, digits and _, starting with a letter.",
+        )
+    return (
+        "编号只能用小写英文字母、数字和短横线 -，3 到 32 个字符，比如 ecom-b-open-shop。",
+        "an id uses only lowercase letters, digits and dashes, 3 to 32 characters, like ecom-b-open-shop.",
+    )
 
 
 def _value_error(err: dict[str, Any]) -> Said:
@@ -296,11 +256,15 @@ def _value_error(err: dict[str, Any]) -> Said:
     match = re.search(r"answer is (\d+) but there are only (\d+) options", text)
     if match:
         a, n = match.groups()
-        return (f"正确答案写的是第 {a} 个，但只有 {n} 个选项。请改成 1 到 {n} 之间的数字。",
-                f"the right answer is given as {a} but there are only {n} options: use a number from 1 to {n}.")
+        return (
+            f"正确答案写的是第 {a} 个，但只有 {n} 个选项。请改成 1 到 {n} 之间的数字。",
+            f"the right answer is given as {a} but there are only {n} options: use a number from 1 to {n}.",
+        )
     if "placement questions" in text:
-        return ("分级测试的题只能是 basic 或 intermediate 级别。",
-                "placement questions are for tier basic or intermediate only.")
+        return (
+            "分级测试的题只能是 basic 或 intermediate 级别。",
+            "placement questions are for tier basic or intermediate only.",
+        )
     return text, text
 
 
@@ -313,19 +277,33 @@ def from_pydantic(err: dict[str, Any], file: str, spot: Spot | None, prefix: Seq
         said: Said = (f"缺少这一项。请加上一行 {key}: ……", f'missing. Add a line "{key}: ..."')
     elif kind == "extra_forbidden":
         field = loc_field(loc[:-1])
-        said = join((f"多了一项“{key}”，系统不认识。请改正拼写，不需要就删掉这一行。",
-                     f'"{key}" is not a field lessons have. Fix its spelling or delete the line.'),
-                    suggestion(did_you_mean(key, FIELD_NAMES)))
+        said = join(
+            (
+                f"多了一项“{key}”，系统不认识。请改正拼写，不需要就删掉这一行。",
+                f'"{key}" is not a field lessons have. Fix its spelling or delete the line.',
+            ),
+            suggestion(did_you_mean(key, FIELD_NAMES)),
+        )
     elif kind == "string_too_short":
         said = ("是空的，请填上内容。", "is empty: write the text.")
     elif kind in ("string_type", "model_type", "dict_type", "model_attributes_type"):
-        said = (("这里应该是几行“名称: 内容”，比如下一行写 zh: ……，并多缩进 2 个空格。",
-                 'should hold fields like "zh: ...", on the next lines, indented 2 more spaces.')
-                if kind != "string_type" else
-                ("这里应该是一段文字。如果文字里有冒号或引号，请在冒号后写 | 再换行写。",
-                 "should be a piece of text. If the text holds a colon or quotes, write | and the text on the next lines."))
+        said = (
+            (
+                "这里应该是几行“名称: 内容”，比如下一行写 zh: ……，并多缩进 2 个空格。",
+                'should hold fields like "zh: ...", on the next lines, indented 2 more spaces.',
+            )
+            if kind != "string_type"
+            else (
+                "这里应该是一段文字。如果文字里有冒号或引号，请在冒号后写 | 再换行写。",
+                "should be a piece of text. If the text holds a colon or quotes, "
+                "write | and the text on the next lines.",
+            )
+        )
     elif kind == "list_type":
-        said = ("这里应该是一个列表：每一项另起一行，以“- ”开头。", 'should be a list: each item on its own line, starting with "- ".')
+        said = (
+            "这里应该是一个列表：每一项另起一行，以“- ”开头。",
+            'should be a list: each item on its own line, starting with "- ".',
+        )
     elif kind in ("int_type", "int_parsing", "int_from_float"):
         said = ("应该是一个整数，比如 1。", "should be a whole number, like 1.")
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
@@ -333,13 +311,18 @@ def from_pydantic(err: dict[str, Any], file: str, spot: Spot | None, prefix: Seq
     elif kind in ("too_short", "too_long"):
         n = ctx.get("actual_length", "?")
         limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
-        said = ((f"只有 {n} 个，至少要 {limit} 个。", f"has {n}; at least {limit} are needed.") if kind == "too_short"
-                else (f"有 {n} 个，最多 {limit} 个。", f"has {n}; at most {limit} are allowed."))
+        said = (
+            (f"只有 {n} 个，至少要 {limit} 个。", f"has {n}; at least {limit} are needed.")
+            if kind == "too_short"
+            else (f"有 {n} 个，最多 {limit} 个。", f"has {n}; at most {limit} are allowed.")
+        )
     elif kind == "enum":
         expected = str(ctx.get("expected", ""))
         options = re.findall(r"'([^']+)'", expected)
-        said = join((f"只能填 {expected}。", f"must be one of {expected}."),
-                    suggestion(did_you_mean(str(err.get("input", "")), options)))
+        said = join(
+            (f"只能填 {expected}。", f"must be one of {expected}."),
+            suggestion(did_you_mean(str(err.get("input", "")), options)),
+        )
     elif kind == "string_pattern_mismatch":
         said = _pattern(loc)
     elif kind == "value_error":

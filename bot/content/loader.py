@@ -18,10 +18,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.content.checks import check_references, check_stray_files
-from bot.content.explain import from_pydantic, from_yaml_error, make
+from bot.content.explain import from_pydantic, make
 from bot.content.models import LANGS, Lesson, Term, Tier, Track
 from bot.content.problems import ContentError, Problem
 from bot.content.render import TemplateRenderer
+from bot.content.yaml_errors import from_yaml_error
 from bot.content.yaml_text import Places, parse_with_places
 from bot.faq.bank import FaqBank, read_bank
 
@@ -96,7 +97,10 @@ class Reader:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            said = (f"文件读不出来，请用 UTF-8 编码保存（{exc}）。", f"cannot be read: save it as UTF-8 ({exc}).")
+            said = (
+                f"文件读不出来，请用 UTF-8 编码保存（{exc}）。",
+                f"cannot be read: save it as UTF-8 ({exc}).",
+            )
             self.problems.append(make(rel, "", said))
             return _UNREADABLE
         try:
@@ -111,8 +115,10 @@ class Reader:
             return None  # already reported by read()
         rel = self.rel(path)
         if not isinstance(data, dict):
-            said = ("内容应该是几行“名称: 内容”，请对照 lessons/README.md 的示例。",
-                    'should hold fields like "id: ...", as in the example in lessons/README.md.')
+            said = (
+                "内容应该是几行“名称: 内容”，请对照 lessons/README.md 的示例。",
+                'should hold fields like "id: ...", as in the example in lessons/README.md.',
+            )
             self.problems.append(make(rel, ".".join(map(str, prefix)), said))
             return None
         try:
@@ -148,7 +154,10 @@ def _load_glossary(reader: Reader) -> dict[str, Term]:
             if term is None:
                 continue
             if str(key) in glossary:
-                said = (f"这个术语在 {reader.term_files[str(key)]} 里已经有了。", f"already defined in {reader.term_files[str(key)]}")
+                said = (
+                    f"这个术语在 {reader.term_files[str(key)]} 里已经有了。",
+                    f"already defined in {reader.term_files[str(key)]}",
+                )
                 reader.problems.append(make(rel, str(key), said, reader.find(rel, [str(key)])))
                 continue
             glossary[str(key)] = term
@@ -183,8 +192,10 @@ def _load_tracks(reader: Reader) -> dict[str, Track]:
             continue
         rel = reader.rel(path)
         if track.track != path.parent.name:
-            said = (f"写的是“{track.track}”，但文件夹叫“{path.parent.name}”，两者要一样。",
-                    f'is "{track.track}" but the folder is "{path.parent.name}"')
+            said = (
+                f"写的是“{track.track}”，但文件夹叫“{path.parent.name}”，两者要一样。",
+                f'is "{track.track}" but the folder is "{path.parent.name}"',
+            )
             reader.problems.append(make(rel, "track", said, reader.find(rel, ["track"])))
             continue
         tracks[track.track] = track.model_copy(update={"source": rel})
@@ -199,24 +210,32 @@ def _load_lessons(reader: Reader) -> dict[str, Lesson]:
         track_dir, tier_dir = path.parent.parent.name, path.parent.name
         if tier_dir not in tier_names:
             names = ", ".join(sorted(tier_names))
-            said = (f"文件夹“{tier_dir}”不是级别，只能是 {names}。学员看不到这节课。",
-                    f'folder "{tier_dir}" is not a tier ({names}): learners would never see this lesson.')
+            said = (
+                f"文件夹“{tier_dir}”不是级别，只能是 {names}。学员看不到这节课。",
+                f'folder "{tier_dir}" is not a tier ({names}): learners would never see this lesson.',
+            )
             reader.problems.append(make(rel, "", said))
             continue
         if not (path.parent.parent / "track.yaml").is_file():
-            said = (f"方向“{track_dir}”没有 track.yaml，学员看不到这节课。",
-                    f'track "{track_dir}" has no track.yaml: learners would never see this lesson.')
+            said = (
+                f"方向“{track_dir}”没有 track.yaml，学员看不到这节课。",
+                f'track "{track_dir}" has no track.yaml: learners would never see this lesson.',
+            )
             reader.problems.append(make(rel, "", said))
         lesson = reader.parse(Lesson, reader.read(path), path)
         if lesson is None:
             continue
         if lesson.id in lessons:
             other = lessons[lesson.id].source
-            said = (f"编号“{lesson.id}”已经被 {other} 用了，每节课的编号要不一样。",
-                    f'"{lesson.id}" is also used by {other}')
+            said = (
+                f"编号“{lesson.id}”已经被 {other} 用了，每节课的编号要不一样。",
+                f'"{lesson.id}" is also used by {other}',
+            )
             reader.problems.append(make(rel, "id", said, reader.find(rel, ["id"])))
             continue
-        lessons[lesson.id] = lesson.model_copy(update={"track": track_dir, "tier": Tier(tier_dir), "source": rel})
+        lessons[lesson.id] = lesson.model_copy(
+            update={"track": track_dir, "tier": Tier(tier_dir), "source": rel}
+        )
     return lessons
 
 
@@ -240,7 +259,9 @@ class Loaded:
         return [p for p in self.problems if not p.is_error]
 
 
-def check_content(root: Path | None = None, render_check: bool = True, only: set[str] | None = None) -> Loaded:
+def check_content(
+    root: Path | None = None, render_check: bool = True, only: set[str] | None = None
+) -> Loaded:
     """Load and check all content under `root`; never raises for a content mistake.
 
     `render_check=False` skips the template checks (most of the load time), for tools that read
@@ -250,8 +271,10 @@ def check_content(root: Path | None = None, render_check: bool = True, only: set
     reader = Reader(root)
     renderer = TemplateRenderer(root / "content" / "snippets", {})
     if not (root / "lessons").is_dir():
-        said = ("这里没有 lessons/ 文件夹。请在内容根目录（有 lessons/ 和 content/ 的文件夹）里运行。",
-                "no lessons/ folder here: run from the folder that holds lessons/ and content/.")
+        said = (
+            "这里没有 lessons/ 文件夹。请在内容根目录（有 lessons/ 和 content/ 的文件夹）里运行。",
+            "no lessons/ folder here: run from the folder that holds lessons/ and content/.",
+        )
         empty = Curriculum(root, {}, {}, {}, {}, renderer)
         return Loaded(None, [make(str(root), "", said)], empty)
     glossary = _load_glossary(reader)

@@ -94,7 +94,9 @@ class TemplateRenderer:
                 template = self.env.get_template(f"{name}.{lang}.j2")
             except TemplateError as exc:
                 # Jinja's own message names the snippets folder by its full path: say it plainly.
-                raise RenderError("snippet", f'snippet "content/snippets/{name}.{lang}.j2" not found') from exc
+                raise RenderError(
+                    "snippet", f'snippet "content/snippets/{name}.{lang}.j2" not found'
+                ) from exc
             return _clean(template.render(term=term, lang=lang))
 
         return {"term": term, "snippet": snippet}

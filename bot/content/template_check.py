@@ -32,11 +32,15 @@ class Slip:
 def syntax_words(message: str) -> Said:
     """Jinja's syntax error message, as the mistake a person made."""
     if "unexpected char" in message and any(q in message for q in "“”‘’"):
-        return ("模板里要用英文引号 \" 或 '，不能用中文引号 “ ”。",
-                'use straight quotes " or \' inside {{ }}, not curly ones “ ”.')
+        return (
+            "模板里要用英文引号 \" 或 '，不能用中文引号 “ ”。",
+            "use straight quotes \" or ' inside {{ }}, not curly ones “ ”.",
+        )
     if "unexpected end of template" in message or "end of print statement" in message:
-        return ("{{ 和 }} 没有配对：每个 {{ 后面要有 }}，中间只写一个名字。",
-                "{{ and }} do not pair up: every {{ needs a }}, with one name between them.")
+        return (
+            "{{ 和 }} 没有配对：每个 {{ 后面要有 }}，中间只写一个名字。",
+            "{{ and }} do not pair up: every {{ needs a }}, with one name between them.",
+        )
     if "unexpected '}'" in message:
         return ("多了一个 }：检查 {{ 和 }} 是否成对。", "a stray }: check that {{ and }} pair up.")
     return f"模板写法有错（{message}）。", f"template error: {message}"
@@ -46,8 +50,10 @@ def _suggest_term(key: str, glossary: Mapping[str, Term]) -> list[str]:
     """Keys that show as `key` (SKU → ecom_sku) or end in it, before close spellings."""
     folded = key.casefold()
     by_name = [
-        k for k, t in glossary.items()
-        if k.casefold().endswith("_" + folded) or (t.name and folded in (t.name.zh.casefold(), t.name.en.casefold()))
+        k
+        for k, t in glossary.items()
+        if k.casefold().endswith("_" + folded)
+        or (t.name and folded in (t.name.zh.casefold(), t.name.en.casefold()))
     ]
     return did_you_mean(key, glossary, extra=sorted(by_name))
 
@@ -62,22 +68,45 @@ def _call_slips(
     fn = target.name
     if fn not in HELPERS:
         if fn in known:
-            return [Slip(line, (f"{fn} 不是函数，后面不要加括号：请写成 {{{{ {fn} }}}}。",
-                                f"{fn} is not a function: write {{{{ {fn} }}}} without brackets."))]
+            return [
+                Slip(
+                    line,
+                    (
+                        f"{fn} 不是函数，后面不要加括号：请写成 {{{{ {fn} }}}}。",
+                        f"{fn} is not a function: write {{{{ {fn} }}}} without brackets.",
+                    ),
+                )
+            ]
         return []  # an unknown name is reported once, as an unknown variable
     arg = call.args[0] if len(call.args) == 1 and not call.kwargs else None
     if not (isinstance(arg, nodes.Const) and isinstance(arg.value, str)):
-        return [Slip(line, (f'{fn} 后面的括号里要写一个带引号的名字，比如 {fn}("ecom_sku")。',
-                            f'{fn} needs one name in quotes, like {fn}("ecom_sku").'))]
+        return [
+            Slip(
+                line,
+                (
+                    f'{fn} 后面的括号里要写一个带引号的名字，比如 {fn}("ecom_sku")。',
+                    f'{fn} needs one name in quotes, like {fn}("ecom_sku").',
+                ),
+            )
+        ]
     value = arg.value
     if fn == "term" and value not in glossary:
-        said = join((f"术语“{value}”不在术语表（content/glossary/）里。", f'"{value}" is not in the glossary (content/glossary/).'),
-                    suggestion(_suggest_term(value, glossary)))
+        said = join(
+            (
+                f"术语“{value}”不在术语表（content/glossary/）里。",
+                f'"{value}" is not in the glossary (content/glossary/).',
+            ),
+            suggestion(_suggest_term(value, glossary)),
+        )
         return [Slip(line, said)]
     if fn == "snippet" and value not in snippets:
-        said = join((f"找不到片段“{value}”（content/snippets/{value}.zh.j2 / .en.j2）。",
-                     f'no snippet "{value}" (content/snippets/{value}.zh.j2 / .en.j2).'),
-                    suggestion(did_you_mean(value, snippets)))
+        said = join(
+            (
+                f"找不到片段“{value}”（content/snippets/{value}.zh.j2 / .en.j2）。",
+                f'no snippet "{value}" (content/snippets/{value}.zh.j2 / .en.j2).',
+            ),
+            suggestion(did_you_mean(value, snippets)),
+        )
         return [Slip(line, said)]
     return []
 
@@ -102,8 +131,11 @@ def template_slips(
     unknown = meta.find_undeclared_variables(tree) - allowed
     for name in sorted(unknown):
         first = next(n for n in tree.find_all(nodes.Name) if n.name == name)
-        said = join((f"不认识的名字“{name}”。", f'"{name}" is not something a template knows.'),
-                    suggestion(did_you_mean(name, allowed)), SAFE_USE if not did_you_mean(name, allowed) else ("", ""))
+        said = join(
+            (f"不认识的名字“{name}”。", f'"{name}" is not something a template knows.'),
+            suggestion(did_you_mean(name, allowed)),
+            SAFE_USE if not did_you_mean(name, allowed) else ("", ""),
+        )
         slips.append(Slip(first.lineno, said))
     for call in tree.find_all(nodes.Call):
         slips.extend(_call_slips(call, known, glossary, snippets))

@@ -40,9 +40,12 @@ def _canvas(bg: tuple[int, int, int] = WHITE) -> tuple[Image.Image, Pen]:
 def _badge(d: Pen, n: int) -> None:
     """A numbered circle in the top-left corner: which of the four photos this is."""
     d.ellipse(_s(24, 24, 104, 104), fill=GREEN)
-    digit = {1: [(64, 42), (64, 88)], 2: [(48, 48), (78, 48), (78, 64), (48, 88), (80, 88)],
-             3: [(48, 46), (78, 46), (60, 64), (80, 76), (64, 90), (46, 84)],
-             4: [(72, 90), (72, 42), (46, 74), (84, 74)]}[n]
+    digit = {
+        1: [(64, 42), (64, 88)],
+        2: [(48, 48), (78, 48), (78, 64), (48, 88), (80, 88)],
+        3: [(48, 46), (78, 46), (60, 64), (80, 76), (64, 90), (46, 84)],
+        4: [(72, 90), (72, 42), (46, 74), (84, 74)],
+    }[n]
     d.line([v * S for point in digit for v in point], fill=WHITE, width=9 * S, joint="curve")
 
 
@@ -261,6 +264,8 @@ def draw_all(folder: Path) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "content" / "media"
+    target = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "content" / "media"
+    )
     for name, size in draw_all(target).items():
         print(f"{size // 1024:4d} KB  {target / name}")
