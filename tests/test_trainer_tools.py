@@ -7,7 +7,9 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 from PIL import Image
 
@@ -18,6 +20,7 @@ from tests.content_builder import REPO, write_yaml
 from tests.test_cli import farmskills
 
 LESSON = "lessons/shop/basic/01.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def break_file(path: Path) -> None:
@@ -48,6 +51,18 @@ def test_validate_speaks_the_trainers_locale_and_lang_overrides_it(content_root:
     assert "标题的英文：缺少这一项" in chinese.stderr
 
 
+def test_a_step_too_long_is_named_with_its_line_its_length_and_the_fix(content_root: Path) -> None:
+    path = content_root / LESSON
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["steps"][1]["zh"] = "很长的一步。" * 40
+    write_yaml(path, data)
+    line = next(n for n, text in enumerate(path.read_text("utf-8").splitlines(), 1) if "很长的一步" in text)
+    result = farmskills("validate", "--lang", "zh", str(path))
+    assert result.returncode == 1
+    assert f"第 {line} 行" in result.stderr and "第 2 步的中文" in result.stderr
+    assert "最多 200 个字。请删短，或分成两步" in result.stderr
+
+
 def test_warnings_are_printed_and_validate_still_passes(content_root: Path) -> None:
     (content_root / "lessons/shop/basic/notes.txt").write_text("todo", encoding="utf-8")
     result = farmskills("validate", "--lang", "en", "--content", str(content_root))
@@ -58,6 +73,37 @@ def test_warnings_are_printed_and_validate_still_passes(content_root: Path) -> N
 def test_preview_of_a_mistyped_id_suggests_the_real_one(content_root: Path) -> None:
     result = farmskills("preview", "b-lesson-1", "--lang", "en", "--content", str(content_root))
     assert result.returncode == 1 and 'Did you mean "b-lesson-01"' in result.stderr
+
+
+def test_the_html_preview_fits_a_phone_in_a_real_browser(content_root: Path) -> None:
+    sync_api: Any = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not installed at {CHROMIUM}")
+    page_file = content_root / "page.html"
+    result = farmskills(
+        "preview", "b-lesson-01", "--html", "--out", str(page_file), "--content", str(content_root)
+    )
+    assert result.returncode == 0, result.stderr
+    with sync_api.sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        except sync_api.Error as exc:
+            pytest.skip(f"Chromium would not start ({exc})")
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 800})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_file.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing to scroll sideways
+            buttons = page.locator(".btn")
+            assert buttons.count() > 0
+            widths = [buttons.nth(i).bounding_box()["width"] for i in range(buttons.count())]
+            assert min(widths) >= 100  # big enough to press with a thumb
+            assert errors == []
+        finally:
+            browser.close()
 
 
 class PhonePage(HTMLParser):

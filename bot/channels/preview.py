@@ -18,6 +18,13 @@ from bot.core.messages import Message
 from bot.core.state import LearnerView, Place, Profile, Progress, Screen
 
 
+def _length_line(text: str, lang: str) -> str:
+    size, limit = message_size(text, lang)
+    unit = "字" if lang == "zh" else "words"
+    flag = "  ✗ TOO LONG" if size > limit else ""
+    return f"   📏 {size} / {limit} {unit}{flag}\n"
+
+
 def preview_lesson(curriculum: Curriculum, lesson_id: str, lang: str, out: TextIO) -> None:
     from bot.channels.console import ConsoleChannel
 
@@ -33,9 +40,11 @@ def preview_lesson(curriculum: Curriculum, lesson_id: str, lang: str, out: TextI
     for i in range(len(lesson.steps)):
         for msg in engine.screen(view, replace(base, screen=Screen.step, step=i)):
             drawer.draw(msg)
+            out.write(_length_line(msg.text, lang))
     for q, question in enumerate(lesson.questions):
         for msg in engine.screen(view, replace(base, screen=Screen.question, question=q)):
             drawer.draw(msg)
+            out.write(_length_line(msg.text, lang))
         right = text.questions[q].options[question.right_index]
         out.write(f"   ✔ right answer: {question.answer} ({right})\n")
         out.write(f"   ✎ after a wrong answer: {text.questions[q].explain}\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import err, out
-from bot.content.explain import describe, did_you_mean, suggestion
+from bot.content.explain import describe, did_you_mean, field_loc, from_audit, suggestion
 from bot.content.loader import Curriculum, Loaded, check_content, default_content_root
 from bot.content.problems import Problem
 from bot.faq.bank import FaqBank
@@ -68,6 +68,11 @@ def audit_problems(curriculum: Curriculum, only: set[str] | None) -> list[Proble
     ]
 
 
+def _reading_order(problem: Problem) -> tuple[str, int, int, str]:
+    """File by file, top to bottom, as a trainer fixes them."""
+    return problem.file, problem.line, problem.column, problem.field
+
+
 def run_validate(root: Path | None, paths: list[Path], lang: str) -> None:
     if paths and root is None:
         root = find_root(paths)
@@ -79,9 +84,10 @@ def run_validate(root: Path | None, paths: list[Path], lang: str) -> None:
     # The limits are measured on messages as sent, which needs the files asked about to load:
     # one round of fixes at a time, and no second report of a length the loader already gave.
     if loaded.partial.lessons and not any(p.is_error for p in problems):
-        problems += audit_problems(loaded.partial, only)
-    errors = sorted(p for p in problems if p.is_error)
-    warnings = sorted(p for p in problems if not p.is_error)
+        found = audit_problems(loaded.partial, only)
+        problems += [from_audit(p, loaded.find(p.file, field_loc(p.field))) for p in found]
+    errors = sorted((p for p in problems if p.is_error), key=_reading_order)
+    warnings = sorted((p for p in problems if not p.is_error), key=_reading_order)
     zh = lang == "zh"
     for problem in [*errors, *warnings]:
         (err if problem.is_error else out).print(describe(problem, lang), markup=False, highlight=False)
@@ -120,7 +126,8 @@ def unknown_lesson(curriculum: Curriculum, lesson_id: str, lang: str) -> None:
     """Say the id is unknown, suggest the close ones, and exit 1."""
     zh, en = suggestion(did_you_mean(lesson_id, curriculum.lessons))
     if lang == "zh":
-        err.print(f"没有编号为 {lesson_id!r} 的课。{zh} 运行 farmskills lessons 可以看到所有编号。")
+        words = [f"没有编号为 {lesson_id!r} 的课。", zh, "运行 farmskills lessons 可以看到所有编号。"]
     else:
-        err.print(f"No lesson with id {lesson_id!r}. {en} `farmskills lessons` lists them.")
+        words = [f"No lesson with id {lesson_id!r}.", en, "`farmskills lessons` lists them."]
+    err.print(" ".join(w for w in words if w), markup=False, highlight=False)
     raise typer.Exit(1)

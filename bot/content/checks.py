@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from bot.content.explain import Said, did_you_mean, join, make, suggestion
+from bot.content.explain import Said, did_you_mean, field_loc, join, make, suggestion
 from bot.content.limits import label_size
 from bot.content.media_check import image_problem, voice_problem
 from bot.content.models import LANGS, Lesson, Tier
@@ -112,13 +112,6 @@ def field_of(loc: list[Any]) -> str:
     return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
-def _loc_of(field: str) -> list[Any]:
-    loc: list[Any] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
-        loc.append(int(index) - 1 if index else name)
-    return loc
-
-
 def _line_in(spot: Spot | None, template_line: int) -> Spot | None:
     if spot is None:
         return None
@@ -144,7 +137,7 @@ def _check_templates(reader: Reader, cur: Curriculum, lessons: list[Lesson]) -> 
                 shown = cur.renderer.render_lesson(lesson, lang, "张三" if lang == "zh" else "Sam")
             except RenderError as exc:
                 said = syntax_words(exc.message.removeprefix("template error: "))
-                spot = reader.find(lesson.source, _loc_of(exc.field))
+                spot = reader.find(lesson.source, field_loc(exc.field))
                 reader.problems.append(make(lesson.source, exc.field, said, spot))
                 continue
             _check_options(reader, lesson, lang, [q.options for q in shown.questions])
@@ -296,7 +289,9 @@ def _warn_unused(
 
 def check_references(reader: Reader, cur: Curriculum, render_check: bool, only: set[str] | None) -> None:
     """Everything that links one file to another, and the templates and media of each lesson."""
-    lessons = [ls for ls in cur.lessons.values() if only is None or ls.source in only]
+    # A glossary, snippet or media file named alone is checked by the lessons that use it.
+    just_lessons = only is not None and all(f.startswith("lessons/") for f in only)
+    lessons = [ls for ls in cur.lessons.values() if not just_lessons or ls.source in (only or ())]
     _check_orders(reader, cur)
     _check_faq_links(reader, cur)
     media = _check_media(reader, cur, lessons)

@@ -14,6 +14,7 @@ import difflib
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.content.problems import ERROR, Problem
@@ -132,6 +133,20 @@ def field_words(field: str, lang: str, faq: bool = False) -> str:
             words.append(_NAMED[name][i] if name in _NAMED else name)
         words.extend(("第 {n} 项" if lang == "zh" else "item {n}").format(n=n) for n in indexes)
     return ("的" if lang == "zh" else ", ").join(words)
+
+
+def field_loc(field: str) -> list[Any]:
+    """ "steps[3].en" → ["steps", 2, "en"]: a field path back to the keys and positions in the file."""
+    return [int(index) - 1 if index else name for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field)]
+
+
+def from_audit(problem: Problem, spot: Spot | None) -> Problem:
+    """A limit the audit measured on a sent message, with its line, in both languages and with the fix."""
+    en = problem.message
+    if en.startswith("message is"):
+        en += ": shorten it, or split it into two steps."
+    line, column = (spot.line, spot.column) if spot else (problem.line, problem.column)
+    return replace(problem, message=en, zh=problem.zh or _reword(problem.message), line=line, column=column)
 
 
 def describe(problem: Problem, lang: str) -> str:

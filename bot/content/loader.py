@@ -23,7 +23,7 @@ from bot.content.models import LANGS, Lesson, Term, Tier, Track
 from bot.content.problems import ContentError, Problem
 from bot.content.render import TemplateRenderer
 from bot.content.yaml_errors import from_yaml_error
-from bot.content.yaml_text import Places, parse_with_places
+from bot.content.yaml_text import Places, Spot, parse_with_places
 from bot.faq.bank import FaqBank, read_bank
 
 _UNREADABLE = object()
@@ -130,7 +130,7 @@ class Reader:
                 self.problems.append(from_pydantic(dict(err), rel, spot, prefix))
             return None
 
-    def find(self, rel: str, loc: list[Any]) -> Any:
+    def find(self, rel: str, loc: list[Any]) -> Spot | None:
         places = self.places.get(rel)
         return places.find(loc) if places else None
 
@@ -249,6 +249,11 @@ class Loaded:
     content: Curriculum | None
     problems: list[Problem]
     partial: Curriculum
+    places: dict[str, Places] = field(default_factory=dict)  # where each file's values were written
+
+    def find(self, file: str, loc: list[Any]) -> Spot | None:
+        places = self.places.get(file)
+        return places.find(loc) if places else None
 
     @property
     def errors(self) -> list[Problem]:
@@ -290,7 +295,7 @@ def check_content(
     problems = sorted(set(reader.problems))
     curriculum.warnings = [p for p in problems if not p.is_error]
     ok = not any(p.is_error for p in problems)
-    return Loaded(curriculum if ok else None, problems, curriculum)
+    return Loaded(curriculum if ok else None, problems, curriculum, reader.places)
 
 
 def load_curriculum(root: Path | None = None, render_check: bool = True) -> Curriculum:
