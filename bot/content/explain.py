@@ -192,7 +192,11 @@ _REWORDS: list[tuple[re.Pattern[str], str]] = [
         r"按钮“\1”有 \2 个字母，最多 \3 个。请改短。",
     ),
     (re.compile(r'^button "(.*)" should start with an icon$'), r"按钮“\1”要以一个图标（表情符号）开头。"),
-    (re.compile(r"^(\d+) answer\(s\)"), r"\1 个答案"),
+    (
+        re.compile(r"^is (\d+) characters as shown; the limit is (\d+)$"),
+        r"有 \1 个字，最多 \2 个字。请删短。",
+    ),
+    (re.compile(r"^is (\d+) words as shown; the limit is (\d+)$"), r"有 \1 个英文词，最多 \2 个。请删短。"),
 ]
 
 
