@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -36,23 +37,25 @@ app.command("report")(report)
 
 
 @app.command()
-def validate(content: ContentOpt = None) -> None:
-    """Check every lesson, track, glossary term and UI text; exit 1 naming file and field of each problem."""
-    from bot.core.audit import audit
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Only these files or folders (default: all content). Fast while you edit one lesson."
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="zh or en for the messages (default: your locale, else zh)")
+    ] = None,
+    content: ContentOpt = None,
+) -> None:
+    """Check lessons, tracks, glossary, snippets, media, UI text and FAQ; name file, line and field.
 
-    curriculum = load_content(content)
-    problems = audit(curriculum)
-    if problems:
-        err.print(f"[red]✗ {len(problems)} message(s) break the elder-friendly limits:[/red]")
-        for problem in problems:
-            err.print(f"  {problem}", markup=False, highlight=False)
-        raise typer.Exit(1)
-    n = len(curriculum.lessons)
-    out.print(
-        f"✓ {n} lessons in {len(curriculum.tracks)} tracks, {len(curriculum.glossary)} glossary terms, "
-        f"{len(curriculum.faq)} FAQ entries: "
-        "all valid, both languages, within the limits."
-    )
+    Errors exit 1; warnings (an unused picture, a stray file) are printed and exit 0."""
+    from bot.cli.trainer import run_validate
+    from bot.content.explain import trainer_lang
+
+    run_validate(content, list(paths or []), check_lang(trainer_lang(lang)))
 
 
 @app.command()
@@ -100,16 +103,35 @@ def lessons(
 def preview(
     lesson_id: Annotated[str, typer.Argument(help="The lesson's id (see `farmskills lessons`).")],
     lang: LangOpt = "zh",
+    html: Annotated[
+        bool, typer.Option("--html", help="Write a phone-width web page instead of text.")
+    ] = False,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the page (default: preview-LESSON-LANG.html)."),
+    ] = None,
     content: ContentOpt = None,
 ) -> None:
-    """Print a lesson as a learner sees it, with the right answers marked."""
-    from bot.channels.preview import preview_lesson
+    """Show a lesson as a learner sees it, with the right answers marked and each step's length."""
+    from bot.channels.preview import preview_lesson, write_html_preview
+    from bot.cli.trainer import unknown_lesson
+    from bot.content.loader import check_content
 
-    curriculum = load_content(content)
+    lang = check_lang(lang)
+    loaded = check_content(content)
+    curriculum = loaded.partial  # a lesson that loaded can be seen while another file is broken
     if lesson_id not in curriculum.lessons:
-        err.print(f"No lesson with id {lesson_id!r}. `farmskills lessons` lists them.")
-        raise typer.Exit(1)
-    preview_lesson(curriculum, lesson_id, check_lang(lang), sys.stdout)
+        if loaded.errors:
+            load_content(content)  # prints every problem and exits 1
+        unknown_lesson(curriculum, lesson_id, lang)
+    if loaded.errors:
+        err.print(f"⚠ {len(loaded.errors)} problem(s) elsewhere in the content: run `farmskills validate`.")
+    if html:
+        target = out_file or Path(f"preview-{lesson_id}-{lang}.html")
+        write_html_preview(curriculum, lesson_id, lang, target)
+        out.print(f"✓ {target}")
+        return
+    preview_lesson(curriculum, lesson_id, lang, sys.stdout)
 
 
 def pretend_clock(now: str | None, tz: str) -> Callable[[], datetime]:

@@ -17,6 +17,9 @@ MAX_LABEL_ZH = 6
 MAX_LABEL_LATIN = 16
 MAX_BUTTONS = 4
 MAX_PER_ROW = 2
+MAX_IMAGE_BYTES = 150 * 1024  # a picture on weak signal
+MAX_VOICE_SECONDS = 90  # one idea per step, said aloud
+MAX_VOICE_BYTES = 600 * 1024
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -67,12 +70,17 @@ def label_problem(label: str, needs_icon: bool = True) -> str | None:
         return f'"{label}" should start with an icon'
     if not words:
         return f'"{label}" has no words after the icon'
-    if _HAN.search(words):
-        if len(words.replace(" ", "")) > MAX_LABEL_ZH:
-            return f'"{words}" is longer than {MAX_LABEL_ZH} Chinese characters'
-    elif len(words) > MAX_LABEL_LATIN:
-        return f'"{words}" is longer than {MAX_LABEL_LATIN} characters'
+    size, limit, unit = label_size(words)
+    if size > limit:
+        return f'"{words}" is {size} {unit}; at most {limit}'
     return None
+
+
+def label_size(words: str) -> tuple[int, int, str]:
+    """How long a label's words are, the most they may be, and the unit (Chinese or Latin)."""
+    if _HAN.search(words):
+        return len(words.replace(" ", "")), MAX_LABEL_ZH, "Chinese characters"
+    return len(words), MAX_LABEL_LATIN, "characters"
 
 
 def keyboard_problems(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -1,7 +1,10 @@
 """Loading content from files: lessons, tracks, glossary, snippets, UI text and the FAQ bank, all checked.
 
-`load_curriculum(root)` reads `root/lessons` and `root/content` and either returns a complete
-`Curriculum` or raises `ContentError` listing every problem with its file and field.
+`check_content(root)` reads `root/lessons` and `root/content` and returns a `Loaded`: the complete
+`Curriculum` when nothing is wrong (else None) and every problem found, errors and warnings, with
+file, line and field. It keeps no state between calls, so a running bot can call it again to
+reload and keep serving the old content when the new one has errors. `load_curriculum(root)` is
+the same for callers that want an exception instead.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.content.checks import check_references, check_stray_files
+from bot.content.explain import from_pydantic, make
 from bot.content.models import LANGS, Lesson, Term, Tier, Track
 from bot.content.problems import ContentError, Problem
 from bot.content.render import TemplateRenderer
-from bot.content.yaml_text import parse_yaml
+from bot.content.yaml_errors import from_yaml_error
+from bot.content.yaml_text import Places, Spot, parse_with_places
 from bot.faq.bank import FaqBank, read_bank
 
 _UNREADABLE = object()
-MAX_IMAGE_BYTES = 150 * 1024
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,6 +47,7 @@ class Curriculum:
     renderer: TemplateRenderer
     faq: FaqBank = field(default_factory=lambda: FaqBank(()))
     by_cell: dict[tuple[str, Tier], list[Lesson]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         cells: dict[tuple[str, Tier], list[Lesson]] = {}
@@ -71,127 +77,161 @@ class Curriculum:
         return self.root / "content" / "media" / relative
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+@dataclass
+class Reader:
+    """Reads content files under one root, collecting problems and where each value was written."""
 
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    places: dict[str, Places] = field(default_factory=dict)
+    term_files: dict[str, str] = field(default_factory=dict)  # glossary key → the file defining it
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
 
+    def read(self, path: Path) -> Any:
+        rel = self.rel(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            said = (
+                f"文件读不出来，请用 UTF-8 编码保存（{exc}）。",
+                f"cannot be read: save it as UTF-8 ({exc}).",
+            )
+            self.problems.append(make(rel, "", said))
+            return _UNREADABLE
+        try:
+            data, self.places[rel] = parse_with_places(text)
+        except yaml.YAMLError as exc:
+            self.problems.append(from_yaml_error(exc, rel, text))
+            return _UNREADABLE
+        return data
 
-def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    try:
-        return parse_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problems.append(Problem(_rel(path, root), where, f"not valid YAML: {exc}"))
-        return _UNREADABLE
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(_rel(path, root), "", f"cannot be read: {exc}"))
-    return _UNREADABLE
+    def parse(self, model: type[M], data: Any, path: Path, prefix: tuple[Any, ...] = ()) -> M | None:
+        if data is _UNREADABLE:
+            return None  # already reported by read()
+        rel = self.rel(path)
+        if not isinstance(data, dict):
+            said = (
+                "内容应该是几行“名称: 内容”，请对照 lessons/README.md 的示例。",
+                'should hold fields like "id: ...", as in the example in lessons/README.md.',
+            )
+            self.problems.append(make(rel, ".".join(map(str, prefix)), said))
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            places = self.places.get(rel)
+            for err in exc.errors():
+                spot = places.find([*prefix, *err["loc"]]) if places else None
+                self.problems.append(from_pydantic(dict(err), rel, spot, prefix))
+            return None
+
+    def find(self, rel: str, loc: list[Any]) -> Spot | None:
+        places = self.places.get(rel)
+        return places.find(loc) if places else None
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _parse(model: type[M], data: Any, path: Path, root: Path, problems: list[Problem]) -> M | None:
-    if data is _UNREADABLE:
-        return None  # already reported by _read_yaml
-    if not isinstance(data, dict):
-        problems.append(Problem(_rel(path, root), "", "should be a YAML mapping of fields"))
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            problems.append(Problem(_rel(path, root), _field_name(err["loc"]), err["msg"]))
-        return None
-
-
-def _load_glossary(root: Path, problems: list[Problem]) -> dict[str, Term]:
+def _load_glossary(reader: Reader) -> dict[str, Term]:
     glossary: dict[str, Term] = {}
-    defined_in: dict[str, str] = {}
-    for path in sorted((root / "content" / "glossary").glob("*.yaml")):
-        data = _read_yaml(path, root, problems)
-        if data is None:
+    for path in sorted((reader.root / "content" / "glossary").glob("*.yaml")):
+        data = reader.read(path)
+        if data is None or data is _UNREADABLE:
             continue
+        rel = reader.rel(path)
         if not isinstance(data, dict):
-            problems.append(Problem(_rel(path, root), "", "should map each term to its explanation"))
+            said = ("术语表应该是“术语: 解释”这样一行行写。", "should map each term to its explanation.")
+            reader.problems.append(make(rel, "", said))
             continue
         for key, value in data.items():
-            rel = _rel(path, root)
-            term = _parse(Term, value, path, root, problems)
+            term = reader.parse(Term, value, path, (str(key),))
             if term is None:
                 continue
             if str(key) in glossary:
-                msg = f"already defined in {defined_in[str(key)]}"
-                problems.append(Problem(rel, str(key), msg))
+                said = (
+                    f"这个术语在 {reader.term_files[str(key)]} 里已经有了。",
+                    f"already defined in {reader.term_files[str(key)]}",
+                )
+                reader.problems.append(make(rel, str(key), said, reader.find(rel, [str(key)])))
                 continue
             glossary[str(key)] = term
-            defined_in[str(key)] = rel
+            reader.term_files[str(key)] = rel
     return glossary
 
 
-def _load_ui(root: Path, problems: list[Problem]) -> dict[str, dict[str, str]]:
+def _load_ui(reader: Reader) -> dict[str, dict[str, str]]:
     ui: dict[str, dict[str, str]] = {}
     for lang in LANGS:
-        path = root / "content" / "ui" / f"{lang}.yaml"
+        path = reader.root / "content" / "ui" / f"{lang}.yaml"
         if not path.exists():
-            problems.append(Problem(_rel(path, root), "", "missing UI text file"))
+            reader.problems.append(make(reader.rel(path), "", ("缺少界面文字文件。", "missing UI text file")))
             continue
-        data = _read_yaml(path, root, problems)
+        data = reader.read(path)
         if isinstance(data, dict):
             ui[lang] = {str(k): str(v).strip() for k, v in data.items()}
     if len(ui) == len(LANGS):
         all_keys = set().union(*(set(v) for v in ui.values()))
         for lang, texts in ui.items():
             for key in sorted(all_keys - set(texts)):
-                rel = f"content/ui/{lang}.yaml"
-                problems.append(Problem(rel, key, "missing translation"))
+                said = ("另一种语言有这一项，这里缺少翻译。", "missing translation")
+                reader.problems.append(make(f"content/ui/{lang}.yaml", key, said))
     return ui
 
 
-def _load_tracks(root: Path, problems: list[Problem]) -> dict[str, Track]:
+def _load_tracks(reader: Reader) -> dict[str, Track]:
     tracks: dict[str, Track] = {}
-    for path in sorted((root / "lessons").glob("*/track.yaml")):
-        track = _parse(Track, _read_yaml(path, root, problems), path, root, problems)
+    for path in sorted((reader.root / "lessons").glob("*/track.yaml")):
+        track = reader.parse(Track, reader.read(path), path)
         if track is None:
             continue
+        rel = reader.rel(path)
         if track.track != path.parent.name:
-            msg = f'is "{track.track}" but the folder is "{path.parent.name}"'
-            problems.append(Problem(_rel(path, root), "track", msg))
+            said = (
+                f"写的是“{track.track}”，但文件夹叫“{path.parent.name}”，两者要一样。",
+                f'is "{track.track}" but the folder is "{path.parent.name}"',
+            )
+            reader.problems.append(make(rel, "track", said, reader.find(rel, ["track"])))
             continue
-        tracks[track.track] = track.model_copy(update={"source": _rel(path, root)})
+        tracks[track.track] = track.model_copy(update={"source": rel})
     return tracks
 
 
-def _load_lessons(root: Path, tracks: dict[str, Track], problems: list[Problem]) -> dict[str, Lesson]:
+def _load_lessons(reader: Reader) -> dict[str, Lesson]:
     lessons: dict[str, Lesson] = {}
     tier_names = {t.value for t in Tier}
-    for path in sorted((root / "lessons").glob("*/*/*.yaml")):
-        rel = _rel(path, root)
+    for path in sorted((reader.root / "lessons").glob("*/*/*.yaml")):
+        rel = reader.rel(path)
         track_dir, tier_dir = path.parent.parent.name, path.parent.name
         if tier_dir not in tier_names:
-            msg = f'folder "{tier_dir}" is not a tier ({", ".join(sorted(tier_names))})'
-            problems.append(Problem(rel, "", msg))
+            names = ", ".join(sorted(tier_names))
+            said = (
+                f"文件夹“{tier_dir}”不是级别，只能是 {names}。学员看不到这节课。",
+                f'folder "{tier_dir}" is not a tier ({names}): learners would never see this lesson.',
+            )
+            reader.problems.append(make(rel, "", said))
             continue
         if not (path.parent.parent / "track.yaml").is_file():
-            problems.append(Problem(rel, "", f'track "{track_dir}" has no track.yaml'))
-        lesson = _parse(Lesson, _read_yaml(path, root, problems), path, root, problems)
+            said = (
+                f"方向“{track_dir}”没有 track.yaml，学员看不到这节课。",
+                f'track "{track_dir}" has no track.yaml: learners would never see this lesson.',
+            )
+            reader.problems.append(make(rel, "", said))
+        lesson = reader.parse(Lesson, reader.read(path), path)
         if lesson is None:
             continue
         if lesson.id in lessons:
-            problems.append(Problem(rel, "id", f'"{lesson.id}" is also used by {lessons[lesson.id].source}'))
+            other = lessons[lesson.id].source
+            said = (
+                f"编号“{lesson.id}”已经被 {other} 用了，每节课的编号要不一样。",
+                f'"{lesson.id}" is also used by {other}',
+            )
+            reader.problems.append(make(rel, "id", said, reader.find(rel, ["id"])))
             continue
         lessons[lesson.id] = lesson.model_copy(
             update={"track": track_dir, "tier": Tier(tier_dir), "source": rel}
@@ -199,60 +239,70 @@ def _load_lessons(root: Path, tracks: dict[str, Track], problems: list[Problem])
     return lessons
 
 
-def _check_templates(curriculum: Curriculum, problems: list[Problem]) -> None:
-    """Render every lesson in every language, so template mistakes surface at load."""
-    for lesson in curriculum.lessons.values():
-        for lang in LANGS:
-            try:
-                curriculum.renderer.render_lesson(lesson, lang, "张三" if lang == "zh" else "Sam")
-            except Exception as exc:  # any template failure is a content problem, not a crash
-                field = getattr(exc, "field", "")
-                message = getattr(exc, "message", str(exc))
-                problems.append(Problem(lesson.source, field, message))
-        for i, step in enumerate(lesson.steps):
-            media = [("image", step.image)] + [
-                (f"voice.{lang}", step.voice.get(lang) if step.voice else None) for lang in LANGS
-            ]
-            for attr, value in media:
-                if not value:
-                    continue
-                path = curriculum.media_path(value)
-                where = f"steps[{i + 1}].{attr}"
-                if not path.is_file():
-                    problems.append(Problem(lesson.source, where, f"file content/media/{value} not found"))
-                elif attr == "image" and path.stat().st_size > MAX_IMAGE_BYTES:
-                    size = path.stat().st_size // 1024
-                    limit = MAX_IMAGE_BYTES // 1024
-                    msg = f"image is {size} KB; keep images under {limit} KB for weak signal"
-                    problems.append(Problem(lesson.source, where, msg))
+@dataclass
+class Loaded:
+    """What reading the content gave: the curriculum if it has no errors, and every problem.
+
+    `partial` is whatever did load, for tools such as the preview that can show one good lesson
+    while another is broken; it must never be served to learners."""
+
+    content: Curriculum | None
+    problems: list[Problem]
+    partial: Curriculum
+    places: dict[str, Places] = field(default_factory=dict)  # where each file's values were written
+
+    def find(self, file: str, loc: list[Any]) -> Spot | None:
+        places = self.places.get(file)
+        return places.find(loc) if places else None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def check_content(
+    root: Path | None = None, render_check: bool = True, only: set[str] | None = None
+) -> Loaded:
+    """Load and check all content under `root`; never raises for a content mistake.
+
+    `render_check=False` skips the template checks (most of the load time), for tools that read
+    titles and counts but never show a lesson, such as the reports. `only` (paths relative to the
+    root) limits the template and media checks to those files, for `farmskills validate FILE`."""
+    root = (root or default_content_root()).resolve()
+    reader = Reader(root)
+    renderer = TemplateRenderer(root / "content" / "snippets", {})
+    if not (root / "lessons").is_dir():
+        said = (
+            "这里没有 lessons/ 文件夹。请在内容根目录（有 lessons/ 和 content/ 的文件夹）里运行。",
+            "no lessons/ folder here: run from the folder that holds lessons/ and content/.",
+        )
+        empty = Curriculum(root, {}, {}, {}, {}, renderer)
+        return Loaded(None, [make(str(root), "", said)], empty)
+    glossary = _load_glossary(reader)
+    ui = _load_ui(reader)
+    tracks = _load_tracks(reader)
+    lessons = _load_lessons(reader)
+    renderer = TemplateRenderer(root / "content" / "snippets", glossary)
+    faq_dir = root / "content" / "faq"
+    faq = read_bank(faq_dir, None, root, reader.problems) if faq_dir.is_dir() else FaqBank(())
+    curriculum = Curriculum(root, tracks, lessons, glossary, ui, renderer, faq)
+    check_stray_files(reader, curriculum)
+    check_references(reader, curriculum, render_check, only)
+    problems = sorted(set(reader.problems))
+    curriculum.warnings = [p for p in problems if not p.is_error]
+    ok = not any(p.is_error for p in problems)
+    return Loaded(curriculum if ok else None, problems, curriculum, reader.places)
 
 
 def load_curriculum(root: Path | None = None, render_check: bool = True) -> Curriculum:
-    """Load and check all content under `root`; raise ContentError naming every problem.
+    """Load and check all content under `root`; raise ContentError naming every error.
 
-    `render_check=False` skips rendering every template once (most of the load time), for tools
-    that read titles and counts but never show a lesson, such as the reports."""
-    root = (root or default_content_root()).resolve()
-    problems: list[Problem] = []
-    if not (root / "lessons").is_dir():
-        raise ContentError([Problem(str(root), "", "no lessons/ folder here")])
-    glossary = _load_glossary(root, problems)
-    ui = _load_ui(root, problems)
-    tracks = _load_tracks(root, problems)
-    lessons = _load_lessons(root, tracks, problems)
-    renderer = TemplateRenderer(root / "content" / "snippets", glossary)
-    faq_dir = root / "content" / "faq"
-    # A lesson that failed to load would make every FAQ link to it look wrong: check links only
-    # when all lessons loaded.
-    lesson_ids = None if any(p.file.startswith("lessons") for p in problems) else set(lessons)
-    faq = read_bank(faq_dir, lesson_ids, root, problems) if faq_dir.is_dir() else FaqBank(())
-    curriculum = Curriculum(root, tracks, lessons, glossary, ui, renderer, faq)
-    if render_check:
-        _check_templates(curriculum, problems)
-    for track in tracks.values():
-        for tier in Tier:
-            if not curriculum.lessons_in(track.track, tier):
-                problems.append(Problem(track.source, "", f"no lessons in tier {tier.value}"))
-    if problems:
-        raise ContentError(problems)
-    return curriculum
+    Warnings (an unused picture, a stray file) do not stop loading: they are on `.warnings`."""
+    loaded = check_content(root, render_check)
+    if loaded.content is None:
+        raise ContentError(loaded.errors)
+    return loaded.content

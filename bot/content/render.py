@@ -65,6 +65,11 @@ class TemplateRenderer:
         self._compiled: dict[str, Template] = {}
         self._lessons: LruCache[tuple[str, str, str, str], RenderedLesson] = LruCache(_RENDER_CACHE_SIZE)
 
+    def snippet_names(self, lang: str) -> set[str]:
+        """The snippets written in `lang`: "machinery_safety" for machinery_safety.zh.j2."""
+        suffix = f".{lang}.j2"
+        return {n[: -len(suffix)] for n in self.env.list_templates() if n.endswith(suffix)}
+
     def compile(self, source: str) -> Template:
         template = self._compiled.get(source)
         if template is None:
@@ -88,7 +93,10 @@ class TemplateRenderer:
             try:
                 template = self.env.get_template(f"{name}.{lang}.j2")
             except TemplateError as exc:
-                raise RenderError("snippet", f'snippet "{name}.{lang}.j2" not found: {exc}') from exc
+                # Jinja's own message names the snippets folder by its full path: say it plainly.
+                raise RenderError(
+                    "snippet", f'snippet "content/snippets/{name}.{lang}.j2" not found'
+                ) from exc
             return _clean(template.render(term=term, lang=lang))
 
         return {"term": term, "snippet": snippet}
@@ -100,6 +108,8 @@ class TemplateRenderer:
         except RenderError as exc:
             raise RenderError(field, exc.message) from exc
         except TemplateError as exc:
+            raise RenderError(field, f"template error: {exc}") from exc
+        except Exception as exc:  # {{ name() }} and the like fail in Python, not in Jinja
             raise RenderError(field, f"template error: {exc}") from exc
 
     def render_lesson(self, lesson: Lesson, lang: str, name: str) -> RenderedLesson:
