@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from bot.attaching import AttachDesk
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
 from bot.core.content_change import place_after_change
@@ -57,6 +58,7 @@ from bot.store.outbox import SCHEDULED, Addressed, OutboxStore
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
+from bot.store.step_media import StepMediaStore
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class LearningService:
         self.outbox = OutboxStore(store.engine)
         self.journal = UpdateJournal(store.engine)
         self.nudges = NudgeStore(store.engine)
+        self.attaching = AttachDesk(self.staff, StepMediaStore(store.engine))
         self._wiring = self._wire(curriculum, faq)
         # Certificates are drawn again whenever asked for: a temporary folder is enough.
         default_dir = Path(
@@ -193,6 +196,7 @@ class LearningService:
         special = (
             self._privacy(who, view, inp, now)
             or self._answering(who, view, inp, now)
+            or self.attaching.handle((who.channel, who.user_id), view, inp, now, self.engine, self.curriculum)
             or self.mentoring.handle(who.user_id, view, inp, now)
             or self.reports.handle(who.user_id, view, inp, now)
         )
@@ -202,7 +206,9 @@ class LearningService:
             return Response(tuple(self._certificates(view, self.engine.completed_tiers(view), now)))
         outcome = self.engine.handle(view, inp, now)
         self.store.record(view.profile.learner_id, outcome.changes, outcome.place, now)
-        response = outcome.response
+        response = self.attaching.decorate(
+            outcome.response, list(outcome.changes), view.profile.lang, self.engine
+        )
         earned = [(c.track, c.tier) for c in outcome.changes if isinstance(c, TierCompleted)]
         if earned:
             # The certificate comes before the last message, so the buttons stay at the bottom.

@@ -221,6 +221,7 @@ async def start_run_process(
     *args: str,
     content: Path | None = None,
     log: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
     """`farmskills run` as its own process, talking to the fake Bot API. Its log goes to `log` when
     given (a long run fills a pipe nobody reads), else to a pipe for `communicate`."""
@@ -228,6 +229,7 @@ async def start_run_process(
     env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{db}")
     if content is not None:
         env["FARMSKILLS_CONTENT"] = str(content)
+    env.update(extra_env or {})
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

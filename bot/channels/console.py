@@ -51,6 +51,10 @@ class ConsoleChannel(Channel):
             self.write(f"🖼️  [picture: {message.image.name}]")
         if message.voice:
             self.write(f"🔊 [voice clip: {message.voice.name}]")
+        if message.image_ref:
+            self.write("🖼️  [picture a trainer attached]")
+        if message.voice_ref:
+            self.write("🔊 [voice note a trainer attached]")
         self.write(message.text)
         if message.document:
             path = self.files_dir / message.document.filename

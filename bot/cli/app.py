@@ -199,6 +199,12 @@ def run(
         typer.Option("--secret-token", envvar="TELEGRAM_WEBHOOK_SECRET", help="Webhook secret token."),
     ] = None,
     content: ContentOpt = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", help="Reload the lessons whenever a file under lessons/ or content/ changes."
+        ),
+    ] = False,
 ) -> None:
     """Run the Telegram bot (TELEGRAM_BOT_TOKEN; optional TELEGRAM_BASE_URL for a self-hosted Bot API)."""
     import logging
@@ -224,7 +230,7 @@ def run(
     faq = FaqMatcher.for_curriculum(curriculum)
     service = build_service(curriculum, settings.database_url, faq=faq, admins=settings.admins)
     try:
-        run_bot(service, settings, webhook_url, listen, port, secret_token)
+        run_bot(service, settings, webhook_url, listen, port, secret_token, watch)
     except InvalidToken as exc:
         err.print(f"Telegram rejected the token in TELEGRAM_BOT_TOKEN ({exc}). Check it with @BotFather.")
         raise typer.Exit(2) from exc

@@ -68,6 +68,10 @@ class Message:
     image: Path | None = None
     voice: Path | None = None
     document: Document | None = None
+    # A picture or voice note the channel already holds ("telegram:<file id>"), e.g. one a trainer
+    # attached to a step from their phone.
+    image_ref: str | None = None
+    voice_ref: str | None = None
 
     def buttons(self) -> list[Button]:
         return [b for row in self.keyboard for b in row]

@@ -35,6 +35,8 @@ def message_to_json(message: Message) -> str:
         "keyboard": [[[b.label, b.action] for b in row] for row in message.keyboard],
         "image": str(message.image) if message.image else None,
         "voice": str(message.voice) if message.voice else None,
+        "image_ref": message.image_ref,
+        "voice_ref": message.voice_ref,
     }
     if message.document:
         data["document"] = {
@@ -54,6 +56,8 @@ def message_from_json(raw: str) -> Message:
         image=Path(data["image"]) if data.get("image") else None,
         voice=Path(data["voice"]) if data.get("voice") else None,
         document=Document(doc["filename"], base64.b64decode(doc["data"]), doc["mime"]) if doc else None,
+        image_ref=data.get("image_ref"),
+        voice_ref=data.get("voice_ref"),
     )
 
 

@@ -153,6 +153,31 @@ class Outbox(SQLModel, table=True):
     created_at: datetime
 
 
+class StepMedia(SQLModel, table=True):
+    """A photo or voice note a trainer attached to a lesson step from their phone (`/attach`),
+    kept as the channel's own file reference: nothing is downloaded or stored but the id."""
+
+    __tablename__ = "step_media"
+
+    lesson_id: str = Field(primary_key=True, max_length=32)
+    step: int = Field(primary_key=True)  # counted from 0, as places count steps
+    kind: str = Field(primary_key=True, max_length=8)  # photo / voice
+    ref: str = Field(max_length=300)  # "<channel>:<file id>"
+    added_by: str = Field(max_length=64)
+    added_at: datetime
+
+
+class AttachDraft(SQLModel, table=True):
+    """A trainer who sent /attach: the next photo or voice note they send goes to this step."""
+
+    __tablename__ = "attach_draft"
+
+    user_id: str = Field(primary_key=True, max_length=64)
+    lesson_id: str = Field(max_length=32)
+    step: int
+    started_at: datetime
+
+
 class InboundUpdate(SQLModel, table=True):
     """The journal of updates received: written before Telegram is told they arrived, marked handled
     in the same transaction as their effects, so an update is handled at least once and its effects

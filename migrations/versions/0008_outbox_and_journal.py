@@ -9,6 +9,8 @@ Create Date: 2026-12-01 02:30:00
   (`claimed_until`) so two senders never take the same row. Owed rows move across as Telegram's.
 - `inbound_update` journals each update before its receipt is confirmed and marks it handled in the
   same transaction as its effects: handled at least once, effects once.
+- `step_media` and `attach_draft`: photos and voice notes trainers attach to lesson steps from
+  Telegram (`/attach`), kept as Telegram's file ids.
 """
 
 from __future__ import annotations
@@ -58,9 +60,27 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
     )
     op.create_index("ix_inbound_update_open", "inbound_update", ["handled_at", "received_at"])
+    op.create_table(
+        "step_media",
+        sa.Column("lesson_id", sa.String(length=32), primary_key=True),
+        sa.Column("step", sa.Integer(), primary_key=True),
+        sa.Column("kind", sa.String(length=8), primary_key=True),
+        sa.Column("ref", sa.String(length=300), nullable=False),
+        sa.Column("added_by", sa.String(length=64), nullable=False),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+    )
+    op.create_table(
+        "attach_draft",
+        sa.Column("user_id", sa.String(length=64), primary_key=True),
+        sa.Column("lesson_id", sa.String(length=32), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("attach_draft")
+    op.drop_table("step_media")
     op.drop_index("ix_inbound_update_open", table_name="inbound_update")
     op.drop_table("inbound_update")
     op.create_table(

@@ -12,9 +12,10 @@ import asyncio
 import logging
 import secrets
 import signal
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
@@ -37,6 +38,7 @@ from bot.channels.telegram.ratelimit import PerChatRateLimiter
 from bot.channels.telegram.receivers import PollingReceiver, WebhookServer
 from bot.channels.telegram.sender import OutboxSender
 from bot.config import Settings
+from bot.content_reload import ContentReloader, Reloaded
 from bot.service import LearningService
 from bot.store.progress import mark_inactive, utcnow
 from bot.store.receipts import DeliveryReceipts, receipts_path
@@ -44,7 +46,7 @@ from bot.store.receipts import DeliveryReceipts, receipts_path
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "menu", "progress", "income", "reminders", "help", "lang", "mydata", "forget")
-STAFF_COMMANDS = ("report",)  # shown only in trainers' and admins' own chats
+STAFF_COMMANDS = ("report", "attach")  # shown only in trainers' and admins' own chats
 COMMAND_HELP = {
     "zh": {
         "start": "开始",
@@ -57,6 +59,7 @@ COMMAND_HELP = {
         "mydata": "看我存了什么",
         "forget": "删除我的数据",
         "report": "学习报告（老师用）",
+        "attach": "给课程配照片或语音（老师用）",
     },
     "en": {
         "start": "Start",
@@ -69,6 +72,7 @@ COMMAND_HELP = {
         "mydata": "What is stored about me",
         "forget": "Delete my data",
         "report": "Learning report (staff)",
+        "attach": "Add a photo or voice to a step (staff)",
     },
 }
 
@@ -164,6 +168,7 @@ class TelegramBot:
             paid_broadcast=settings.paid_broadcast,
         )
         self.handlers = TelegramHandlers(service, self.courier, self.sender)
+        self.reloader = ContentReloader(service, service.curriculum.root)
         self.intake = Intake(
             self.app,
             self.handlers.journal,
@@ -205,6 +210,21 @@ class TelegramBot:
         await self.app.bot.set_webhook(
             f"{webhook_url.rstrip('/')}{server.path}", secret_token=secret, allowed_updates=ALLOWED_UPDATES
         )
+
+    async def reload_content(self) -> Reloaded:
+        """Serve the content as it is on disk now, if it is all valid; tell the admins either way."""
+        result = await asyncio.to_thread(self.reloader.reload)
+        self.sender.kick()
+        return result
+
+    async def watch_content(self) -> None:
+        """Reload whenever a lesson or content file changes (watchfiles waits for a quiet moment,
+        so saving several files is one reload)."""
+        from watchfiles import awatch
+
+        root = self.reloader.root
+        async for _changes in awatch(root / "lessons", root / "content", debounce=800):
+            await self.reload_content()
 
     def _schedule_jobs(self) -> None:
         jobs = self.app.job_queue
@@ -273,8 +293,10 @@ def run_bot(
     listen: str = "0.0.0.0",
     port: int = 8443,
     secret_token: str | None = None,
+    watch: bool = False,
 ) -> None:
-    """Run until SIGINT/SIGTERM; the updates in hand are finished and their replies sent first."""
+    """Run until SIGINT/SIGTERM; the updates in hand are finished and their replies sent first.
+    SIGHUP (or, with `watch`, any change under lessons/ or content/) reloads the content."""
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -282,11 +304,23 @@ def run_bot(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         bot = TelegramBot(service, settings)
+        background: set[asyncio.Task[object]] = set()
+
+        def in_background(work: Coroutine[Any, Any, object]) -> None:
+            task = asyncio.create_task(work)
+            background.add(task)
+            task.add_done_callback(background.discard)
+
+        loop.add_signal_handler(signal.SIGHUP, lambda: in_background(bot.reload_content()))
         try:
             await bot.start(webhook_url, listen, port, secret_token)
+            if watch:
+                in_background(bot.watch_content())
             log.info("FarmSkills is running (%s)", "webhook" if webhook_url else "long polling")
             await stop.wait()
         finally:
+            for task in background:
+                task.cancel()
             await bot.stop()
 
     asyncio.run(main())

@@ -22,6 +22,9 @@ from bot.core.messages import Message
 log = logging.getLogger(__name__)
 
 
+CHANNEL = "telegram"
+
+
 class Blocked(Exception):
     """The learner blocked the bot or deleted their account, or the chat is gone."""
 
@@ -64,6 +67,11 @@ class Courier:
                 reply_markup=markup,
                 **extra,
             )
+        held = ((message.image_ref, self.bot.send_photo), (message.voice_ref, self.bot.send_voice))
+        for ref, send_held in held:
+            if ref is not None and ref.startswith(f"{CHANNEL}:"):
+                file_id = ref.removeprefix(f"{CHANNEL}:")
+                return await send_held(chat_id, file_id, caption=message.text, reply_markup=markup, **extra)
         for path, send in ((message.image, self.bot.send_photo), (message.voice, self.bot.send_voice)):
             if path is None:
                 continue

@@ -37,15 +37,18 @@ def identity(user: User) -> Identity:
 
 
 def media_kind(update: Update) -> tuple[str, str | None]:
-    """What a non-text message holds, as the core names it (locations and contacts aren't stored)."""
+    """What a non-text message holds, as the core names it, with the file id of a photo or voice note
+    (locations and contacts are never stored)."""
     message = update.effective_message
     if message is None:
         return "other", None
     if message.photo:
         return "photo", message.photo[-1].file_id
+    voice = message.voice or message.audio
+    if voice:
+        return "voice", voice.file_id
     kinds = (
         ("sticker", message.sticker),
-        ("voice", message.voice or message.audio),
         ("location", message.location or message.venue),
         ("contact", message.contact),
     )
