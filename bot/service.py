@@ -54,7 +54,7 @@ from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
 from bot.store.nudges import DueNudge, NudgeStore
-from bot.store.outbox import SCHEDULED, Addressed, OutboxStore
+from bot.store.outbox import SCHEDULED, Addressed, OutboxStore, Owed
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
@@ -174,15 +174,28 @@ class LearningService:
         """Answer one input. The changes, the reply (to the outbox, for `who` and for anyone the
         response addresses) and the update's handled mark commit together. An update id that was
         handled before gets an empty response: its reply went out the first time."""
+        return self.handle_and_claim(who, inp, now, update_id)[0]
+
+    def handle_and_claim(
+        self,
+        who: Identity,
+        inp: Input,
+        now: datetime | None = None,
+        update_id: int | None = None,
+        sender: str | None = None,
+    ) -> tuple[Response, list[Owed]]:
+        """`handle`, and with `sender` the channel's owed rows are written already held by that
+        sender and returned, so it sends them at once without reading the outbox back."""
         now = now or self.clock()
         token = _handling.set(self._wiring)
         try:
             with unit_of_work(self.store.engine):
                 if update_id is not None and not self.journal.claim(who.channel, update_id, now):
-                    return Response()
+                    return Response(), []
                 response = self._respond(who, inp, now)
-                self.outbox.put(self._addressed(who, response), now)
-            return response
+                claim = (who.channel, sender) if sender else None
+                owed = self.outbox.put(self._addressed(who, response), now, claim=claim)
+            return response, owed
         finally:
             _handling.reset(token)
 

@@ -93,24 +93,56 @@ class OutboxStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def put(self, messages: Iterable[Addressed], now: datetime, priority: int = REPLY) -> int:
-        """Owe these messages (inside the caller's unit of work when there is one); returns how many."""
-        rows = [
-            Outbox(
-                channel=m.channel,
-                user_id=m.user_id,
-                payload=message_to_json(m.message),
-                priority=priority,
-                next_at=now,
-                created_at=now,
+    def put(
+        self,
+        messages: Iterable[Addressed],
+        now: datetime,
+        priority: int = REPLY,
+        claim: tuple[str, str] | None = None,
+        lease: timedelta = LEASE,
+    ) -> list[Owed]:
+        """Owe these messages (inside the caller's unit of work when there is one). With `claim`
+        (channel, sender), that channel's rows are written already held by that sender, which
+        then sends them without reading them back; those rows are returned."""
+        messages = list(messages)
+        waiting: set[str] = set()
+        if claim is not None:
+            users = {m.user_id for m in messages if m.channel == claim[0]}
+            waiting = self._with_pending(claim[0], users)  # their earlier rows must go first
+        rows = []
+        for m in messages:
+            held = claim is not None and m.channel == claim[0] and m.user_id not in waiting
+            rows.append(
+                Outbox(
+                    channel=m.channel,
+                    user_id=m.user_id,
+                    payload=message_to_json(m.message),
+                    priority=priority,
+                    next_at=now,
+                    created_at=now,
+                    claimed_by=claim[1] if held and claim else None,
+                    claimed_until=now + lease if held else None,
+                )
             )
-            for m in messages
-        ]
-        if rows:
-            with open_session(self.engine) as s:
-                s.add_all(rows)
-                s.commit()
-        return len(rows)
+        if not rows:
+            return []
+        with open_session(self.engine) as s:
+            s.add_all(rows)
+            s.commit()  # inside a unit of work: a flush, which gives the rows their ids
+            return [
+                Owed(row.id or 0, m.channel, m.user_id, m.message, 0, priority)
+                for row, m in zip(rows, messages, strict=True)
+                if row.claimed_by is not None
+            ]
+
+    def _with_pending(self, channel: str, users: set[str]) -> set[str]:
+        if not users:
+            return set()
+        query = select(Outbox.user_id).where(
+            col(Outbox.channel) == channel, col(Outbox.user_id).in_(users), col(Outbox.status) == "pending"
+        )
+        with open_session(self.engine) as s:
+            return set(s.exec(query.distinct()).all())
 
     def claim(
         self,

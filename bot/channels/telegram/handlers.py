@@ -77,10 +77,15 @@ class TelegramHandlers:
             return None
         if typing:
             self._on_the_side(chat.send_action(ChatAction.TYPING))
-        # The store is synchronous: run it off the event loop.
-        response = await asyncio.to_thread(self.service.handle, identity(user), inp, None, update.update_id)
+        # The store is synchronous: run it off the event loop. The reply comes back already held
+        # by this process's sender, which sends it straight away.
+        response, owed = await asyncio.to_thread(
+            self.service.handle_and_claim, identity(user), inp, None, update.update_id, self.sender.name
+        )
         self.served.add(update.update_id)
-        self.sender.kick()
+        self.sender.take(owed)
+        if len(owed) < len(response.messages) + len(response.deliveries):
+            self.sender.kick()  # some rows wait behind earlier ones: the sender's own pass takes them
         return response.notice
 
     # ----- private chats ----------------------------------------------------------------------

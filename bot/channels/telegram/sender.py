@@ -150,12 +150,16 @@ class OutboxSender:
     async def pass_once(self) -> int:
         """Claim what is owed and hand it to each chat's queue; returns how many rows were taken."""
         owed = await asyncio.to_thread(self.outbox.claim, CHANNEL, self.name, self.clock(), self.batch)
+        self.take(owed)
+        return len(owed)
+
+    def take(self, owed: list[Owed]) -> None:
+        """Send rows this sender already holds (a reply the service just wrote for it), in order."""
         for item in owed:
             self._queues.setdefault(item.user_id, deque()).append(item)
             task = self._chats.get(item.user_id)
             if task is None or task.done():
                 self._chats[item.user_id] = asyncio.create_task(self._send_chat(item.user_id))
-        return len(owed)
 
     async def _send_chat(self, user_id: str) -> None:
         queue = self._queues.get(user_id)
