@@ -201,6 +201,24 @@ async def open_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
     return await tg.press(user, "第1课", "（1/3）")
 
 
+async def finish_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
+    """Onboard, take the first lesson through its check question; returns the "finished" screen."""
+    await onboard(tg, user)
+    await open_first_lesson(tg, user)
+    for step in ("（2/3）", "（3/3）", "小测验"):
+        await tg.press(user, "下一步", step)
+    return await tg.press(user, "1️⃣", "学完了")
+
+
+async def report_task_done_with_a_photo(tg: Harness, finished: Sent, file_id: str, user: int = ALICE) -> None:
+    """Done on the practice task, then a photo as its evidence; waits for the thank-you."""
+    await tg.press(user, "做完了", "发一张照片", on=finished)
+    before = len(tg.fake.to(user))
+    photo = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "width": 9, "height": 9}
+    tg.fake.user_sends(user, {"photo": [photo]})
+    await tg.fake.next_reply(user, before, "7天后")
+
+
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     return subprocess.run(

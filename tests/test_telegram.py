@@ -23,8 +23,10 @@ from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_harness import (
     ALICE,
     Harness,
+    finish_first_lesson,
     onboard,
     open_first_lesson,
+    report_task_done_with_a_photo,
     run_cli,
     running,
     start_run_process,
@@ -103,18 +105,9 @@ async def test_a_learners_whole_cycle_lesson_task_done_with_a_photo_follow_up_an
 ) -> None:
     clock = Clock()
     async with running(tmp_path, curriculum, clock=clock) as tg:
-        await onboard(tg)
-        await open_first_lesson(tg)
-        for step in ("（2/3）", "（3/3）", "小测验"):
-            await tg.press(ALICE, "下一步", step)
-        finished = await tg.press(ALICE, "1️⃣", "学完了")
+        finished = await finish_first_lesson(tg)
         assert "实践任务" in finished.text
-        await tg.press(ALICE, "做完了", "发一张照片", on=finished)
-        before = len(tg.fake.to(ALICE))
-        tg.fake.user_sends(
-            ALICE, {"photo": [{"file_id": "shop-photo-1", "file_unique_id": "u1", "width": 9, "height": 9}]}
-        )
-        await tg.fake.next_reply(ALICE, before, "7天后")
+        await report_task_done_with_a_photo(tg, finished, "shop-photo-1")
         before = len(tg.fake.to(ALICE))
         clock.advance(days=7, hours=1.5)  # 10:30 in Shanghai a week later: the follow-up is due
         follow_up = await tg.fake.next_reply(ALICE, before, "7天前您学完了")

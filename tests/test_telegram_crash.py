@@ -13,6 +13,8 @@ import signal
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
@@ -66,13 +68,25 @@ class BotProcess:
             await asyncio.sleep(0.1)
 
 
-async def test_three_kills_during_bursts_of_40_new_learners_every_start_answered_once(tmp_path: Path) -> None:
+@asynccontextmanager
+async def bot_process(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegram, BotProcess]]:
+    """The fake Bot API and a started `farmskills run`; both stopped at the end, whatever happened."""
     fake = FakeTelegram()
     await fake.start()
     bot = BotProcess(fake, tmp_path)
-    users: list[int] = []
     try:
         await bot.start()
+        yield fake, bot
+    finally:
+        if bot.proc is not None and bot.proc.returncode is None:
+            bot.proc.kill()
+            await bot.proc.wait()
+        await fake.stop()
+
+
+async def test_three_kills_during_bursts_of_40_new_learners_every_start_answered_once(tmp_path: Path) -> None:
+    users: list[int] = []
+    async with bot_process(tmp_path) as (fake, bot):
         for round_ in range(3):
             burst = [20_000 + 100 * round_ + i for i in range(40)]
             users += burst
@@ -85,10 +99,6 @@ async def test_three_kills_during_bursts_of_40_new_learners_every_start_answered
             await fake.wait_for(user, 1, timeout=90)
         await bot.settled()
         await bot.stop()
-    finally:
-        if bot.proc is not None and bot.proc.returncode is None:
-            bot.proc.kill()
-        await fake.stop()
     welcomes = Counter(s.chat_id for s in fake.sent if "只保存" in s.text)
     assert len(welcomes) == 120, f"answered {len(welcomes)} of 120"
     assert [u for u, n in welcomes.items() if n > 1] == [], "someone was welcomed twice"
@@ -112,12 +122,8 @@ async def tap_along(fake: FakeTelegram, user: int, taps: int, rng: random.Random
 
 
 async def test_fifty_learners_tapping_through_three_kills_never_meet_a_silent_button(tmp_path: Path) -> None:
-    fake = FakeTelegram()
-    await fake.start()
-    bot = BotProcess(fake, tmp_path)
     rng = random.Random(11)
-    try:
-        await bot.start()
+    async with bot_process(tmp_path) as (fake, bot):
         learners = [asyncio.create_task(tap_along(fake, 30_000 + i, 10, rng)) for i in range(50)]
         for _ in range(3):
             await asyncio.sleep(3)
@@ -126,10 +132,6 @@ async def test_fifty_learners_tapping_through_three_kills_never_meet_a_silent_bu
         answered = await asyncio.gather(*learners)
         await bot.settled()
         await bot.stop()
-    finally:
-        if bot.proc is not None and bot.proc.returncode is None:
-            bot.proc.kill()
-        await fake.stop()
     assert answered == [10] * 50
     menus = [s for s in fake.sent if s.text.startswith("/menu")]
     assert menus == []
@@ -138,11 +140,7 @@ async def test_fifty_learners_tapping_through_three_kills_never_meet_a_silent_bu
 async def test_an_update_the_library_cannot_read_is_skipped_and_the_next_learner_answered(
     tmp_path: Path,
 ) -> None:
-    fake = FakeTelegram()
-    await fake.start()
-    bot = BotProcess(fake, tmp_path)
-    try:
-        await bot.start()
+    async with bot_process(tmp_path) as (fake, bot):
         size_before = bot.log.stat().st_size
         # A poll answer without the fields python-telegram-bot requires, and a message with no chat.
         fake.push_raw({"poll_answer": {"poll_id": "p1"}})
@@ -154,10 +152,6 @@ async def test_an_update_the_library_cannot_read_is_skipped_and_the_next_learner
         waited = time.monotonic() - started
         await bot.settled()
         await bot.stop()
-    finally:
-        if bot.proc is not None and bot.proc.returncode is None:
-            bot.proc.kill()
-        await fake.stop()
     grown = bot.log.stat().st_size - size_before
     assert waited < 20, f"the learner waited {waited:.1f} s behind unreadable updates"
     assert grown < 20_000, f"the log grew by {grown} bytes for 301 unreadable updates"

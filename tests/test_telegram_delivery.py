@@ -21,7 +21,16 @@ from bot.core.messages import Message
 from bot.store.outbox import SCHEDULED, Addressed
 from bot.store.progress import utcnow
 from tests.conftest import Clock
-from tests.telegram_harness import ALICE, FAST, Harness, onboard, open_first_lesson, running
+from tests.telegram_harness import (
+    ALICE,
+    FAST,
+    Harness,
+    finish_first_lesson,
+    onboard,
+    open_first_lesson,
+    report_task_done_with_a_photo,
+    running,
+)
 
 
 @pytest.fixture
@@ -106,17 +115,8 @@ async def test_a_follow_up_claimed_just_before_a_crash_is_still_sent_once(
 ) -> None:
     clock = Clock()
     async with running(tmp_path, curriculum, clock=clock) as tg:
-        await onboard(tg)
-        await open_first_lesson(tg)
-        for step in ("（2/3）", "（3/3）", "小测验"):
-            await tg.press(ALICE, "下一步", step)
-        finished = await tg.press(ALICE, "1️⃣", "学完了")
-        await tg.press(ALICE, "做完了", "发一张照片", on=finished)
-        before = len(tg.fake.to(ALICE))
-        tg.fake.user_sends(
-            ALICE, {"photo": [{"file_id": "p9", "file_unique_id": "u9", "width": 9, "height": 9}]}
-        )
-        await tg.fake.next_reply(ALICE, before, "7天后")
+        finished = await finish_first_lesson(tg)
+        await report_task_done_with_a_photo(tg, finished, "p9")
         await tg.drained()
         await tg.stop()
         clock.advance(days=7, hours=1.5)

@@ -17,15 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from bot.content.loader import Curriculum
-from tests.telegram_harness import ALICE, Harness, onboard, open_first_lesson, running
-
-
-async def take_first_lesson(tg: Harness, user: int) -> None:
-    await onboard(tg, user)
-    await open_first_lesson(tg, user)
-    for step in ("（2/3）", "（3/3）", "小测验"):
-        await tg.press(user, "下一步", step)
-    await tg.press(user, "1️⃣", "学完了")
+from tests.telegram_harness import ALICE, finish_first_lesson, onboard, open_first_lesson, running
 
 
 async def test_twenty_learners_finish_a_lesson_through_500s_drops_and_slow_answers(
@@ -34,7 +26,7 @@ async def test_twenty_learners_finish_a_lesson_through_500s_drops_and_slow_answe
     options: dict[str, Any] = {"fail_rate": 0.1, "drop_rate": 0.05, "slow_rate": 0.1, "slow_seconds": 1.0}
     async with running(tmp_path, curriculum, seed=5, **options) as tg:
         learners = [600 + i for i in range(20)]
-        await asyncio.gather(*(take_first_lesson(tg, user) for user in learners))
+        await asyncio.gather(*(finish_first_lesson(tg, user) for user in learners))
         await tg.drained()
         statuses = Counter(status for _, status in tg.fake.calls)
         assert statuses[500] and statuses[0], f"the faults never happened: {statuses}"
