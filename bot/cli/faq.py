@@ -121,12 +121,12 @@ def unanswered(
     out.print(table)
 
 
-EVAL_SET = Path("tests/faq_eval/questions.yaml")
+EVAL_SET = Path("tests/faq_eval")
 
 
 @faq_app.command("eval")
 def evaluate(
-    labelled: Annotated[Path, typer.Option("--set", help="Labelled questions (YAML).")] = EVAL_SET,
+    labelled: Annotated[Path, typer.Option("--set", help="Labelled questions (a YAML file or a folder of them).")] = EVAL_SET,
     split: Annotated[str, typer.Option("--split", help="tune, test or all")] = "test",
     calibrate_now: Annotated[
         bool, typer.Option("--calibrate", help="Calibrate thresholds on the tune split and print them.")
@@ -137,7 +137,7 @@ def evaluate(
     content: ContentOpt = None,
 ) -> None:
     """Measure the matcher on labelled questions: top-1, misses, confident wrong answers, per language."""
-    from bot.faq.evaluation import calibrate, figures, load_labelled, rank_all, write_thresholds
+    from bot.faq.evaluation import calibrate, load_labelled, rank_all, report_lines, write_thresholds
 
     matcher = _matcher(content, None)
     items = load_labelled(labelled)
@@ -153,6 +153,5 @@ def evaluate(
             write_thresholds(path, thresholds, f"calibrated on the tune split of {labelled.name}")
             out.print(f"✓ saved to {path}")
     chosen = [r for r in results if split == "all" or r.item.split == split]
-    langs: list[str | None] = [*sorted({r.item.lang for r in chosen}), None]
-    for written_in in langs:
-        out.print(figures(chosen, thresholds, written_in).line(), highlight=False)
+    for line in report_lines(chosen, thresholds):
+        out.print(line, highlight=False)

@@ -8,6 +8,13 @@ entry in one vectorised rapidfuzz call per channel, and each entry keeps its bes
 - keyword hits (domain words, synonyms, typos the trainers listed) add a bonus, weighted down
   when a keyword points at several entries.
 
+Before scoring, the spoken-language table (`spoken.py`) drops fillers, replaces dialect words and
+cuts greetings; a long message is cut into the clauses that ask something (`clauses.py`) and each
+entry keeps its best score over the whole and those clauses, so two questions in one message
+bring up both entries (and, being close, both are offered as choices). A question word an entry
+does not answer (what it costs, how long it takes …) counts against it, and one common word alone
+is never enough for an outright answer.
+
 The decision needs a clear winner to answer: a high score and a margin over the runner-up.
 Thresholds are per language and were calibrated on the tuning split of the evaluation set
 (`tests/faq_eval/`); they live in `content/faq/matcher.yaml` beside the bank.
@@ -28,10 +35,12 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.content.yaml_text import parse_yaml
 from bot.faq.bank import FaqBank
-from bot.faq.coverage import WordCoverage, units
+from bot.faq.clauses import split_message
+from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 MAX_CHOICES = 3
+LONG_WORDS = 5  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
@@ -66,6 +75,7 @@ class Thresholds:
     answer: float  # the best score must reach this to answer outright...
     margin: float  # ...and beat the second entry by this much
     choices: float  # below this, nothing is offered
+    gap: float = 100.0  # a choice is offered only when this close to the best one
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,10 @@ class MatcherSettings:
     keyword_cap: float = 2.0  # at most this many hits' worth of bonus
     coverage_weight: float = 0.7  # share of the score from word coverage; the rest from phrasings
     answer_weight: float = 0.7  # a word found only in an entry's answer counts this much
+    clause_weight: float = 0.97  # a clause of a long message counts a little less than a whole question
+    kind_penalty: float = 0.25  # share taken off when the question asks what the entry doesn't answer
+    single_word_factor: float = 0.6  # one word shared by several entries is not enough to answer
+    recall_weight: float = 0.6  # in a long message, share of the score from phrasing recall
 
     @classmethod
     def load(cls, path: Path) -> MatcherSettings:
@@ -88,7 +102,10 @@ class MatcherSettings:
         thresholds = dict(base.thresholds)
         for lang, values in (data.get("thresholds") or {}).items():
             thresholds[str(lang)] = Thresholds(
-                float(values["answer"]), float(values["margin"]), float(values["choices"])
+                float(values["answer"]),
+                float(values["margin"]),
+                float(values["choices"]),
+                float(values.get("gap", 100.0)),
             )
         return cls(
             thresholds=thresholds,
@@ -97,6 +114,10 @@ class MatcherSettings:
             keyword_cap=float(data.get("keyword_cap", base.keyword_cap)),
             coverage_weight=float(data.get("coverage_weight", base.coverage_weight)),
             answer_weight=float(data.get("answer_weight", base.answer_weight)),
+            clause_weight=float(data.get("clause_weight", base.clause_weight)),
+            kind_penalty=float(data.get("kind_penalty", base.kind_penalty)),
+            single_word_factor=float(data.get("single_word_factor", base.single_word_factor)),
+            recall_weight=float(data.get("recall_weight", base.recall_weight)),
         )
 
 
@@ -113,8 +134,11 @@ class _LangIndex:
     word_keywords: dict[str, list[tuple[int, float]]]  # English keywords as stemmed word n-grams
     longest_keyword: int
     coverage: WordCoverage
+    recall: PhraseRecall
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
     known: frozenset[str]
+    kinds: list[frozenset[str]]  # per entry: the kinds of question it answers (cost, time …)
+    spelled: dict[str, str] = field(default_factory=dict)  # typo corrections already worked out
 
 
 def _joined(words: list[str], sort: bool) -> str:
@@ -136,10 +160,22 @@ class FaqMatcher:
     def __init__(self, bank: FaqBank, settings: MatcherSettings | None = None) -> None:
         self.bank = bank
         self.settings = settings or MatcherSettings()
-        domain = [kw for e in bank.entries for kw in e.keywords.zh]
+        self.spoken = bank.spoken
+        domain = [self._standard(kw, "zh") for e in bank.entries for kw in e.keywords.zh]
         self.segmenter = Segmenter(domain)
         self.ids = [e.id for e in bank.entries]
         self._index = {lang: self._build(lang) for lang in LANGS}
+        self.segmenter.known_pinyin = frozenset(
+            u[2:] for u in self._index["zh"].coverage.idf if u.startswith("p:")
+        )
+
+    def _standard(self, text: str, lang: str) -> str:
+        """Normalised, with the spoken-language table applied: how both sides are compared."""
+        return self.spoken.standard(normalise(text), lang)
+
+    def _prepare(self, text: str, lang: str) -> str:
+        """A piece of a learner's message, standardised and with greetings cut."""
+        return self.spoken.without_greetings(self._standard(text, lang), lang)
 
     # ----- building ----------------------------------------------------------------------------
 
@@ -151,20 +187,23 @@ class FaqMatcher:
         py_kw: dict[str, set[int]] = defaultdict(set)
         word_kw: dict[str, set[int]] = defaultdict(set)
         documents: list[tuple[int, list[str], float]] = []
+        phrase_units: list[list[str]] = []
         for e_index, entry in enumerate(self.bank.entries):
             starts.append(len(words))
+            zh = lang == "zh"
             for phrase in entry.questions.get(lang):
-                content = self.segmenter.words(normalise(phrase), lang)
+                content = self.segmenter.words(self._standard(phrase, lang), lang)
                 words.append(_joined(content, SORTED_WORDS[lang]))
                 pinyin.append(_joined(pinyin_words(content), SORTED_WORDS[lang]))
-                documents.append((e_index, units(content), 1.0))
-            answer_words = self.segmenter.words(normalise(entry.answer.get(lang)), lang)
-            documents.append((e_index, units(answer_words), self.settings.answer_weight))
+                phrase_units.append(units(content, zh))
+                documents.append((e_index, phrase_units[-1], 1.0))
+            answer_words = self.segmenter.words(self._standard(entry.answer.get(lang), lang), lang)
+            documents.append((e_index, units(answer_words, zh), self.settings.answer_weight))
             for keyword in entry.keywords.get(lang):
-                norm = normalise(keyword)
+                norm = self._standard(keyword, lang)
                 if not norm:
                     continue
-                documents.append((e_index, units(self.segmenter.words(norm, lang)), 1.0))
+                documents.append((e_index, units(self.segmenter.words(norm, lang), zh), 1.0))
                 if lang == "zh":
                     joined = norm.replace(" ", "")
                     if has_han(joined):
@@ -177,6 +216,7 @@ class FaqMatcher:
         vocab = {u[2:] for _, pieces, _ in documents for u in pieces if u.startswith("w:")}
         longest = max((len(k.split()) if lang == "en" else len(k) for k in (*han_kw, *word_kw)), default=1)
         longest_py = max((len(k) for k in py_kw), default=1)
+        coverage = WordCoverage(len(self.bank.entries), documents)
         return _LangIndex(
             words=words,
             pinyin=pinyin,
@@ -186,9 +226,14 @@ class FaqMatcher:
             pinyin_keywords=_weighted(py_kw),
             word_keywords=_weighted(word_kw),
             longest_keyword=max(longest, longest_py),
-            coverage=WordCoverage(len(self.bank.entries), documents),
+            coverage=coverage,
+            recall=PhraseRecall(coverage.idf, phrase_units),
             vocabulary=sorted(vocab),
             known=frozenset(vocab),
+            kinds=[
+                self.spoken.kinds_of([*e.questions.get(lang), *e.keywords.get(lang)], lang)
+                for e in self.bank.entries
+            ],
         )
 
     # ----- scoring -----------------------------------------------------------------------------
@@ -224,30 +269,65 @@ class FaqMatcher:
         """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
         if word in index.known or len(word) < 4 or not index.vocabulary:
             return word
-        found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
-        return str(found[0]) if found else word
+        if word not in index.spelled:
+            found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+            if len(index.spelled) > 50_000:  # a bound on memory in a long-running bot
+                index.spelled.clear()
+            index.spelled[word] = str(found[0]) if found else word
+        return index.spelled[word]
 
     def entry_scores(self, text: str, lang: str) -> np.ndarray:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
         index = self._index[lang]
-        norm = normalise(text)
-        content = self.segmenter.words(norm, lang)
-        if not content or not index.words:
+        parts = split_message(text, lambda piece: self._prepare(piece, lang))
+        if not parts.pieces or not index.words:
             return np.zeros(len(self.ids))
-        if lang == "en":
-            content = [self._spelled(index, w) for w in content]
-        share = self.settings.coverage_weight
-        coverage = index.coverage.scores(units(content))
-        strength = np.minimum(self._keyword_strength(index, norm, lang), self.settings.keyword_cap)
-        bonus = self.settings.keyword_bonus * strength
+        scores = self._score_pieces(index, parts.pieces, lang)
+        asked = self.spoken.kinds(" ".join(parts.asking), lang)
+        if asked:
+            # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
+            lacking = np.array([bool(asked - kinds) for kinds in index.kinds])
+            scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
+        return scores
+
+    def _score_pieces(self, index: _LangIndex, pieces: Sequence[str], lang: str) -> np.ndarray:
+        """Each entry's best score over the pieces of a message (the whole first, then clauses)."""
+        settings = self.settings
+        read: list[tuple[str, list[str], np.ndarray, np.ndarray, float]] = []
+        for n, norm in enumerate(pieces):
+            content = self.segmenter.words(norm, lang)
+            if not content:
+                continue
+            if lang == "en":
+                content = [self._spelled(index, w) for w in content]
+            coverage = index.coverage.scores(units(content, lang == "zh"))
+            strength = np.minimum(self._keyword_strength(index, norm, lang), settings.keyword_cap)
+            weight = 1.0 if n == 0 else settings.clause_weight
+            if len(content) == 1 and (n > 0 or len(index.coverage.holders("w:" + content[0])) > 1):
+                # one shared word alone, or one word of a long message: at most a choice
+                weight *= settings.single_word_factor
+            read.append((norm, content, coverage, settings.keyword_bonus * strength, weight))
+        if not read:
+            return np.zeros(len(self.ids))
         # In a big bank, compare phrasings only for the entries that share something with the
         # question (words, sounds, keywords); the rest could not come near the top anyway.
         entries = np.arange(len(self.ids))
         if len(entries) > FUZZY_CANDIDATES:
-            entries = np.sort(np.argpartition(-(coverage + bonus), FUZZY_CANDIDATES)[:FUZZY_CANDIDATES])
-        similar = np.zeros(len(self.ids))
-        similar[entries] = self._closest_phrasing(index, content, lang, entries)
-        return np.minimum(100.0, (1 - share) * similar + share * coverage + bonus)
+            reach = np.max([coverage + bonus for _, _, coverage, bonus, _ in read], axis=0)
+            entries = np.sort(np.argpartition(-reach, FUZZY_CANDIDATES)[:FUZZY_CANDIDATES])
+        share = settings.coverage_weight
+        best = np.zeros(len(self.ids))
+        for _, content, coverage, bonus, weight in read:
+            similar = np.zeros(len(self.ids))
+            similar[entries] = self._closest_phrasing(index, content, lang, entries)
+            score = (1 - share) * similar + share * coverage
+            if len(content) >= LONG_WORDS and len(index.starts):
+                # Most of a long message is context: also ask how much of a phrasing it holds.
+                held = np.maximum.reduceat(index.recall.scores(units(content, lang == "zh")), index.starts)
+                mix = settings.recall_weight
+                score = np.maximum(score, mix * held + (1 - mix) * coverage)
+            best = np.maximum(best, np.minimum(100.0, score + bonus) * weight)
+        return best
 
     def _closest_phrasing(
         self, index: _LangIndex, content: list[str], lang: str, entries: np.ndarray
@@ -305,4 +385,6 @@ def decide(ranked: Sequence[Scored], limits: Thresholds) -> Match:
     second = top3[1].score if len(top3) > 1 else 0.0
     if top3[0].score >= limits.answer and top3[0].score - second >= limits.margin:
         return Match(Decision.answer, top3, (top3[0].id,))
-    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= limits.choices))
+    # Choices only when genuinely close to the best one, not merely above the floor.
+    close = max(limits.choices, top3[0].score - limits.gap)
+    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= close))

@@ -55,6 +55,7 @@ EN_STOP_WORDS = frozenset(
     but if so then than there this that these those please pls plz hi hello sir madam teacher any
     some get got have has had need want wanna gonna im i'm ive i've it's dont don't cant can't just
     yes ok okay tell know thanks thank one way make lot much many very really also still now here
+    him her his hers himself herself myself yourself ourselves theirs
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -124,6 +125,9 @@ class Segmenter:
             if has_han(word) and len(word) >= 2:
                 self._jieba.add_word(word, freq=20000)
         self._template_pinyin = frozenset("".join(syllables(w)) for w in ZH_TEMPLATE_WORDS if len(w) > 1)
+        # The pinyin of every word the bank uses, set by the matcher once its index is built:
+        # pinyin typed without spaces (kaiwangdian) is cut into these (kai wangdian).
+        self.known_pinyin: frozenset[str] = frozenset()
 
     def words(self, text: str, lang: str) -> list[str]:
         """Content words of already-normalised text."""
@@ -137,10 +141,31 @@ class Segmenter:
             piece = piece.strip()
             if not piece or piece in ZH_TEMPLATE_WORDS:
                 continue
-            if not has_han(piece) and (piece in self._template_pinyin or piece in EN_STOP_WORDS):
+            if not has_han(piece):
+                if piece in self._template_pinyin or piece in EN_STOP_WORDS:
+                    continue
+                out.extend(self._pinyin_pieces(piece))
                 continue
             out.append(piece)
         return out
+
+    def _pinyin_pieces(self, word: str) -> list[str]:
+        """A run of pinyin cut into words the bank knows (longest first), or left whole."""
+        known = self.known_pinyin
+        if len(word) < 5 or word in known or not known or not word.isascii() or not word.isalpha():
+            return [word]
+        pieces: list[str] = []
+        start = 0
+        while start < len(word):
+            for end in range(min(len(word), start + 18), start, -1):
+                if word[start:end] in known or word[start:end] in self._template_pinyin:
+                    if word[start:end] not in self._template_pinyin:
+                        pieces.append(word[start:end])
+                    start = end
+                    break
+            else:
+                return [word]  # not all pinyin the bank knows: an English word, or a name
+        return pieces or [word]
 
     def _en_words(self, text: str) -> list[str]:
         return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS]
