@@ -19,7 +19,7 @@ import numpy as np
 from bot.faq.text import has_han, syllables
 
 
-def units(words: Sequence[str], zh: bool = False) -> list[str]:
+def units(words: Sequence[str], zh: bool = False, text: str = "") -> list[str]:
     """The comparable pieces of a question's content words.
 
     Read as Chinese (`zh`), a Latin word is also taken as pinyin (kuaidi meets 快递), and pairs of
@@ -41,6 +41,8 @@ def units(words: Sequence[str], zh: bool = False) -> list[str]:
             out.append("p:" + word)
             sounds.append(word)
     if zh:
+        if text:
+            sounds = [s for piece in text.split() for s in syllables(piece)]
         out.extend(f"y:{a}{b}" for a, b in zip(sounds, sounds[1:], strict=False))
     return out
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds, decide
+from bot.faq.matcher import Decision, FaqMatcher, Match, Scored, Thresholds, decide
 
 RANKED_KEPT = 4  # enough to judge choices (3) and the runner-up margin
 
@@ -46,6 +46,10 @@ class Ranked:
     item: Labelled
     reading: str  # the language the matcher read it in (its thresholds apply)
     ranked: tuple[Scored, ...]
+    one_word: bool = False  # came down to one word: never answered outright
+
+    def decided(self, thresholds: dict[str, Thresholds]) -> Match:
+        return decide(self.ranked, thresholds[self.reading], self.one_word)
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,8 @@ def load_labelled(path: Path) -> list[Labelled]:
 def rank_all(matcher: FaqMatcher, items: Iterable[Labelled]) -> list[Ranked]:
     out = []
     for item in items:
-        reading, ranked = matcher.ranked(item.q, item.lang)
-        out.append(Ranked(item, reading, tuple(ranked[:RANKED_KEPT])))
+        reading = matcher.read(item.q, item.lang, RANKED_KEPT)
+        out.append(Ranked(item, reading.lang, reading.ranked, reading.one_word))
     return out
 
 
@@ -117,7 +121,7 @@ def figures(
     outside = [r for r in mine if not r.item.expect]
     top1 = miss = wrong = oos = oos_choices = answered = 0
     for r in inside:
-        match = decide(r.ranked, thresholds[r.reading])
+        match = r.decided(thresholds)
         top1 += bool(r.ranked) and r.ranked[0].id in r.item.right
         hit = bool(set(match.offered) & r.item.right)
         miss += not hit
@@ -125,7 +129,7 @@ def figures(
             wrong += not hit
             answered += hit
     for r in outside:
-        decision = decide(r.ranked, thresholds[r.reading]).decision
+        decision = r.decided(thresholds).decision
         oos += decision is Decision.answer
         oos_choices += decision is Decision.choices
     n, m = max(len(inside), 1), max(len(outside), 1)
@@ -150,13 +154,14 @@ def report_lines(results: Sequence[Ranked], thresholds: dict[str, Thresholds]) -
 # so the test split has room: confident wrong ≤ 2%, out-of-scope answered ≤ 3% and given choices ≤ 25%.
 MAX_WRONG, MAX_OOS_ANSWERED, MAX_OOS_CHOICES = 0.015, 0.02, 0.20
 GAPS = (3.0, 5.0, 8.0, 12.0, 16.0, 20.0, 25.0, 100.0)
+LEADS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     """The thresholds that serve learners best on these (tuning) results, read in `reading`.
 
-    Every combination on a grid (answer, margin, gap to the best for a choice, and, vectorised,
-    the floor for choices) is scored with numpy. Safety comes first: within the limits above.
+    Every combination on a grid (answer, margin, how much the lead counts, gap to the best for a
+    choice, and, vectorised, the floor for choices) is scored with numpy. Safety comes first: within the limits above.
     Among what passes, a right answer is worth 1, a right entry among choices 0.6, a miss −0.5,
     a wrong answer −3, an out-of-scope answer −3, and choices shown to an out-of-scope question −0.2.
     """
@@ -167,6 +172,7 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     second = np.array([r.ranked[1].score if len(r.ranked) > 1 else 0.0 for r in mine])
     inside = np.array([bool(r.item.expect) for r in mine])
     top_right = np.array([bool(r.ranked) and r.ranked[0].id in r.item.right for r in mine])
+    may_answer = np.array([not r.one_word for r in mine])
     # The best score a right entry has among the first three, or -1 when none of them is right.
     right_score = np.array(
         [max((s.score for s in r.ranked[:3] if s.id in r.item.right), default=-1.0) for r in mine]
@@ -174,9 +180,14 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     n_in, n_out = max(int(inside.sum()), 1), max(int((~inside).sum()), 1)
     floors = np.arange(30, 101, 2.0)[:, None]  # one row per floor for choices
     best: tuple[float, Thresholds] | None = None
-    for answer in np.arange(40, 101, 1.0):
-        for margin in np.arange(0, 31, 1.0):
-            answers = (top >= answer) & (top - second >= margin)
+    for lead, answer, margin in (
+        (lead, answer, margin)
+        for lead in LEADS
+        for answer in np.arange(40, 101 + 60 * lead, 1.0)
+        for margin in np.arange(0, 31, 2.0)
+    ):
+        if True:
+            answers = (top + lead * (top - second) >= answer) & (top - second >= margin) & may_answer
             right_answer = answers & top_right & inside
             wrong = int((answers & ~top_right & inside).sum())
             oos_answer = int((answers & ~inside).sum())
@@ -192,10 +203,11 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
                     right_answer.sum() + 0.6 * right_choice - 0.5 * missed - 3 * (wrong + oos_answer)
                     - 0.2 * oos_shown
                 )
-                value = np.where((floors[:, 0] <= answer) & (oos_shown / n_out <= MAX_OOS_CHOICES), value, -np.inf)
+                value = np.where(oos_shown / n_out <= MAX_OOS_CHOICES, value, -np.inf)
                 k = int(np.argmax(value))
                 if np.isfinite(value[k]) and (best is None or value[k] > best[0]):
-                    best = (float(value[k]), Thresholds(float(answer), float(margin), float(floors[k, 0]), gap))
+                    found = Thresholds(float(answer), float(margin), float(floors[k, 0]), gap, lead)
+                    best = (float(value[k]), found)
     return best[1] if best else Thresholds(101, 0, 50)  # nothing passes: never answer outright
 
 
@@ -204,7 +216,7 @@ def write_thresholds(path: Path, thresholds: dict[str, Thresholds], note: str) -
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     data = data or {}
     data["thresholds"] = {
-        lang: {"answer": th.answer, "margin": th.margin, "choices": th.choices, "gap": th.gap}
+        lang: {"answer": th.answer, "margin": th.margin, "choices": th.choices, "gap": th.gap, "lead": th.lead}
         for lang, th in thresholds.items()
     }
     header = f"# FAQ matcher settings. Thresholds: {note}\n"

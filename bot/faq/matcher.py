@@ -40,7 +40,7 @@ from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 MAX_CHOICES = 3
-LONG_WORDS = 5  # a message with this many content words or more is also read phrasing-side (recall)
+LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
@@ -76,6 +76,7 @@ class Thresholds:
     margin: float  # ...and beat the second entry by this much
     choices: float  # below this, nothing is offered
     gap: float = 100.0  # a choice is offered only when this close to the best one
+    lead: float = 0.0  # the lead over the runner-up counts this much towards `answer`
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class MatcherSettings:
                 float(values["margin"]),
                 float(values["choices"]),
                 float(values.get("gap", 100.0)),
+                float(values.get("lead", 0.0)),
             )
         return cls(
             thresholds=thresholds,
@@ -173,6 +175,10 @@ class FaqMatcher:
         """Normalised, with the spoken-language table applied: how both sides are compared."""
         return self.spoken.standard(normalise(text), lang)
 
+    def content_words(self, text: str, lang: str) -> list[str]:
+        """What a question is about, as the matcher reads it (for grouping unanswered questions)."""
+        return self.segmenter.words(self._prepare(text, lang), lang)
+
     def _prepare(self, text: str, lang: str) -> str:
         """A piece of a learner's message, standardised and with greetings cut."""
         return self.spoken.without_greetings(self._standard(text, lang), lang)
@@ -192,10 +198,11 @@ class FaqMatcher:
             starts.append(len(words))
             zh = lang == "zh"
             for phrase in entry.questions.get(lang):
-                content = self.segmenter.words(self._standard(phrase, lang), lang)
+                standard = self._standard(phrase, lang)
+                content = self.segmenter.words(standard, lang)
                 words.append(_joined(content, SORTED_WORDS[lang]))
                 pinyin.append(_joined(pinyin_words(content), SORTED_WORDS[lang]))
-                phrase_units.append(units(content, zh))
+                phrase_units.append(units(content, zh, standard))
                 documents.append((e_index, phrase_units[-1], 1.0))
             answer_words = self.segmenter.words(self._standard(entry.answer.get(lang), lang), lang)
             documents.append((e_index, units(answer_words, zh), self.settings.answer_weight))
@@ -278,33 +285,38 @@ class FaqMatcher:
 
     def entry_scores(self, text: str, lang: str) -> np.ndarray:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
+        return self._scores(text, lang)[0]
+
+    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool]:
+        """Scores per entry, and whether the message comes down to one word (保证金, weather)."""
         index = self._index[lang]
         parts = split_message(text, lambda piece: self._prepare(piece, lang))
         if not parts.pieces or not index.words:
-            return np.zeros(len(self.ids))
+            return np.zeros(len(self.ids)), False
+        one_word = len(self.segmenter.words(parts.whole, lang)) == 1
         scores = self._score_pieces(index, parts.pieces, lang)
         asked = self.spoken.kinds(" ".join(parts.asking), lang)
         if asked:
             # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
             lacking = np.array([bool(asked - kinds) for kinds in index.kinds])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
-        return scores
+        return scores, one_word
 
     def _score_pieces(self, index: _LangIndex, pieces: Sequence[str], lang: str) -> np.ndarray:
         """Each entry's best score over the pieces of a message (the whole first, then clauses)."""
         settings = self.settings
-        read: list[tuple[str, list[str], np.ndarray, np.ndarray, float]] = []
+        read: list[tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]] = []
         for n, norm in enumerate(pieces):
             content = self.segmenter.words(norm, lang)
             if not content:
                 continue
             if lang == "en":
                 content = [self._spelled(index, w) for w in content]
-            coverage = index.coverage.scores(units(content, lang == "zh"))
+            coverage = index.coverage.scores(units(content, lang == "zh", norm))
             strength = np.minimum(self._keyword_strength(index, norm, lang), settings.keyword_cap)
-            weight = 1.0 if n == 0 else settings.clause_weight
-            if len(content) == 1 and (n > 0 or len(index.coverage.holders("w:" + content[0])) > 1):
-                # one shared word alone, or one word of a long message: at most a choice
+            weight = np.full(len(self.ids), 1.0 if n == 0 else settings.clause_weight)
+            if len(content) == 1 and n > 0:
+                # one word of a long message is not what the message is about
                 weight *= settings.single_word_factor
             read.append((norm, content, coverage, settings.keyword_bonus * strength, weight))
         if not read:
@@ -358,32 +370,54 @@ class FaqMatcher:
             return ["zh", "en"]
         return [lang if lang in LANGS else "en"]
 
-    def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
-        """The language the question was read in, and the `top` entries with their scores, best first."""
-        best_lang, best_scores = lang, np.zeros(len(self.ids))
+    def read(self, text: str, lang: str, top: int = 4) -> Reading:
+        """The language the question was read in, the `top` entries with their scores (best
+        first), and whether it came down to one word."""
+        best_lang, best_scores, one_word = lang, np.zeros(len(self.ids)), False
         for reading in self._read_as(text, lang):
-            scores = self.entry_scores(text, reading)
+            scores, single = self._scores(text, reading)
             if scores.max(initial=0) > best_scores.max(initial=0):
-                best_lang, best_scores = reading, scores
+                best_lang, best_scores, one_word = reading, scores, single
         keep = min(top, len(best_scores))
         if keep == 0:
-            return best_lang, []
+            return Reading(best_lang, (), one_word)
         best = np.argpartition(-best_scores, keep - 1)[:keep]
         best = best[np.lexsort((best, -best_scores[best]))]  # by score, then bank order
-        return best_lang, [Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best]
+        ranked = tuple(Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best)
+        return Reading(best_lang, ranked, one_word)
+
+    def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
+        """The language the question was read in, and the `top` entries with their scores, best first."""
+        reading = self.read(text, lang, top)
+        return reading.lang, list(reading.ranked)
 
     def match(self, text: str, lang: str) -> Match:
-        reading, ranked = self.ranked(text, lang)
-        return decide(ranked, self.settings.thresholds[reading])
+        reading = self.read(text, lang)
+        return decide(reading.ranked, self.settings.thresholds[reading.lang], reading.one_word)
 
 
-def decide(ranked: Sequence[Scored], limits: Thresholds) -> Match:
-    """Answer only on a clear winner; offer close ones as choices; otherwise say so."""
+@dataclass(frozen=True)
+class Reading:
+    lang: str  # the language the question was read in (its thresholds apply)
+    ranked: tuple[Scored, ...]
+    one_word: bool  # the whole question came down to one content word
+
+
+def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False) -> Match:
+    """Answer only on a clear winner; offer the ones close to the best as choices; otherwise say so.
+
+    A question that comes down to one word (快递, weather, 几点) is never answered outright: it
+    names a topic, and what it asks about that topic may be something no entry answers.
+    """
     top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
     if not top3 or top3[0].score < limits.choices:
         return Match(Decision.none, top3)
     second = top3[1].score if len(top3) > 1 else 0.0
-    if top3[0].score >= limits.answer and top3[0].score - second >= limits.margin:
+    lead = top3[0].score - second
+    # A clear winner: high enough once its lead is counted (a 70 far ahead is as sure as an 85
+    # with a close runner-up), and ahead by at least the margin.
+    sure = top3[0].score + limits.lead * lead >= limits.answer and lead >= limits.margin
+    if sure and not one_word:
         return Match(Decision.answer, top3, (top3[0].id,))
     # Choices only when genuinely close to the best one, not merely above the floor.
     close = max(limits.choices, top3[0].score - limits.gap)

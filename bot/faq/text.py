@@ -137,7 +137,7 @@ class Segmenter:
 
     def _zh_words(self, text: str) -> list[str]:
         out: list[str] = []
-        for piece in self._jieba.lcut(text, HMM=True):
+        for piece in self._jieba.lcut(text, HMM=False):
             piece = piece.strip()
             if not piece or piece in ZH_TEMPLATE_WORDS:
                 continue
