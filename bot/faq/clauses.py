@@ -32,9 +32,16 @@ MAX_CLAUSES = 6  # the last questions of a very long message are what it asks
 
 @dataclass(frozen=True)
 class Parts:
-    whole: str  # the message without greetings
-    asking: tuple[str, ...]  # the clauses that ask something (or all clauses when none does)
-    pieces: tuple[str, ...]  # every text worth scoring: whole, asking clauses, clause pairs
+    clauses: tuple[str, ...]  # the message without greetings, clause by clause
+    asking: tuple[int, ...]  # the clauses that ask something (all of them when none does)
+    pieces: tuple[tuple[int, ...], ...]  # what to score, as clause numbers: the whole first
+
+    @property
+    def whole(self) -> str:
+        return " ".join(self.clauses)
+
+    def text(self, piece: tuple[int, ...]) -> str:
+        return " ".join(self.clauses[i] for i in piece)
 
 
 def _clauses(raw: str, prepare: Callable[[str], str]) -> list[str]:
@@ -57,19 +64,14 @@ def _asks(clause: str) -> bool:
 
 def split_message(raw: str, prepare: Callable[[str], str]) -> Parts:
     """The parts of a raw message; `prepare` normalises a piece of it. A short one is one piece."""
-    clauses = _clauses(raw, prepare)
-    text = " ".join(clauses)
-    if len(clauses) <= 1:
-        return Parts(text, (text,) if text else (), (text,) if text else ())
-    asking = [i for i, c in enumerate(clauses) if _asks(c)][-MAX_CLAUSES:]
-    if not asking:
-        return Parts(text, (text,), (text,))
-    pieces = [text]
-    join = "" if has_han(text) else " "
+    clauses = tuple(_clauses(raw, prepare))
+    whole = tuple(range(len(clauses)))
+    asking = tuple(i for i, c in enumerate(clauses) if _asks(c))[-MAX_CLAUSES:]
+    if len(clauses) <= 1 or not asking:
+        return Parts(clauses, whole, (whole,) if clauses else ())
+    pieces = [whole]
     for i in asking:
         # the asking clause alone, and with up to two clauses before it (what it asks about)
-        for before in range(min(i, 2) + 1):
-            pieces.append(join.join(clauses[i - before : i + 1]))
-    asked = " ".join(clauses[i] for i in asking)
-    pieces.append(asked)
-    return Parts(text, tuple(clauses[i] for i in asking), tuple(dict.fromkeys(pieces)))
+        pieces += [tuple(range(i - before, i + 1)) for before in range(min(i, 2) + 1)]
+    pieces.append(asking)
+    return Parts(clauses, asking, tuple(dict.fromkeys(pieces)))

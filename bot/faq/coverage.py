@@ -70,6 +70,12 @@ class WordCoverage:
 
     def scores(self, question_units: Sequence[str]) -> np.ndarray:
         """0–100 per entry: the IDF-weighted share of the question's units the entry holds."""
+        covered, total = self.parts(question_units)
+        return covered * (100.0 / total) if total else covered
+
+    def parts(self, question_units: Sequence[str]) -> tuple[np.ndarray, float]:
+        """What `scores` divides: the weight each entry covers, and the question's whole weight.
+        Clauses of a long message are worked out once each and added up piece by piece."""
         covered = np.zeros(self.n)
         total = 0.0
         for unit in dict.fromkeys(question_units):  # each unit once, in order
@@ -79,7 +85,7 @@ class WordCoverage:
             if posting is not None:
                 entries, weights = posting
                 covered[entries] += idf * weights
-        return covered * (100.0 / total) if total else covered
+        return covered, total
 
 
 class PhraseRecall:
@@ -109,9 +115,13 @@ class PhraseRecall:
 
     def scores(self, question_units: Sequence[str]) -> np.ndarray:
         """0–100 per phrasing: the IDF-weighted share of its words the message holds."""
+        return self.found(question_units) * (100.0 / self.totals)
+
+    def found(self, question_units: Sequence[str]) -> np.ndarray:
+        """The weight of each phrasing's words the message holds (not yet divided)."""
         found = np.zeros(self.n)
         for unit in dict.fromkeys(question_units):
             posting = self.postings.get(unit)
             if posting is not None:
                 found[posting] += self.idf.get(unit, 0.0)
-        return found * (100.0 / self.totals)
+        return found

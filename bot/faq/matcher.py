@@ -22,6 +22,7 @@ Thresholds are per language and were calibrated on the tuning split of the evalu
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,13 +36,14 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.content.yaml_text import parse_yaml
 from bot.faq.bank import FaqBank
-from bot.faq.clauses import split_message
+from bot.faq.clauses import Parts, split_message
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 MAX_CHOICES = 3
 LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
+MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
 SORTED_WORDS = {"zh": False, "en": True}
@@ -134,12 +136,13 @@ class _LangIndex:
     han_keywords: dict[str, list[tuple[int, float]]]  # keyword → (entry, weight)
     pinyin_keywords: dict[str, list[tuple[int, float]]]
     word_keywords: dict[str, list[tuple[int, float]]]  # English keywords as stemmed word n-grams
-    longest_keyword: int
+    longest_keyword: int  # in characters (Chinese) or words (English)
+    longest_sounds: int  # a Chinese keyword's length in syllables
     coverage: WordCoverage
     recall: PhraseRecall
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
     known: frozenset[str]
-    kinds: list[frozenset[str]]  # per entry: the kinds of question it answers (cost, time …)
+    kinds: dict[str, np.ndarray]  # kind of question (cost, time …) → which entries answer it
     spelled: dict[str, str] = field(default_factory=dict)  # typo corrections already worked out
 
 
@@ -194,6 +197,7 @@ class FaqMatcher:
         word_kw: dict[str, set[int]] = defaultdict(set)
         documents: list[tuple[int, list[str], float]] = []
         phrase_units: list[list[str]] = []
+        longest_sounds = 1
         for e_index, entry in enumerate(self.bank.entries):
             starts.append(len(words))
             zh = lang == "zh"
@@ -215,14 +219,14 @@ class FaqMatcher:
                     joined = norm.replace(" ", "")
                     if has_han(joined):
                         han_kw[joined].add(e_index)
-                    spelled = "".join(s for w in norm.split() for s in syllables(w))
-                    if len(spelled) >= 5:
-                        py_kw[spelled].add(e_index)
+                    sounds = [s for w in norm.split() for s in syllables(w)]
+                    if len("".join(sounds)) >= 5:
+                        py_kw["".join(sounds)].add(e_index)
+                        longest_sounds = max(longest_sounds, len(sounds))
                 else:
                     word_kw[" ".join(stem(w) for w in norm.split())].add(e_index)
         vocab = {u[2:] for _, pieces, _ in documents for u in pieces if u.startswith("w:")}
         longest = max((len(k.split()) if lang == "en" else len(k) for k in (*han_kw, *word_kw)), default=1)
-        longest_py = max((len(k) for k in py_kw), default=1)
         coverage = WordCoverage(len(self.bank.entries), documents)
         return _LangIndex(
             words=words,
@@ -232,45 +236,50 @@ class FaqMatcher:
             han_keywords=_weighted(han_kw),
             pinyin_keywords=_weighted(py_kw),
             word_keywords=_weighted(word_kw),
-            longest_keyword=max(longest, longest_py),
+            longest_keyword=longest,
+            longest_sounds=longest_sounds,
             coverage=coverage,
             recall=PhraseRecall(coverage.idf, phrase_units),
             vocabulary=sorted(vocab),
             known=frozenset(vocab),
-            kinds=[
-                self.spoken.kinds_of([*e.questions.get(lang), *e.keywords.get(lang)], lang)
-                for e in self.bank.entries
-            ],
+            kinds=self._kinds(lang),
         )
+
+    def _kinds(self, lang: str) -> dict[str, np.ndarray]:
+        """For each kind of question word, the entries whose phrasings or keywords ask it."""
+        answers: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(self.ids), dtype=bool))
+        for e_index, entry in enumerate(self.bank.entries):
+            for kind in self.spoken.kinds_of([*entry.questions.get(lang), *entry.keywords.get(lang)], lang):
+                answers[kind][e_index] = True
+        return dict(answers)
 
     # ----- scoring -----------------------------------------------------------------------------
 
-    def _keyword_strength(self, index: _LangIndex, norm: str, lang: str) -> np.ndarray:
-        strength = np.zeros(len(self.ids))
-        hits: set[tuple[str, int]] = set()
+    def _keyword_hits(self, index: _LangIndex, norm: str, lang: str) -> dict[tuple[str, int], float]:
+        """The keywords in a clause: (keyword as heard, entry) → weight. A homophone typo and its
+        right spelling are heard alike, so they count once, not twice."""
+        hits: dict[tuple[str, int], float] = {}
         if lang == "zh":
             compact = norm.replace(" ", "")
-            spelled = "".join(s for w in norm.split() for s in syllables(w))
-            for text, table in ((compact, index.han_keywords), (spelled, index.pinyin_keywords)):
-                n = len(text)
-                for i in range(n):
-                    for j in range(i + 1, min(n, i + index.longest_keyword) + 1):
-                        for entry, weight in table.get(text[i:j], ()):
-                            # a homophone typo and its correct spelling count once, not twice
-                            key = ("".join(syllables(text[i:j])), entry)
-                            if key not in hits:
-                                hits.add(key)
-                                strength[entry] += weight
+            for i in range(len(compact)):
+                for j in range(i + 1, min(len(compact), i + index.longest_keyword) + 1):
+                    for entry, weight in index.han_keywords.get(compact[i:j], ()):
+                        hits["".join(syllables(compact[i:j])), entry] = weight
+            # by sound, syllable by syllable (a Latin word counts as one): 保正金, baozhengjin
+            sounds = [s for w in norm.split() for s in syllables(w)]
+            for i in range(len(sounds)):
+                for j in range(i + 1, min(len(sounds), i + index.longest_sounds) + 1):
+                    heard = "".join(sounds[i:j])
+                    for entry, weight in index.pinyin_keywords.get(heard, ()):
+                        hits[heard, entry] = weight
         else:
             stems = [stem(w) for w in norm.split()]
             for i in range(len(stems)):
                 for j in range(i + 1, min(len(stems), i + index.longest_keyword) + 1):
                     gram = " ".join(stems[i:j])
                     for entry, weight in index.word_keywords.get(gram, ()):
-                        if (gram, entry) not in hits:
-                            hits.add((gram, entry))
-                            strength[entry] += weight
-        return strength
+                        hits[gram, entry] = weight
+        return hits
 
     def _spelled(self, index: _LangIndex, word: str) -> str:
         """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
@@ -293,73 +302,99 @@ class FaqMatcher:
         parts = split_message(text, lambda piece: self._prepare(piece, lang))
         if not parts.pieces or not index.words:
             return np.zeros(len(self.ids)), False
-        one_word = len(self.segmenter.words(parts.whole, lang)) == 1
-        scores = self._score_pieces(index, parts.pieces, lang)
-        asked = self.spoken.kinds(" ".join(parts.asking), lang)
+        scores, one_word = self._score_pieces(index, parts, lang)
+        asked = self.spoken.kinds(" ".join(parts.clauses[i] for i in parts.asking), lang)
         if asked:
             # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
-            lacking = np.array([bool(asked - kinds) for kinds in index.kinds])
+            none = np.zeros(len(self.ids), dtype=bool)
+            lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
         return scores, one_word
 
-    def _score_pieces(self, index: _LangIndex, pieces: Sequence[str], lang: str) -> np.ndarray:
-        """Each entry's best score over the pieces of a message (the whole first, then clauses)."""
+    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool]:
+        """Each entry's best score over the pieces of a message (the whole first, then clauses).
+
+        Words, units and keyword hits are worked out once per clause and pieced together.
+        """
         settings = self.settings
-        read: list[tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]] = []
-        for n, norm in enumerate(pieces):
-            content = self.segmenter.words(norm, lang)
+        zh = lang == "zh"
+        words = [self.segmenter.words(clause, lang) for clause in parts.clauses]
+        if lang == "en":
+            words = [[self._spelled(index, w) for w in ws] for ws in words]
+        clause_units = [units(ws, zh, clause) for ws, clause in zip(words, parts.clauses, strict=True)]
+        covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
+        hits = [self._keyword_hits(index, clause, lang) for clause in parts.clauses]
+        read: list[tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float]] = []
+        for n, piece in enumerate(parts.pieces):
+            content = [w for i in piece for w in words[i]]
             if not content:
                 continue
-            if lang == "en":
-                content = [self._spelled(index, w) for w in content]
-            coverage = index.coverage.scores(units(content, lang == "zh", norm))
-            strength = np.minimum(self._keyword_strength(index, norm, lang), settings.keyword_cap)
-            weight = np.full(len(self.ids), 1.0 if n == 0 else settings.clause_weight)
+            total = sum(covered[i][1] for i in piece)
+            coverage = sum(covered[i][0] for i in piece) * (100.0 / total)
+            found: dict[tuple[str, int], float] = {}
+            for i in piece:
+                found.update(hits[i])
+            strength = np.zeros(len(self.ids))
+            if found:
+                np.add.at(strength, [entry for _, entry in found], list(found.values()))
+            bonus = settings.keyword_bonus * np.minimum(strength, settings.keyword_cap)
+            weight = 1.0 if n == 0 else settings.clause_weight
             if len(content) == 1 and n > 0:
-                # one word of a long message is not what the message is about
-                weight *= settings.single_word_factor
-            read.append((norm, content, coverage, settings.keyword_bonus * strength, weight))
+                weight *= settings.single_word_factor  # one word of a long message is not its point
+            read.append((content, piece, coverage, bonus, weight))
         if not read:
-            return np.zeros(len(self.ids))
+            return np.zeros(len(self.ids)), False
+        one_word = len(read[0][0]) == 1 and len(parts.pieces[0]) == len(parts.clauses)
         # In a big bank, compare phrasings only for the entries that share something with the
         # question (words, sounds, keywords); the rest could not come near the top anyway.
+        # A long message has many pieces to compare, so fewer candidates each (its many words
+        # already single out the entries it is about).
         entries = np.arange(len(self.ids))
-        if len(entries) > FUZZY_CANDIDATES:
+        keep = max(FUZZY_CANDIDATES // len(read), MIN_CANDIDATES)
+        if len(entries) > keep:
             reach = np.max([coverage + bonus for _, _, coverage, bonus, _ in read], axis=0)
-            entries = np.sort(np.argpartition(-reach, FUZZY_CANDIDATES)[:FUZZY_CANDIDATES])
+            entries = np.sort(np.argpartition(-reach, keep)[:keep])
         share = settings.coverage_weight
         best = np.zeros(len(self.ids))
-        for _, content, coverage, bonus, weight in read:
+        closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
+        recalled: dict[int, np.ndarray] = {}
+        for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
-            similar[entries] = self._closest_phrasing(index, content, lang, entries)
+            similar[entries] = closest[row]
             score = (1 - share) * similar + share * coverage
             if len(content) >= LONG_WORDS and len(index.starts):
                 # Most of a long message is context: also ask how much of a phrasing it holds.
-                held = np.maximum.reduceat(index.recall.scores(units(content, lang == "zh")), index.starts)
+                for i in piece:
+                    if i not in recalled:
+                        recalled[i] = index.recall.found(clause_units[i])
+                phrase_held = sum(recalled[i] for i in piece) * (100.0 / index.recall.totals)
+                held = np.maximum.reduceat(np.minimum(phrase_held, 100.0), index.starts)
                 mix = settings.recall_weight
                 score = np.maximum(score, mix * held + (1 - mix) * coverage)
             best = np.maximum(best, np.minimum(100.0, score + bonus) * weight)
-        return best
+        return best, one_word
 
     def _closest_phrasing(
-        self, index: _LangIndex, content: list[str], lang: str, entries: np.ndarray
+        self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
     ) -> np.ndarray:
-        """For each of `entries`, the rapidfuzz score of its closest phrasing (words or pinyin)."""
+        """For each piece's words and each of `entries`, the rapidfuzz score of the entry's
+        closest phrasing (words or pinyin): one vectorised call for all pieces of a message."""
         if len(entries) == len(self.ids):
             words, sounds, starts = index.words, index.pinyin, index.starts
         else:
-            picked = [range(index.starts[e], index.ends[e]) for e in entries]
-            words = [index.words[i] for r in picked for i in r]
-            sounds = [index.pinyin[i] for r in picked for i in r]
-            starts = np.cumsum([0] + [len(r) for r in picked[:-1]])
-        per_phrase = process.cdist(
-            [_joined(content, SORTED_WORDS[lang])], words, scorer=fuzz.ratio, workers=1
-        )[0]
+            sizes = index.ends[entries] - index.starts[entries]
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            rows = np.repeat(index.starts[entries] - starts, sizes) + np.arange(int(sizes.sum()))
+            pick = operator.itemgetter(*rows.tolist()) if len(rows) > 1 else lambda xs: [xs[rows[0]]]
+            words, sounds = list(pick(index.words)), list(pick(index.pinyin))
+        order = SORTED_WORDS[lang]
+        queries = [_joined(content, order) for content in contents]
+        per_phrase = process.cdist(queries, words, scorer=fuzz.ratio, workers=1)
         if lang == "zh":
-            spelled = _joined(pinyin_words(content), SORTED_WORDS[lang])
-            by_sound = process.cdist([spelled], sounds, scorer=fuzz.ratio, workers=1)[0]
+            spelled = [_joined(pinyin_words(content), order) for content in contents]
+            by_sound = process.cdist(spelled, sounds, scorer=fuzz.ratio, workers=1)
             per_phrase = np.maximum(per_phrase, by_sound * self.settings.pinyin_weight)
-        return np.maximum.reduceat(per_phrase, starts)
+        return np.maximum.reduceat(per_phrase, starts, axis=1)
 
     def _read_as(self, text: str, lang: str) -> list[str]:
         """Chinese characters are read as Chinese; Latin letters from a Chinese learner may be
