@@ -24,8 +24,8 @@ _EN_JOINERS = re.compile(r"\b(?:and also|also|another thing|another question|but
 # Words that make a clause a question rather than context (咋, 吗, 能不能; how, can, should …).
 _ZH_ASKS = re.compile(r"[咋啥吗么呢哪几谁嘛不没]|怎|什么|能|可以|要不要|行不行|是不是|多少|多久|如何|为啥")
 _EN_ASKS = re.compile(
-    r"\b(?:how|what|whats|when|where|why|which|who|can|could|should|do|does|did|is|are|any|will|"
-    r"may|must|need|want|help|tips?|advice)\b"
+    r"^(?:can|could|should|do|does|did|is|are|any|will|may|must|shall|would|have|has)\b"
+    r"|\b(?:how|what|whats|when|where|why|which|who|help|tips?|advice|ok|okay|allowed)\b"
 )
 MAX_CLAUSES = 6  # the last questions of a very long message are what it asks
 

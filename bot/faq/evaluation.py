@@ -178,7 +178,7 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
         [max((s.score for s in r.ranked[:3] if s.id in r.item.right), default=-1.0) for r in mine]
     )
     n_in, n_out = max(int(inside.sum()), 1), max(int((~inside).sum()), 1)
-    floors = np.arange(30, 101, 2.0)[:, None]  # one row per floor for choices
+    floors = np.arange(30, 131, 2.0)[:, None]  # one row per floor for choices
     best: tuple[float, Thresholds] | None = None
     for lead, answer, margin in (
         (lead, answer, margin)
@@ -187,13 +187,14 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
         for margin in np.arange(0, 31, 2.0)
     ):
         if True:
-            answers = (top + lead * (top - second) >= answer) & (top - second >= margin) & may_answer
+            sureness = top + lead * (top - second)
+            answers = (sureness >= answer) & (top - second >= margin) & may_answer
             right_answer = answers & top_right & inside
             wrong = int((answers & ~top_right & inside).sum())
             oos_answer = int((answers & ~inside).sum())
             if wrong / n_in > MAX_WRONG or oos_answer / n_out > MAX_OOS_ANSWERED:
                 continue
-            shown = (top >= floors) & ~answers  # [floor, question]
+            shown = (sureness >= floors) & ~answers  # [floor, question]
             oos_shown = (shown & ~inside).sum(axis=1)
             for gap in GAPS:
                 close = np.maximum(floors, top - gap)

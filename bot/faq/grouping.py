@@ -78,7 +78,10 @@ def group_questions(asked: Iterable[Asked], words: Callable[[str, str], Sequence
     """Similar questions together, most asked first. `words(text, lang)` gives content words."""
     groups: list[Group] = []
     for item in sorted(asked, key=lambda a: a.asked_at):
-        key = " ".join(sorted(words(item.text, item.lang))) or item.text.strip()
+        found = words(item.text, item.lang)
+        if item.lang == "zh":  # Chinese word cuts vary (开店押金 / 押金): compare characters
+            found = [ch for word in found for ch in word]
+        key = " ".join(sorted(found)) or item.text.strip()
         home = None
         best = SAME_GROUP
         for group in groups:

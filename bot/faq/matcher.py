@@ -445,14 +445,15 @@ def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False)
     names a topic, and what it asks about that topic may be something no entry answers.
     """
     top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
-    if not top3 or top3[0].score < limits.choices:
+    if not top3:
         return Match(Decision.none, top3)
-    second = top3[1].score if len(top3) > 1 else 0.0
-    lead = top3[0].score - second
-    # A clear winner: high enough once its lead is counted (a 70 far ahead is as sure as an 85
-    # with a close runner-up), and ahead by at least the margin.
-    sure = top3[0].score + limits.lead * lead >= limits.answer and lead >= limits.margin
-    if sure and not one_word:
+    lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
+    # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
+    # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
+    sureness = top3[0].score + limits.lead * lead
+    if sureness < limits.choices:
+        return Match(Decision.none, top3)
+    if sureness >= limits.answer and lead >= limits.margin and not one_word:
         return Match(Decision.answer, top3, (top3[0].id,))
     # Choices only when genuinely close to the best one, not merely above the floor.
     close = max(limits.choices, top3[0].score - limits.gap)

@@ -139,9 +139,13 @@ class SpokenTable:
                     greetings=tuple(sorted(words(raw.greetings), key=len, reverse=True)),
                     kinds={kind: tuple(words(ws)) for kind, ws in raw.kinds},
                 )
-                han = sorted((k for k in replace if has_han(k)), key=len, reverse=True)
-                if han:
-                    self._han_replace[lang] = re.compile("|".join(map(re.escape, han)))
+                # In Chinese text words are not spaced: replace anywhere, a Latin word (pdd, live)
+                # wherever it is not part of a longer Latin word.
+                keys = sorted(replace, key=len, reverse=True)
+                if lang == "zh" and keys:
+                    self._han_replace[lang] = re.compile(
+                        "|".join(re.escape(k) if has_han(k) else rf"(?<![a-z]){re.escape(k)}(?![a-z])" for k in keys)
+                    )
             self._langs = langs
         return self._langs
 
@@ -156,23 +160,17 @@ class SpokenTable:
             pattern = self._han_replace.get(lang)
             if pattern is not None:
                 norm = pattern.sub(lambda m: table.replace[m.group(0)], norm)
-        words = []
-        for word in norm.split():
-            word = table.replace.get(word, word)
-            if word not in table.fillers:
-                words.append(word)
-        text = " ".join(words)
-        if lang == "zh" and table.fillers:
-            for filler in table.fillers:
-                if has_han(filler) and len(filler) > 1:
-                    text = text.replace(filler, " ")
+        words = [table.replace.get(word, word) for word in norm.split()]
+        text = f" {' '.join(words)} "
+        for filler in table.fillers:  # Chinese fillers anywhere; others as whole words
+            text = text.replace(filler, "") if has_han(filler) else text.replace(f" {filler} ", " ")
         return " ".join(text.split())
 
     def without_greetings(self, norm: str, lang: str) -> str:
         """The text with greetings and thanks cut out (王老师你好 …; hello teacher …)."""
         for greeting in self._table(lang).greetings:
             if has_han(greeting):
-                norm = norm.replace(greeting, " ")
+                norm = norm.replace(greeting, "")
             else:
                 norm = re.sub(rf"(?<![a-z]){re.escape(greeting)}(?![a-z])", " ", norm)
         return " ".join(norm.split())

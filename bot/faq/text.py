@@ -47,6 +47,9 @@ ZH_TEMPLATE_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
+# Single syllables typed in pinyin that only shape a question (吗 ma, 呢 ne, 要 yao, 能 neng).
+PARTICLE_PINYIN = frozenset({"ma", "ne", "ba", "le", "de", "a", "ya", "yao", "neng", "xiang", "zen"})
+
 EN_STOP_WORDS = frozenset(
     """
     a an the i me my mine we us our you your u ur it its he she they them their is are am was were
@@ -125,6 +128,9 @@ class Segmenter:
             if has_han(word) and len(word) >= 2:
                 self._jieba.add_word(word, freq=20000)
         self._template_pinyin = frozenset("".join(syllables(w)) for w in ZH_TEMPLATE_WORDS if len(w) > 1)
+        self._template_pinyin |= PARTICLE_PINYIN
+        # inside a run of pinyin, any template word's sound may be skipped (neng, ma, zenme)
+        self._skippable = self._template_pinyin | {"".join(syllables(w)) for w in ZH_TEMPLATE_WORDS}
         # The pinyin of every word the bank uses, set by the matcher once its index is built:
         # pinyin typed without spaces (kaiwangdian) is cut into these (kai wangdian).
         self.known_pinyin: frozenset[str] = frozenset()
@@ -158,8 +164,8 @@ class Segmenter:
         start = 0
         while start < len(word):
             for end in range(min(len(word), start + 18), start, -1):
-                if word[start:end] in known or word[start:end] in self._template_pinyin:
-                    if word[start:end] not in self._template_pinyin:
+                if word[start:end] in known or word[start:end] in self._skippable:
+                    if word[start:end] not in self._skippable:
                         pieces.append(word[start:end])
                     start = end
                     break
