@@ -9,6 +9,7 @@ per language and per style (`python -m pytest tests/test_faq_eval.py -q -s`, or
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,7 +100,7 @@ TARGETS = {
 NOT_YET: dict[tuple[str, str], str] = {}
 
 
-def _cases() -> list[object]:
+def _cases() -> list[Any]:
     cases = []
     for lang in ("zh", "en"):
         for name in [*TARGETS, "long messages answered right"]:

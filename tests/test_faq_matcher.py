@@ -203,12 +203,17 @@ def test_a_long_message_is_cut_into_the_clauses_that_ask_something() -> None:
     asked = [parts.clauses[i] for i in parts.asking]
     assert asked == ["想问问开店要交押金吗"]
     assert parts.pieces[0] == tuple(range(len(parts.clauses)))  # the whole is scored too
-    english = split_message("hello, my son is away. do i pay a deposit, and also when is it refunded", normalise)
+    english = split_message(
+        "hello, my son is away. do i pay a deposit, and also when is it refunded", normalise
+    )
     assert [english.clauses[i] for i in english.asking] == ["do i pay a deposit", "when is it refunded"]
 
 
 def test_greetings_and_family_context_do_not_hide_the_question(shipped: FaqMatcher) -> None:
-    message = "李老师您好！我是后山村的老刘，今年六十了，闺女在城里上班。我想问一下开网店那个保证金交了以后还能退回来不"
+    message = (
+        "李老师您好！我是后山村的老刘，今年六十了，闺女在城里上班。"
+        "我想问一下开网店那个保证金交了以后还能退回来不"
+    )
     match = shipped.match(message, "zh")
     assert match.matches[0].id == "ecom-shop-deposit"
     assert match.decision is not Decision.none
@@ -270,7 +275,9 @@ def _store_questions(db_url: str, asked: list[tuple[str, str, str | None]]) -> N
         for n, (text, decision, best) in enumerate(asked):
             when = datetime(2026, 5, 1, 8, tzinfo=UTC) + timedelta(hours=n)
             session.add(
-                FaqQuestion(learner_id=1, asked_at=when, lang="zh", text=text, decision=decision, best_id=best)
+                FaqQuestion(
+                    learner_id=1, asked_at=when, lang="zh", text=text, decision=decision, best_id=best
+                )
             )
         session.commit()
 

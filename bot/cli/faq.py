@@ -77,7 +77,7 @@ def _date(value: str | None) -> datetime | None:
         raise typer.Exit(2) from exc
 
 
-def _not_answered(db: Path | None, since: datetime | None) -> list[Asked]:
+def _not_answered(db: str | None, since: datetime | None) -> list[Asked]:
     """Stored questions that went to a person, got "none of these", or were shown choices."""
     from sqlalchemy import or_
     from sqlmodel import Session, col, select
@@ -156,7 +156,12 @@ def unanswered(
     for g in groups:
         shown = " / ".join(g.wordings[:3]) + (f" (+{len(g.wordings) - 3})" if len(g.wordings) > 3 else "")
         table.add_row(
-            str(g.times), shown, str(g.count("none")), str(g.count("choices")), str(g.handed_off), g.closest or ""
+            str(g.times),
+            shown,
+            str(g.count("none")),
+            str(g.count("choices")),
+            str(g.handed_off),
+            g.closest or "",
         )
     out.print(table)
     out.print("Add a phrasing to the closest entry when it is right, or write a new entry; see README.")
@@ -167,7 +172,9 @@ EVAL_SET = Path("tests/faq_eval")
 
 @faq_app.command("eval")
 def evaluate(
-    labelled: Annotated[Path, typer.Option("--set", help="Labelled questions (a YAML file or a folder of them).")] = EVAL_SET,
+    labelled: Annotated[
+        Path, typer.Option("--set", help="Labelled questions (a YAML file or a folder of them).")
+    ] = EVAL_SET,
     split: Annotated[str, typer.Option("--split", help="tune, test or all")] = "test",
     calibrate_now: Annotated[
         bool, typer.Option("--calibrate", help="Calibrate thresholds on the tune split and print them.")

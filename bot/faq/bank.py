@@ -167,6 +167,7 @@ def read_bank(
     location: Path, lesson_ids: set[str] | None, root: Path | None, problems: list[Problem]
 ) -> FaqBank:
     """Read every entry under `location`, appending each problem (file named relative to `root`)."""
+
     def shown(path: Path) -> str:
         return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
 

@@ -10,6 +10,7 @@ seen count against every entry, which keeps out-of-scope questions low.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -43,7 +44,7 @@ def units(words: Sequence[str], zh: bool = False, text: str = "") -> list[str]:
     if zh:
         if text:
             sounds = [s for piece in text.split() for s in syllables(piece)]
-        out.extend(f"y:{a}{b}" for a, b in zip(sounds, sounds[1:], strict=False))
+        out.extend(f"y:{a}{b}" for a, b in itertools.pairwise(sounds))
     return out
 
 

@@ -15,7 +15,7 @@ and figures can be taken per language and per style.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,11 +157,20 @@ GAPS = (3.0, 5.0, 8.0, 12.0, 16.0, 20.0, 25.0, 100.0)
 LEADS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
+def _grid() -> Iterator[tuple[float, float, float]]:
+    """(lead, answer, margin) to try; with the lead counted, sureness can reach past 100."""
+    for lead in LEADS:
+        for answer in np.arange(40, 101 + 60 * lead, 1.0):
+            for margin in np.arange(0, 31, 2.0):
+                yield lead, float(answer), float(margin)
+
+
 def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     """The thresholds that serve learners best on these (tuning) results, read in `reading`.
 
-    Every combination on a grid (answer, margin, how much the lead counts, gap to the best for a
-    choice, and, vectorised, the floor for choices) is scored with numpy. Safety comes first: within the limits above.
+    Every combination on a grid (how much the lead counts, answer, margin, gap to the best for a
+    choice, and, vectorised, the floor for choices) is scored with numpy. Safety comes first:
+    within the limits above.
     Among what passes, a right answer is worth 1, a right entry among choices 0.6, a miss −0.5,
     a wrong answer −3, an out-of-scope answer −3, and choices shown to an out-of-scope question −0.2.
     """
@@ -180,35 +189,32 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     n_in, n_out = max(int(inside.sum()), 1), max(int((~inside).sum()), 1)
     floors = np.arange(30, 131, 2.0)[:, None]  # one row per floor for choices
     best: tuple[float, Thresholds] | None = None
-    for lead, answer, margin in (
-        (lead, answer, margin)
-        for lead in LEADS
-        for answer in np.arange(40, 101 + 60 * lead, 1.0)
-        for margin in np.arange(0, 31, 2.0)
-    ):
-        if True:
-            sureness = top + lead * (top - second)
-            answers = (sureness >= answer) & (top - second >= margin) & may_answer
-            right_answer = answers & top_right & inside
-            wrong = int((answers & ~top_right & inside).sum())
-            oos_answer = int((answers & ~inside).sum())
-            if wrong / n_in > MAX_WRONG or oos_answer / n_out > MAX_OOS_ANSWERED:
-                continue
-            shown = (sureness >= floors) & ~answers  # [floor, question]
-            oos_shown = (shown & ~inside).sum(axis=1)
-            for gap in GAPS:
-                close = np.maximum(floors, top - gap)
-                right_choice = (shown & inside & (right_score >= close)).sum(axis=1)
-                missed = inside.sum() - right_answer.sum() - right_choice
-                value = (
-                    right_answer.sum() + 0.6 * right_choice - 0.5 * missed - 3 * (wrong + oos_answer)
-                    - 0.2 * oos_shown
-                )
-                value = np.where(oos_shown / n_out <= MAX_OOS_CHOICES, value, -np.inf)
-                k = int(np.argmax(value))
-                if np.isfinite(value[k]) and (best is None or value[k] > best[0]):
-                    found = Thresholds(float(answer), float(margin), float(floors[k, 0]), gap, lead)
-                    best = (float(value[k]), found)
+    for lead, answer, margin in _grid():
+        sureness = top + lead * (top - second)
+        answers = (sureness >= answer) & (top - second >= margin) & may_answer
+        right_answer = answers & top_right & inside
+        wrong = int((answers & ~top_right & inside).sum())
+        oos_answer = int((answers & ~inside).sum())
+        if wrong / n_in > MAX_WRONG or oos_answer / n_out > MAX_OOS_ANSWERED:
+            continue
+        shown = (sureness >= floors) & ~answers  # [floor, question]
+        oos_shown = (shown & ~inside).sum(axis=1)
+        for gap in GAPS:
+            close = np.maximum(floors, top - gap)
+            right_choice = (shown & inside & (right_score >= close)).sum(axis=1)
+            missed = inside.sum() - right_answer.sum() - right_choice
+            value = (
+                right_answer.sum()
+                + 0.6 * right_choice
+                - 0.5 * missed
+                - 3 * (wrong + oos_answer)
+                - 0.2 * oos_shown
+            )
+            value = np.where(oos_shown / n_out <= MAX_OOS_CHOICES, value, -np.inf)
+            k = int(np.argmax(value))
+            if np.isfinite(value[k]) and (best is None or value[k] > best[0]):
+                found = Thresholds(float(answer), float(margin), float(floors[k, 0]), gap, lead)
+                best = (float(value[k]), found)
     return best[1] if best else Thresholds(101, 0, 50)  # nothing passes: never answer outright
 
 
@@ -217,7 +223,13 @@ def write_thresholds(path: Path, thresholds: dict[str, Thresholds], note: str) -
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     data = data or {}
     data["thresholds"] = {
-        lang: {"answer": th.answer, "margin": th.margin, "choices": th.choices, "gap": th.gap, "lead": th.lead}
+        lang: {
+            "answer": th.answer,
+            "margin": th.margin,
+            "choices": th.choices,
+            "gap": th.gap,
+            "lead": th.lead,
+        }
         for lang, th in thresholds.items()
     }
     header = f"# FAQ matcher settings. Thresholds: {note}\n"

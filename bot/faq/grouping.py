@@ -83,7 +83,7 @@ def group_questions(asked: Iterable[Asked], words: Callable[[str, str], Sequence
             found = [ch for word in found for ch in word]
         key = " ".join(sorted(found)) or item.text.strip()
         home = None
-        best = SAME_GROUP
+        best: float = SAME_GROUP
         for group in groups:
             if group.lang != item.lang:
                 continue

@@ -330,7 +330,7 @@ class FaqMatcher:
             if not content:
                 continue
             total = sum(covered[i][1] for i in piece)
-            coverage = sum(covered[i][0] for i in piece) * (100.0 / total)
+            coverage = np.sum([covered[i][0] for i in piece], axis=0) * (100.0 / total)
             found: dict[tuple[str, int], float] = {}
             for i in piece:
                 found.update(hits[i])
@@ -357,18 +357,15 @@ class FaqMatcher:
         share = settings.coverage_weight
         best = np.zeros(len(self.ids))
         closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
-        recalled: dict[int, np.ndarray] = {}
         for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
             similar[entries] = closest[row]
             score = (1 - share) * similar + share * coverage
             if len(content) >= LONG_WORDS and len(index.starts):
                 # Most of a long message is context: also ask how much of a phrasing it holds.
-                for i in piece:
-                    if i not in recalled:
-                        recalled[i] = index.recall.found(clause_units[i])
-                phrase_held = sum(recalled[i] for i in piece) * (100.0 / index.recall.totals)
-                held = np.maximum.reduceat(np.minimum(phrase_held, 100.0), index.starts)
+                # each word once, even when two clauses both say it (往里补 / 为啥要补)
+                phrase_held = index.recall.scores([u for i in piece for u in clause_units[i]])
+                held = np.maximum.reduceat(phrase_held, index.starts)
                 mix = settings.recall_weight
                 score = np.maximum(score, mix * held + (1 - mix) * coverage)
             best = np.maximum(best, np.minimum(100.0, score + bonus) * weight)

@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
+from bot.content.limits import has_han
 from bot.content.models import LANGS
 from bot.content.problems import Problem
-from bot.content.limits import has_han
 from bot.content.yaml_text import parse_yaml
 
 SECTIONS = ("fillers", "replace", "greetings", "question_words")
@@ -101,9 +101,7 @@ class SpokenTable:
             raw[lang] = _Raw(
                 fillers=_strings(sections["fillers"].get(lang), f"fillers.{lang}", shown_as, problems),
                 replace=tuple((k, str(v)) for k, v in replace.items() if isinstance(v, str | int)),
-                greetings=_strings(
-                    sections["greetings"].get(lang), f"greetings.{lang}", shown_as, problems
-                ),
+                greetings=_strings(sections["greetings"].get(lang), f"greetings.{lang}", shown_as, problems),
                 kinds=tuple(
                     (kind, _strings(words, f"question_words.{lang}.{kind}", shown_as, problems))
                     for kind, words in kinds.items()
@@ -144,7 +142,10 @@ class SpokenTable:
                 keys = sorted(replace, key=len, reverse=True)
                 if lang == "zh" and keys:
                     self._han_replace[lang] = re.compile(
-                        "|".join(re.escape(k) if has_han(k) else rf"(?<![a-z]){re.escape(k)}(?![a-z])" for k in keys)
+                        "|".join(
+                            re.escape(k) if has_han(k) else rf"(?<![a-z]){re.escape(k)}(?![a-z])"
+                            for k in keys
+                        )
                     )
             self._langs = langs
         return self._langs
