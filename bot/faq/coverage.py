@@ -35,8 +35,7 @@ def units(words: Sequence[str], zh: bool = False, text: str = "") -> list[str]:
             spelled = syllables(word)
             out.append("p:" + "".join(spelled))
             out.extend("b:" + word[i : i + 2] for i in range(len(word) - 1))
-            if len(word) > 1:
-                out.extend("c:" + ch for ch in word)
+            out.extend("c:" + ch for ch in word)  # 退回来 meets 退, however jieba cut them
             sounds.extend(spelled)
         elif zh:
             out.append("p:" + word)
