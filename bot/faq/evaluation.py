@@ -155,6 +155,7 @@ def report_lines(results: Sequence[Ranked], thresholds: dict[str, Thresholds]) -
 MAX_WRONG, MAX_OOS_ANSWERED, MAX_OOS_CHOICES = 0.015, 0.02, 0.20
 GAPS = (3.0, 5.0, 8.0, 12.0, 16.0, 20.0, 25.0, 100.0)
 LEADS = (0.0, 0.25, 0.5, 0.75, 1.0)
+CHOICE_LEADS = (0.0, 0.5, 1.0)
 
 
 def _grid() -> Iterator[tuple[float, float, float]]:
@@ -168,8 +169,9 @@ def _grid() -> Iterator[tuple[float, float, float]]:
 def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     """The thresholds that serve learners best on these (tuning) results, read in `reading`.
 
-    Every combination on a grid (how much the lead counts, answer, margin, gap to the best for a
-    choice, and, vectorised, the floor for choices) is scored with numpy. Safety comes first:
+    Every combination on a grid (how much the lead counts towards an answer, answer, margin, how
+    much it counts towards choices, gap to the best for a choice, and, vectorised, the floor for
+    choices) is scored with numpy. Safety comes first:
     within the limits above.
     Among what passes, a right answer is worth 1, a right entry among choices 0.6, a miss −0.5,
     a wrong answer −3, an out-of-scope answer −3, and choices shown to an out-of-scope question −0.2.
@@ -197,24 +199,25 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
         oos_answer = int((answers & ~inside).sum())
         if wrong / n_in > MAX_WRONG or oos_answer / n_out > MAX_OOS_ANSWERED:
             continue
-        shown = (sureness >= floors) & ~answers  # [floor, question]
-        oos_shown = (shown & ~inside).sum(axis=1)
-        for gap in GAPS:
-            close = np.maximum(floors, top - gap)
-            right_choice = (shown & inside & (right_score >= close)).sum(axis=1)
-            missed = inside.sum() - right_answer.sum() - right_choice
-            value = (
-                right_answer.sum()
-                + 0.6 * right_choice
-                - 0.5 * missed
-                - 3 * (wrong + oos_answer)
-                - 0.2 * oos_shown
-            )
-            value = np.where(oos_shown / n_out <= MAX_OOS_CHOICES, value, -np.inf)
-            k = int(np.argmax(value))
-            if np.isfinite(value[k]) and (best is None or value[k] > best[0]):
-                found = Thresholds(float(answer), float(margin), float(floors[k, 0]), gap, lead)
-                best = (float(value[k]), found)
+        for choices_lead in CHOICE_LEADS:
+            shown = (top + choices_lead * (top - second) >= floors) & ~answers  # [floor, question]
+            oos_shown = (shown & ~inside).sum(axis=1)
+            for gap in GAPS:
+                close = np.maximum(floors, top - gap)
+                right_choice = (shown & inside & (right_score >= close)).sum(axis=1)
+                missed = inside.sum() - right_answer.sum() - right_choice
+                value = (
+                    right_answer.sum()
+                    + 0.6 * right_choice
+                    - 0.5 * missed
+                    - 3 * (wrong + oos_answer)
+                    - 0.2 * oos_shown
+                )
+                value = np.where(oos_shown / n_out <= MAX_OOS_CHOICES, value, -np.inf)
+                k = int(np.argmax(value))
+                if np.isfinite(value[k]) and (best is None or value[k] > best[0]):
+                    found = Thresholds(answer, margin, float(floors[k, 0]), gap, lead, choices_lead)
+                    best = (float(value[k]), found)
     return best[1] if best else Thresholds(101, 0, 50)  # nothing passes: never answer outright
 
 

@@ -79,6 +79,7 @@ class Thresholds:
     choices: float  # below this, nothing is offered
     gap: float = 100.0  # a choice is offered only when this close to the best one
     lead: float = 0.0  # the lead over the runner-up counts this much towards `answer`
+    choices_lead: float = 0.0  # ...and this much towards `choices`
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class MatcherSettings:
                 float(values["choices"]),
                 float(values.get("gap", 100.0)),
                 float(values.get("lead", 0.0)),
+                float(values.get("choices_lead", 0.0)),
             )
         return cls(
             thresholds=thresholds,
@@ -447,9 +449,9 @@ def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False)
     lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
     # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
     # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
-    sureness = top3[0].score + limits.lead * lead
-    if sureness < limits.choices:
+    if top3[0].score + limits.choices_lead * lead < limits.choices:
         return Match(Decision.none, top3)
+    sureness = top3[0].score + limits.lead * lead
     if sureness >= limits.answer and lead >= limits.margin and not one_word:
         return Match(Decision.answer, top3, (top3[0].id,))
     # Choices only when genuinely close to the best one, not merely above the floor.
