@@ -210,13 +210,12 @@ def test_a_long_message_is_cut_into_the_clauses_that_ask_something() -> None:
 
 
 def test_greetings_and_family_context_do_not_hide_the_question(shipped: FaqMatcher) -> None:
-    message = (
-        "李老师您好！我是后山村的老刘，今年六十了，闺女在城里上班。"
-        "我想问一下开网店那个保证金交了以后还能退回来不"
-    )
-    match = shipped.match(message, "zh")
-    assert match.matches[0].id == "ecom-shop-deposit"
-    assert match.decision is not Decision.none
+    question = "开网店那个保证金交了以后还能退回来不"
+    message = "李老师您好！我是后山村的老刘，今年六十了，闺女在城里上班。我想问一下" + question
+    deposit = shipped.ids.index("ecom-shop-deposit")
+    alone, in_context = shipped.entry_scores(question, "zh"), shipped.entry_scores(message, "zh")
+    assert in_context[deposit] >= 0.9 * alone[deposit]  # the context costs it (almost) nothing
+    assert "ecom-shop-deposit" in [m.id for m in shipped.match(message, "zh").matches[:2]]
 
 
 def test_two_questions_in_one_message_are_both_offered(curriculum: Curriculum) -> None:

@@ -232,6 +232,7 @@ def write_thresholds(path: Path, thresholds: dict[str, Thresholds], note: str) -
             "choices": th.choices,
             "gap": th.gap,
             "lead": th.lead,
+            "choices_lead": th.choices_lead,
         }
         for lang, th in thresholds.items()
     }
