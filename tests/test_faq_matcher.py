@@ -261,7 +261,7 @@ def test_choices_are_only_the_entries_close_to_the_best() -> None:
     assert match.decision is Decision.choices and match.offered == ("a", "b")
 
 
-def test_a_clear_lead_counts_towards_an_answer_but_one_word_never_answers() -> None:
+def test_a_clear_lead_counts_towards_an_answer_but_one_common_word_never_answers() -> None:
     limits = Thresholds(answer=90, margin=10, choices=40, lead=0.5)
     assert decide([Scored("a", 75), Scored("b", 40)], limits).decision is Decision.answer
     assert decide([Scored("a", 75), Scored("b", 60)], limits).decision is Decision.choices

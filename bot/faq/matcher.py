@@ -85,7 +85,8 @@ class Thresholds:
 @dataclass(frozen=True)
 class MatcherSettings:
     thresholds: dict[str, Thresholds] = field(
-        default_factory=lambda: {lang: Thresholds(80, 8, 55) for lang in LANGS}
+        # for a bank not calibrated yet: a clear lead counts half towards an answer
+        default_factory=lambda: {lang: Thresholds(80, 8, 55, gap=25, lead=0.5) for lang in LANGS}
     )
     pinyin_weight: float = 0.95  # a pinyin-only likeness counts a little less than the same words
     keyword_bonus: float = 8.0  # points per keyword hit (divided among the entries it names)
@@ -346,7 +347,9 @@ class FaqMatcher:
             read.append((content, piece, coverage, bonus, weight))
         if not read:
             return np.zeros(len(self.ids)), False
-        one_word = len(read[0][0]) == 1 and len(parts.pieces[0]) == len(parts.clauses)
+        # One word that several entries share (快递, weather, 几点) names a topic, not a question.
+        whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
+        one_word = len(whole) == 1 and len(index.coverage.holders("w:" + whole[0])) > 1
         # In a big bank, compare phrasings only for the entries that share something with the
         # question (words, sounds, keywords); the rest could not come near the top anyway.
         # A long message has many pieces to compare, so fewer candidates each (its many words
@@ -434,14 +437,14 @@ class FaqMatcher:
 class Reading:
     lang: str  # the language the question was read in (its thresholds apply)
     ranked: tuple[Scored, ...]
-    one_word: bool  # the whole question came down to one content word
+    one_word: bool  # the whole question came down to one content word that several entries share
 
 
 def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False) -> Match:
     """Answer only on a clear winner; offer the ones close to the best as choices; otherwise say so.
 
-    A question that comes down to one word (快递, weather, 几点) is never answered outright: it
-    names a topic, and what it asks about that topic may be something no entry answers.
+    A question that comes down to one word several entries share (快递, weather, 几点) is never
+    answered outright: it names a topic, and what it asks about it may be something no entry answers.
     """
     top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
     if not top3:
