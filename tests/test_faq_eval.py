@@ -1,22 +1,26 @@
-"""The matcher measured on farmers' questions it has never seen (tests/faq_eval/questions.yaml).
+"""The matcher measured on farmers' questions it has never seen (tests/faq_eval/*.yaml).
 
 Thresholds are calibrated on the tune split (`farmskills faq eval --calibrate --write`); the
-targets are checked on the test split. The figures are printed per language in the test output.
+targets are checked on the test split, for each language separately, and the figures are printed
+per language and per style (`python -m pytest tests/test_faq_eval.py -q -s`, or
+`python -m bot faq eval`). A target not reached yet is an xfail naming the measured figure.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.content.loader import Curriculum, load_curriculum
-from bot.faq.evaluation import Figures, Ranked, calibrate, figures, load_labelled, rank_all
+from bot.faq.evaluation import Ranked, calibrate, figures, load_labelled, rank_all, report_lines
 from bot.faq.matcher import FaqMatcher
 from bot.faq.text import normalise
 
 REPO = Path(__file__).resolve().parents[1]
-EVAL_SET = REPO / "tests" / "faq_eval" / "questions.yaml"
+EVAL_SET = REPO / "tests" / "faq_eval"
+STYLES = {"short", "long", "pinyin", "dialect", "voice", "near", "out-of-scope", "chit-chat"}
 ITEMS = load_labelled(EVAL_SET)
 
 
@@ -37,7 +41,15 @@ def results(matcher: FaqMatcher) -> list[Ranked]:
 
 def test_the_labelled_set_is_large_varied_and_split(shipped: Curriculum) -> None:
     in_scope = [i for i in ITEMS if i.expect]
-    assert len(ITEMS) >= 300 and len(ITEMS) - len(in_scope) >= 60
+    assert len(ITEMS) >= 800 and len(ITEMS) - len(in_scope) >= 200
+    assert {i.style for i in ITEMS} == STYLES
+    for lang in ("zh", "en"):
+        written = {i.style for i in ITEMS if i.lang == lang and i.style != "short"}
+        assert {"long", "voice", "near", "out-of-scope", "chit-chat"} <= written, lang
+    for item in ITEMS:
+        assert (item.expect is None) == (item.style in {"near", "out-of-scope", "chit-chat"}) or (
+            item.style == "short"
+        ), item
     assert {i.lang for i in ITEMS} == {"zh", "en"} and {i.split for i in ITEMS} == {"tune", "test"}
     for item in in_scope:
         assert item.right <= set(shipped.faq.by_id), item
@@ -66,22 +78,56 @@ def test_the_shipped_thresholds_are_the_ones_calibrated_on_the_tune_split(
         )
 
 
-def report(split: str, rows: list[Figures], capsys: pytest.CaptureFixture[str]) -> None:
-    with capsys.disabled():
-        print(f"\nFAQ matcher on the {split} split:")
-        for row in rows:
-            print("  " + row.line())
-
-
-def test_on_the_test_split_the_matcher_meets_its_targets(
-    matcher: FaqMatcher, results: list[Ranked], capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture(scope="module")
+def test_split(matcher: FaqMatcher, results: list[Ranked]) -> list[Ranked]:
     test = [r for r in results if r.item.split == "test"]
+    print("\nFAQ matcher on the test split:")
+    for line in report_lines(test, matcher.settings.thresholds):
+        print("  " + line)
+    return test
+
+
+# The issue's targets, for each language on the test split: (figure, at least / at most, bound).
+TARGETS = {
+    "answered right": ("answered", ">=", 0.75),
+    "right entry not shown": ("miss", "<=", 0.05),
+    "confident wrong": ("wrong_confident", "<=", 0.02),
+    "out-of-scope answered": ("oos_confident", "<=", 0.03),
+    "out-of-scope given choices": ("oos_choices", "<=", 0.25),
+}
+# Targets not reached yet, with the figure measured when this was written: an xfail, so the gap
+# stays visible, and strict, so reaching the target turns it into a failure to remove from here.
+NOT_YET: dict[tuple[str, str], str] = {
+    ("zh", "answered right"): "50.8% measured (210-entry bank, 2026-12-01)",
+    ("zh", "right entry not shown"): "19.7% measured",
+    ("zh", "out-of-scope answered"): "3.2% measured (2 of 62: 电视没信号了, 天气预报在哪看)",
+    ("zh", "long messages answered right"): "38.7% measured (top-1 64.5%)",
+    ("en", "answered right"): "57.8% measured",
+    ("en", "right entry not shown"): "21.4% measured",
+    ("en", "long messages answered right"): "42.9% measured (top-1 66.7%)",
+}
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for lang in ("zh", "en"):
+        for name in [*TARGETS, "long messages answered right"]:
+            reason = NOT_YET.get((lang, name))
+            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+            cases.append(pytest.param(lang, name, marks=marks, id=f"{lang}-{name}"))
+    return cases
+
+
+@pytest.mark.parametrize(("lang", "target"), _cases())
+def test_on_the_test_split_each_language_meets_its_targets(
+    matcher: FaqMatcher, test_split: list[Ranked], lang: str, target: str
+) -> None:
     thresholds = matcher.settings.thresholds
-    rows = [figures(test, thresholds, lang) for lang in ("zh", "en")]
-    overall = figures(test, thresholds)
-    report("test", [*rows, overall], capsys)
-    assert overall.top1 >= 0.85
-    assert overall.miss <= 0.08
-    assert overall.oos_confident <= 0.05
-    assert overall.wrong_confident <= 0.03
+    if target == "long messages answered right":
+        measured = figures(test_split, thresholds, lang, "long").answered
+        assert measured >= 0.60, f"{lang} long messages answered right: {measured:.1%}"
+        return
+    field, sense, bound = TARGETS[target]
+    measured = getattr(figures(test_split, thresholds, lang), field)
+    met = measured >= bound if sense == ">=" else measured <= bound
+    assert met, f"{lang} {target}: {measured:.1%} (target {sense} {bound:.0%})"

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
+from sqlmodel import Session
 
 from bot.content.loader import Curriculum, load_curriculum
-from bot.content.problems import ContentError
+from bot.content.problems import ContentError, Problem
 from bot.faq.bank import FaqBank, load_faq_bank
+from bot.faq.clauses import split_message
 from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds, decide
+from bot.faq.spoken import SpokenTable
 from bot.faq.text import Segmenter, normalise
+from bot.store.database import make_engine, upgrade
+from bot.store.tables import FaqQuestion
 from tests.content_builder import SMALL_FAQ, faq_entry, write_yaml
 from tests.test_cli import farmskills as run_cli
 
@@ -143,3 +149,152 @@ def test_the_shipped_bank_is_big_enough_and_covers_every_track() -> None:
 def test_the_small_test_bank_is_what_the_builder_writes(content_root: Path) -> None:
     written = yaml.safe_load((content_root / "content" / "faq" / "small.yaml").read_text(encoding="utf-8"))
     assert [e["id"] for e in written] == [e["id"] for e in SMALL_FAQ]
+
+
+# ----- how farmers really write (issue 14) ------------------------------------------------------
+
+TABLE = {
+    "fillers": {"zh": ["那个", "就是", "嗯"], "en": ["um", "uh", "you know"]},
+    "replace": {"zh": {"咋整": "怎么办", "晓得": "知道", "pdd": "拼多多"}, "en": {"pls": "please"}},
+    "greetings": {"zh": ["老师你好", "你好"], "en": ["hello teacher", "hello"]},
+    "question_words": {"zh": {"cost": ["多少钱", "要钱"]}, "en": {"cost": ["how much"]}},
+}
+
+
+def spoken_table(data: object = TABLE) -> SpokenTable:
+    problems: list[Problem] = []
+    table = SpokenTable.from_data(data, "content/faq/_normalise.yaml", problems)
+    assert problems == []
+    return table
+
+
+@pytest.fixture(scope="module")
+def shipped() -> FaqMatcher:
+    return FaqMatcher.for_curriculum(load_curriculum(Path(__file__).resolve().parents[1]))
+
+
+def test_voice_typing_fillers_repeats_and_dialect_words_become_the_standard_words() -> None:
+    table = spoken_table()
+    assert table.standard(normalise("嗯嗯那个就是就是网店咋整"), "zh") == "网店怎么办"
+    assert table.standard(normalise("在pdd上卖"), "zh") == "在拼多多上卖"
+    assert table.standard(normalise("um how do i uh ship pls"), "en") == "how do i ship please"
+
+
+def test_greetings_are_cut_and_question_words_are_recognised() -> None:
+    table = spoken_table()
+    assert table.without_greetings("王老师你好 我想问", "zh") == "王 我想问"
+    assert table.without_greetings("hello teacher how do i ship", "en") == "how do i ship"
+    assert table.kinds("商标注册要多少钱", "zh") == {"cost"}
+    assert table.kinds("how much is it", "en") == {"cost"} and table.kinds("how is it", "en") == set()
+
+
+def test_a_trainers_mistake_in_the_spoken_table_names_the_file_and_field() -> None:
+    problems: list[Problem] = []
+    broken = {"fillers": {"zh": "那个"}, "replace": {"zh": ["咋整"]}, "slang": {}}
+    SpokenTable.from_data(broken, "content/faq/_normalise.yaml", problems)
+    shown = {str(p) for p in problems}
+    assert "content/faq/_normalise.yaml: fillers.zh: should be a list of words" in shown
+    assert "content/faq/_normalise.yaml: replace.zh: should be a mapping" in shown
+    assert any(s.startswith("content/faq/_normalise.yaml: slang: unknown section") for s in shown)
+
+
+def test_a_long_message_is_cut_into_the_clauses_that_ask_something() -> None:
+    parts = split_message("王老师你好，我是李家村的，我儿子在外地。想问问开店要交押金吗？", normalise)
+    asked = [parts.clauses[i] for i in parts.asking]
+    assert asked == ["想问问开店要交押金吗"]
+    assert parts.pieces[0] == tuple(range(len(parts.clauses)))  # the whole is scored too
+    english = split_message(
+        "hello, my son is away. do i pay a deposit, and also when is it refunded", normalise
+    )
+    assert [english.clauses[i] for i in english.asking] == ["do i pay a deposit", "when is it refunded"]
+
+
+def test_greetings_and_family_context_do_not_hide_the_question(shipped: FaqMatcher) -> None:
+    question = "开网店那个保证金交了以后还能退回来不"
+    message = "李老师您好！我是后山村的老刘，今年六十了，闺女在城里上班。我想问一下" + question
+    deposit = shipped.ids.index("ecom-shop-deposit")
+    alone, in_context = shipped.entry_scores(question, "zh"), shipped.entry_scores(message, "zh")
+    assert in_context[deposit] >= 0.9 * alone[deposit]  # the context costs it (almost) nothing
+    assert "ecom-shop-deposit" in [m.id for m in shipped.match(message, "zh").matches[:2]]
+
+
+def test_two_questions_in_one_message_are_both_offered(curriculum: Curriculum) -> None:
+    matcher = FaqMatcher.for_curriculum(curriculum)
+    match = matcher.match("开店要交押金吗？还有，无人机电池怎么充电", "zh")
+    assert match.decision is Decision.choices
+    assert {"shop-deposit", "drone-charge"} <= set(match.offered)
+
+
+def test_a_question_word_the_entry_does_not_answer_counts_against_it(curriculum: Curriculum) -> None:
+    plain = FaqMatcher(curriculum.faq)
+    aware = FaqMatcher(FaqBank(curriculum.faq.entries, spoken_table()))
+    battery = plain.ids.index("drone-battery")
+    question = "无人机电池鼓包了换一块多少钱"
+    assert aware.entry_scores(question, "zh")[battery] < plain.entry_scores(question, "zh")[battery]
+    # the entry that does talk about money is not held back
+    deposit = plain.ids.index("shop-deposit")
+    asked = "开店押金要多少钱"
+    assert aware.entry_scores(asked, "zh")[deposit] == plain.entry_scores(asked, "zh")[deposit]
+
+
+def test_pinyin_typed_without_spaces_and_latin_shorthand_find_the_entry(shipped: FaqMatcher) -> None:
+    assert shipped.match("yajinnengtuima", "zh").matches[0].id == "ecom-shop-deposit"
+    assert shipped.match("抖音live没人看咋整", "zh").matches[0].id == "live-no-viewers"
+
+
+def test_no_single_common_word_is_answered_outright_anywhere_in_the_bank(shipped: FaqMatcher) -> None:
+    for lang in ("zh", "en"):
+        owners: dict[str, set[str]] = {}
+        for entry in shipped.bank.entries:
+            for text in [*entry.questions.get(lang), *entry.keywords.get(lang)]:
+                for word in shipped.content_words(text, lang):
+                    owners.setdefault(word, set()).add(entry.id)
+        common = sorted(w for w, ids in owners.items() if len(ids) >= 2)
+        assert len(common) > 100, lang
+        answered = [w for w in common if shipped.match(w, lang).decision is Decision.answer]
+        assert answered == [], f"{lang}: {answered[:10]}"
+
+
+def test_choices_are_only_the_entries_close_to_the_best() -> None:
+    limits = Thresholds(answer=80, margin=10, choices=40, gap=8)
+    match = decide([Scored("a", 70), Scored("b", 66), Scored("c", 45)], limits)
+    assert match.decision is Decision.choices and match.offered == ("a", "b")
+
+
+def test_a_clear_lead_counts_towards_an_answer_but_one_common_word_never_answers() -> None:
+    limits = Thresholds(answer=90, margin=10, choices=40, lead=0.5)
+    assert decide([Scored("a", 75), Scored("b", 40)], limits).decision is Decision.answer
+    assert decide([Scored("a", 75), Scored("b", 60)], limits).decision is Decision.choices
+    assert decide([Scored("a", 99), Scored("b", 10)], limits, one_word=True).decision is Decision.choices
+
+
+def _store_questions(db_url: str, asked: list[tuple[str, str, str | None]]) -> None:
+    upgrade(db_url)
+    with Session(make_engine(db_url)) as session:
+        for n, (text, decision, best) in enumerate(asked):
+            when = datetime(2026, 5, 1, 8, tzinfo=UTC) + timedelta(hours=n)
+            session.add(
+                FaqQuestion(
+                    learner_id=1, asked_at=when, lang="zh", text=text, decision=decision, best_id=best
+                )
+            )
+        session.commit()
+
+
+def test_a_trainer_sees_unanswered_questions_grouped_with_counts(content_root: Path, db_url: str) -> None:
+    _store_questions(
+        db_url,
+        [
+            ("开店押金能退吗", "choices", "shop-deposit"),
+            ("押金能不能退", "none", "shop-deposit"),
+            ("能退押金吗", "none", None),
+            ("猪发烧了怎么办", "none", None),
+            ("开店要交押金吗", "answer", "shop-deposit"),  # answered: not listed
+        ],
+    )
+    result = run_cli("faq", "unanswered", "--json", "--db", db_url, "--content", str(content_root))
+    groups = json.loads(result.stdout)
+    assert [g["times"] for g in groups] == [3, 1]
+    assert groups[0]["text"] == "能退押金吗" and groups[0]["choices"] == 1 and groups[0]["no_answer"] == 2
+    assert groups[0]["closest_entry"] == "shop-deposit"
+    assert groups[1]["wordings"] == ["猪发烧了怎么办"]

@@ -15,6 +15,7 @@ from bot.cli.common import ContentOpt, DbOpt, check_lang, err, load_content, out
 from bot.content.problems import ContentError
 
 if TYPE_CHECKING:  # the matcher brings jieba and pypinyin: imported when a faq command runs
+    from bot.faq.grouping import Asked
     from bot.faq.matcher import FaqMatcher
 
 faq_app = typer.Typer(
@@ -76,57 +77,104 @@ def _date(value: str | None) -> datetime | None:
         raise typer.Exit(2) from exc
 
 
+def _not_answered(db: str | None, since: datetime | None) -> list[Asked]:
+    """Stored questions that went to a person, got "none of these", or were shown choices."""
+    from sqlalchemy import or_
+    from sqlmodel import Session, col, select
+
+    from bot.faq.grouping import Asked
+    from bot.store.database import make_engine, upgrade
+    from bot.store.tables import FaqQuestion
+
+    upgrade(db)
+    query = select(FaqQuestion).where(
+        or_(
+            col(FaqQuestion.decision).in_(("none", "choices")),
+            col(FaqQuestion.picked) == "none",
+            col(FaqQuestion.handed_off_at).is_not(None),
+        )
+    )
+    if since is not None:
+        query = query.where(FaqQuestion.asked_at >= since)
+    with Session(make_engine(db)) as session:
+        rows = session.exec(query).all()
+    return [
+        Asked(
+            text=r.text,
+            lang=r.lang,
+            asked_at=r.asked_at,
+            decision=r.decision,
+            best_id=r.best_id,
+            handed_off=r.handed_off_at is not None,
+            answered_by_person=r.answered_at is not None,
+        )
+        for r in rows
+    ]
+
+
 @faq_app.command("unanswered")
 def unanswered(
     since: Annotated[
         str | None, typer.Option("--since", help="Only questions asked on or after DATE.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many to list.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="How many groups to list.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
     db: DbOpt = None,
+    content: ContentOpt = None,
 ) -> None:
-    """Questions the bot could not answer, most frequent first: candidates for new FAQ entries."""
-    from bot.store.database import make_engine, upgrade
-    from bot.store.questions import QuestionStore
+    """Questions that went to a person or got choices, similar ones grouped, most asked first.
 
-    upgrade(db)
-    rows = QuestionStore(make_engine(db)).unanswered(_date(since), limit)
+    Each group is a candidate for a new phrasing (when its closest entry is right) or a new entry.
+    """
+    from bot.faq.grouping import group_questions
+    from bot.faq.matcher import FaqMatcher
+
+    matcher = FaqMatcher.for_curriculum(load_content(content))
+    groups = group_questions(_not_answered(db, _date(since)), matcher.content_words)[:limit]
     if as_json:
         data = [
             {
-                "text": r.text,
-                "times": r.times,
-                "last_asked": r.last_asked.isoformat(),
-                "sent_to_trainer": r.handed_off,
-                "answered_by_person": r.answered_by_person,
-                "closest_entry": r.best_id,
+                "text": g.text,
+                "times": g.times,
+                "wordings": g.wordings,
+                "lang": g.lang,
+                "last_asked": g.last_asked.isoformat(),
+                "no_answer": g.count("none"),
+                "choices": g.count("choices"),
+                "sent_to_trainer": g.handed_off,
+                "answered_by_person": g.answered_by_person,
+                "closest_entry": g.closest,
             }
-            for r in rows
+            for g in groups
         ]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return
-    if not rows:
+    if not groups:
         out.print("No unanswered questions" + (f" since {since}." if since else "."))
         return
-    table = Table("times", "question", "last asked", "to trainer", "answered", "closest entry")
-    for r in rows:
+    table = Table("times", "questions (most recent first)", "none", "choices", "to trainer", "closest entry")
+    for g in groups:
+        shown = " / ".join(g.wordings[:3]) + (f" (+{len(g.wordings) - 3})" if len(g.wordings) > 3 else "")
         table.add_row(
-            str(r.times),
-            r.text,
-            r.last_asked.strftime("%Y-%m-%d"),
-            str(r.handed_off),
-            str(r.answered_by_person),
-            r.best_id or "",
+            str(g.times),
+            shown,
+            str(g.count("none")),
+            str(g.count("choices")),
+            str(g.handed_off),
+            g.closest or "",
         )
     out.print(table)
+    out.print("Add a phrasing to the closest entry when it is right, or write a new entry; see README.")
 
 
-EVAL_SET = Path("tests/faq_eval/questions.yaml")
+EVAL_SET = Path("tests/faq_eval")
 
 
 @faq_app.command("eval")
 def evaluate(
-    labelled: Annotated[Path, typer.Option("--set", help="Labelled questions (YAML).")] = EVAL_SET,
+    labelled: Annotated[
+        Path, typer.Option("--set", help="Labelled questions (a YAML file or a folder of them).")
+    ] = EVAL_SET,
     split: Annotated[str, typer.Option("--split", help="tune, test or all")] = "test",
     calibrate_now: Annotated[
         bool, typer.Option("--calibrate", help="Calibrate thresholds on the tune split and print them.")
@@ -137,7 +185,7 @@ def evaluate(
     content: ContentOpt = None,
 ) -> None:
     """Measure the matcher on labelled questions: top-1, misses, confident wrong answers, per language."""
-    from bot.faq.evaluation import calibrate, figures, load_labelled, rank_all, write_thresholds
+    from bot.faq.evaluation import calibrate, load_labelled, rank_all, report_lines, write_thresholds
 
     matcher = _matcher(content, None)
     items = load_labelled(labelled)
@@ -153,6 +201,5 @@ def evaluate(
             write_thresholds(path, thresholds, f"calibrated on the tune split of {labelled.name}")
             out.print(f"✓ saved to {path}")
     chosen = [r for r in results if split == "all" or r.item.split == split]
-    langs: list[str | None] = [*sorted({r.item.lang for r in chosen}), None]
-    for written_in in langs:
-        out.print(figures(chosen, thresholds, written_in).line(), highlight=False)
+    for line in report_lines(chosen, thresholds):
+        out.print(line, highlight=False)

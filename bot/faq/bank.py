@@ -17,6 +17,9 @@ from bot.content.limits import has_han, label_problem, message_problem
 from bot.content.models import LANGS, Text
 from bot.content.problems import ContentError, Problem
 from bot.content.yaml_text import parse_yaml
+from bot.faq.spoken import SpokenTable
+
+SPOKEN_FILE = "_normalise.yaml"  # the spoken-language table beside the entries
 
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -70,11 +73,12 @@ class FaqEntry(_Strict):
 
 
 class FaqBank:
-    """The loaded entries, in file order, and a lookup by id."""
+    """The loaded entries, in file order, a lookup by id, and the spoken-language table."""
 
-    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+    def __init__(self, entries: Iterable[FaqEntry], spoken: SpokenTable | None = None) -> None:
         self.entries = tuple(entries)
         self.by_id = {e.id: e for e in self.entries}
+        self.spoken = spoken or SpokenTable()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -163,12 +167,16 @@ def read_bank(
     location: Path, lesson_ids: set[str] | None, root: Path | None, problems: list[Problem]
 ) -> FaqBank:
     """Read every entry under `location`, appending each problem (file named relative to `root`)."""
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+
     entries: list[FaqEntry] = []
     for path in bank_files(location):
-        shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-        entries.extend(parse_faq_file(path, shown, problems))
+        entries.extend(parse_faq_file(path, shown(path), problems))
     problems.extend(check_entries(entries, lesson_ids))
-    return FaqBank(entries)
+    table = (location if location.is_dir() else location.parent) / SPOKEN_FILE
+    return FaqBank(entries, SpokenTable.read(table, shown(table), problems))
 
 
 def load_faq_bank(location: Path, lesson_ids: set[str] | None = None) -> FaqBank:

@@ -10,6 +10,7 @@ seen count against every entry, which keeps out-of-scope questions low.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -19,16 +20,30 @@ import numpy as np
 from bot.faq.text import has_han, syllables
 
 
-def units(words: Sequence[str]) -> list[str]:
-    """The comparable pieces of a question's content words."""
+def units(words: Sequence[str], zh: bool = False, text: str = "") -> list[str]:
+    """The comparable pieces of a question's content words.
+
+    Read as Chinese (`zh`), a Latin word is also taken as pinyin (kuaidi meets 快递), and pairs of
+    syllables across the words are added, so a homophone typo that jieba cuts differently
+    (保证进 → 保证 / 进) still meets the right word (保证金) by sound.
+    """
     out: list[str] = []
+    sounds: list[str] = []
     for word in words:
         out.append("w:" + word)
         if has_han(word):
-            out.append("p:" + "".join(syllables(word)))
+            spelled = syllables(word)
+            out.append("p:" + "".join(spelled))
             out.extend("b:" + word[i : i + 2] for i in range(len(word) - 1))
-            if len(word) > 1:
-                out.extend("c:" + ch for ch in word)
+            out.extend("c:" + ch for ch in word)  # 退回来 meets 退, however jieba cut them
+            sounds.extend(spelled)
+        elif zh:
+            out.append("p:" + word)
+            sounds.append(word)
+    if zh:
+        if text:
+            sounds = [s for piece in text.split() for s in syllables(piece)]
+        out.extend(f"y:{a}{b}" for a, b in itertools.pairwise(sounds))
     return out
 
 
@@ -48,8 +63,19 @@ class WordCoverage:
             for u, held in best.items()
         }
 
+    def holders(self, unit: str) -> np.ndarray:
+        """The entries that hold `unit` (empty when none does)."""
+        posting = self.postings.get(unit)
+        return posting[0] if posting is not None else np.zeros(0, dtype=np.intp)
+
     def scores(self, question_units: Sequence[str]) -> np.ndarray:
         """0–100 per entry: the IDF-weighted share of the question's units the entry holds."""
+        covered, total = self.parts(question_units)
+        return covered * (100.0 / total) if total else covered
+
+    def parts(self, question_units: Sequence[str]) -> tuple[np.ndarray, float]:
+        """What `scores` divides: the weight each entry covers, and the question's whole weight.
+        Clauses of a long message are worked out once each and added up piece by piece."""
         covered = np.zeros(self.n)
         total = 0.0
         for unit in dict.fromkeys(question_units):  # each unit once, in order
@@ -59,4 +85,43 @@ class WordCoverage:
             if posting is not None:
                 entries, weights = posting
                 covered[entries] += idf * weights
-        return covered * (100.0 / total) if total else covered
+        return covered, total
+
+
+class PhraseRecall:
+    """How much of an entry's closest phrasing a (long) message holds, word by word.
+
+    Coverage asks how much of the question an entry explains; in a long message most words are
+    greeting and family context, so it also asks the other way round: which phrasing's words are
+    all there ("someone is rude in my live" inside a message about last night's live). Only
+    words and their pinyin count here, IDF-weighted as in `WordCoverage`; a phrasing needs two
+    such words or more to count, so one shared word never carries a message.
+    """
+
+    def __init__(self, idf: dict[str, float], phrases: Sequence[Sequence[str]]) -> None:
+        held: dict[str, list[int]] = defaultdict(list)
+        totals = np.zeros(len(phrases))
+        for p, pieces in enumerate(phrases):
+            kept = {u for u in pieces if u[:2] in ("w:", "p:")}
+            if len({u for u in kept if u.startswith("w:")}) < 2:
+                continue
+            for unit in kept:
+                held[unit].append(p)
+                totals[p] += idf.get(unit, 0.0)
+        self.n = len(phrases)
+        self.idf = idf
+        self.totals = np.where(totals > 0, totals, np.inf)
+        self.postings = {u: np.array(ps, dtype=np.intp) for u, ps in held.items()}
+
+    def scores(self, question_units: Sequence[str]) -> np.ndarray:
+        """0–100 per phrasing: the IDF-weighted share of its words the message holds."""
+        return self.found(question_units) * (100.0 / self.totals)
+
+    def found(self, question_units: Sequence[str]) -> np.ndarray:
+        """The weight of each phrasing's words the message holds (not yet divided)."""
+        found = np.zeros(self.n)
+        for unit in dict.fromkeys(question_units):
+            posting = self.postings.get(unit)
+            if posting is not None:
+                found[posting] += self.idf.get(unit, 0.0)
+        return found

@@ -6,19 +6,23 @@ that would do as well. The figures are the ones the FAQ issue holds us to:
 - top-1: the best-scored entry is a right one (in-scope questions);
 - miss: no right entry among what the learner is shown (the answer, or the choices);
 - confident wrong: an outright answer with a wrong entry (in-scope questions);
-- out-of-scope confident: an outright answer to a question the bank cannot answer.
+- out-of-scope confident: an outright answer to a question the bank cannot answer (out of scope,
+  near misses, chit-chat), and out-of-scope choices: such a question shown choices at all.
+
+Each question has a `style` (short, long, pinyin, dialect, voice, near, out-of-scope, chit-chat)
+and figures can be taken per language and per style.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds, decide
+from bot.faq.matcher import Decision, FaqMatcher, Match, Scored, Thresholds, decide
 
 RANKED_KEPT = 4  # enough to judge choices (3) and the runner-up margin
 
@@ -30,6 +34,7 @@ class Labelled:
     expect: str | None
     also: tuple[str, ...]
     split: str
+    style: str = "short"
 
     @property
     def right(self) -> frozenset[str]:
@@ -41,6 +46,10 @@ class Ranked:
     item: Labelled
     reading: str  # the language the matcher read it in (its thresholds apply)
     ranked: tuple[Scored, ...]
+    one_word: bool = False  # came down to one word: never answered outright
+
+    def decided(self, thresholds: dict[str, Thresholds]) -> Match:
+        return decide(self.ranked, thresholds[self.reading], self.one_word)
 
 
 @dataclass(frozen=True)
@@ -53,17 +62,27 @@ class Figures:
     wrong_confident: float
     oos_confident: float
     answered: float  # in-scope questions answered outright and rightly
+    oos_choices: float = 0.0  # out-of-scope questions shown choices
 
     def line(self) -> str:
-        return (
-            f"{self.lang}: {self.in_scope} in-scope, {self.out_of_scope} out-of-scope | "
-            f"top-1 {self.top1:.1%} | miss {self.miss:.1%} | confident wrong {self.wrong_confident:.1%} | "
-            f"out-of-scope answered {self.oos_confident:.1%} | answered rightly {self.answered:.1%}"
+        inside = (
+            f"answered right {self.answered:5.1%} | top-1 {self.top1:5.1%} | miss {self.miss:5.1%} | "
+            f"confident wrong {self.wrong_confident:4.1%}"
+            if self.in_scope
+            else ""
         )
+        outside = (
+            f"out-of-scope answered {self.oos_confident:4.1%} | given choices {self.oos_choices:5.1%}"
+            if self.out_of_scope
+            else ""
+        )
+        counts = f"{self.lang:<16} {self.in_scope:>3} in, {self.out_of_scope:>3} out"
+        return " | ".join(part for part in (counts, inside, outside) if part)
 
 
 def load_labelled(path: Path) -> list[Labelled]:
-    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Labelled questions from one YAML file, or from every YAML file in a folder."""
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     return [
         Labelled(
             q=str(r["q"]),
@@ -71,27 +90,38 @@ def load_labelled(path: Path) -> list[Labelled]:
             expect=r.get("expect"),
             also=tuple(r.get("also") or ()),
             split=str(r["split"]),
+            style=str(r.get("style") or "short"),
         )
-        for r in rows
+        for file in files
+        for r in yaml.safe_load(file.read_text(encoding="utf-8")) or ()
     ]
 
 
 def rank_all(matcher: FaqMatcher, items: Iterable[Labelled]) -> list[Ranked]:
     out = []
     for item in items:
-        reading, ranked = matcher.ranked(item.q, item.lang)
-        out.append(Ranked(item, reading, tuple(ranked[:RANKED_KEPT])))
+        reading = matcher.read(item.q, item.lang, RANKED_KEPT)
+        out.append(Ranked(item, reading.lang, reading.ranked, reading.one_word))
     return out
 
 
-def figures(results: Sequence[Ranked], thresholds: dict[str, Thresholds], lang: str | None = None) -> Figures:
-    """The figures for questions written in `lang`, or for all of them."""
-    mine = [r for r in results if lang is None or r.item.lang == lang]
+def figures(
+    results: Sequence[Ranked],
+    thresholds: dict[str, Thresholds],
+    lang: str | None = None,
+    style: str | None = None,
+) -> Figures:
+    """The figures for questions written in `lang` (and `style`), or for all of them."""
+    mine = [
+        r
+        for r in results
+        if (lang is None or r.item.lang == lang) and (style is None or r.item.style == style)
+    ]
     inside = [r for r in mine if r.item.expect]
     outside = [r for r in mine if not r.item.expect]
-    top1 = miss = wrong = oos = answered = 0
+    top1 = miss = wrong = oos = oos_choices = answered = 0
     for r in inside:
-        match = decide(r.ranked, thresholds[r.reading])
+        match = r.decided(thresholds)
         top1 += bool(r.ranked) and r.ranked[0].id in r.item.right
         hit = bool(set(match.offered) & r.item.right)
         miss += not hit
@@ -99,18 +129,50 @@ def figures(results: Sequence[Ranked], thresholds: dict[str, Thresholds], lang: 
             wrong += not hit
             answered += hit
     for r in outside:
-        oos += decide(r.ranked, thresholds[r.reading]).decision is Decision.answer
+        decision = r.decided(thresholds).decision
+        oos += decision is Decision.answer
+        oos_choices += decision is Decision.choices
     n, m = max(len(inside), 1), max(len(outside), 1)
+    name = " ".join(part for part in (lang or "all", style or "") if part)
     return Figures(
-        lang or "all", len(inside), len(outside), top1 / n, miss / n, wrong / n, oos / m, answered / n
+        name, len(inside), len(outside), top1 / n, miss / n, wrong / n, oos / m, answered / n, oos_choices / m
     )
+
+
+def report_lines(results: Sequence[Ranked], thresholds: dict[str, Thresholds]) -> list[str]:
+    """Figures per language, then per language and style, then overall: what `faq eval` prints."""
+    langs = sorted({r.item.lang for r in results})
+    lines = [figures(results, thresholds, lang).line() for lang in langs]
+    for lang in langs:
+        styles = sorted({r.item.style for r in results if r.item.lang == lang})
+        lines += ["  " + figures(results, thresholds, lang, style).line() for style in styles]
+    lines.append(figures(results, thresholds).line())
+    return lines
+
+
+# Limits the calibration keeps on the tuning split, stricter than the targets on the test split
+# so the test split has room: confident wrong ≤ 2%, out-of-scope answered ≤ 3% and given choices ≤ 25%.
+MAX_WRONG, MAX_OOS_ANSWERED, MAX_OOS_CHOICES = 0.015, 0.02, 0.20
+GAPS = (3.0, 5.0, 8.0, 12.0, 16.0, 20.0, 25.0, 100.0)
+LEADS = (0.0, 0.25, 0.5, 0.75, 1.0)
+CHOICE_LEADS = (0.0, 0.5, 1.0)
+
+
+def _grid() -> Iterator[tuple[float, float, float]]:
+    """(lead, answer, margin) to try; with the lead counted, sureness can reach past 100."""
+    for lead in LEADS:
+        for answer in np.arange(40, 101 + 60 * lead, 1.0):
+            for margin in np.arange(0, 31, 2.0):
+                yield lead, float(answer), float(margin)
 
 
 def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     """The thresholds that serve learners best on these (tuning) results, read in `reading`.
 
-    Every combination on a grid is scored with numpy. Safety comes first, with limits stricter
-    than the targets so the test split has room: confident wrong ≤ 2%, out-of-scope answered ≤ 3%.
+    Every combination on a grid (how much the lead counts towards an answer, answer, margin, how
+    much it counts towards choices, gap to the best for a choice, and, vectorised, the floor for
+    choices) is scored with numpy. Safety comes first:
+    within the limits above.
     Among what passes, a right answer is worth 1, a right entry among choices 0.6, a miss −0.5,
     a wrong answer −3, an out-of-scope answer −3, and choices shown to an out-of-scope question −0.2.
     """
@@ -121,34 +183,41 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
     second = np.array([r.ranked[1].score if len(r.ranked) > 1 else 0.0 for r in mine])
     inside = np.array([bool(r.item.expect) for r in mine])
     top_right = np.array([bool(r.ranked) and r.ranked[0].id in r.item.right for r in mine])
-    # The lowest score a right entry has among the first three, or -1 when none of them is right.
+    may_answer = np.array([not r.one_word for r in mine])
+    # The best score a right entry has among the first three, or -1 when none of them is right.
     right_score = np.array(
         [max((s.score for s in r.ranked[:3] if s.id in r.item.right), default=-1.0) for r in mine]
     )
     n_in, n_out = max(int(inside.sum()), 1), max(int((~inside).sum()), 1)
+    floors = np.arange(30, 131, 2.0)[:, None]  # one row per floor for choices
     best: tuple[float, Thresholds] | None = None
-    for answer in np.arange(50, 101, 1.0):
-        for margin in np.arange(0, 31, 1.0):
-            answers = (top >= answer) & (top - second >= margin)
-            for floor in np.arange(30, answer + 1, 2.0):
-                shown = (top >= floor) & ~answers
-                right_answer = answers & top_right & inside
-                wrong_answer = answers & ~top_right & inside
-                oos_answer = answers & ~inside
-                right_choice = shown & inside & (right_score >= floor)
-                missed = inside & ~right_answer & ~right_choice
-                if wrong_answer.sum() / n_in > 0.02 or oos_answer.sum() / n_out > 0.03:
-                    continue
+    for lead, answer, margin in _grid():
+        sureness = top + lead * (top - second)
+        answers = (sureness >= answer) & (top - second >= margin) & may_answer
+        right_answer = answers & top_right & inside
+        wrong = int((answers & ~top_right & inside).sum())
+        oos_answer = int((answers & ~inside).sum())
+        if wrong / n_in > MAX_WRONG or oos_answer / n_out > MAX_OOS_ANSWERED:
+            continue
+        for choices_lead in CHOICE_LEADS:
+            shown = (top + choices_lead * (top - second) >= floors) & ~answers  # [floor, question]
+            oos_shown = (shown & ~inside).sum(axis=1)
+            for gap in GAPS:
+                close = np.maximum(floors, top - gap)
+                right_choice = (shown & inside & (right_score >= close)).sum(axis=1)
+                missed = inside.sum() - right_answer.sum() - right_choice
                 value = (
                     right_answer.sum()
-                    + 0.6 * right_choice.sum()
-                    - 0.5 * missed.sum()
-                    - 3 * wrong_answer.sum()
-                    - 3 * oos_answer.sum()
-                    - 0.2 * (shown & ~inside).sum()
+                    + 0.6 * right_choice
+                    - 0.5 * missed
+                    - 3 * (wrong + oos_answer)
+                    - 0.2 * oos_shown
                 )
-                if best is None or value > best[0]:
-                    best = (float(value), Thresholds(float(answer), float(margin), float(floor)))
+                value = np.where(oos_shown / n_out <= MAX_OOS_CHOICES, value, -np.inf)
+                k = int(np.argmax(value))
+                if np.isfinite(value[k]) and (best is None or value[k] > best[0]):
+                    found = Thresholds(answer, margin, float(floors[k, 0]), gap, lead, choices_lead)
+                    best = (float(value[k]), found)
     return best[1] if best else Thresholds(101, 0, 50)  # nothing passes: never answer outright
 
 
@@ -157,7 +226,14 @@ def write_thresholds(path: Path, thresholds: dict[str, Thresholds], note: str) -
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     data = data or {}
     data["thresholds"] = {
-        lang: {"answer": th.answer, "margin": th.margin, "choices": th.choices}
+        lang: {
+            "answer": th.answer,
+            "margin": th.margin,
+            "choices": th.choices,
+            "gap": th.gap,
+            "lead": th.lead,
+            "choices_lead": th.choices_lead,
+        }
         for lang, th in thresholds.items()
     }
     header = f"# FAQ matcher settings. Thresholds: {note}\n"

@@ -8,6 +8,13 @@ entry in one vectorised rapidfuzz call per channel, and each entry keeps its bes
 - keyword hits (domain words, synonyms, typos the trainers listed) add a bonus, weighted down
   when a keyword points at several entries.
 
+Before scoring, the spoken-language table (`spoken.py`) drops fillers, replaces dialect words and
+cuts greetings; a long message is cut into the clauses that ask something (`clauses.py`) and each
+entry keeps its best score over the whole and those clauses, so two questions in one message
+bring up both entries (and, being close, both are offered as choices). A question word an entry
+does not answer (what it costs, how long it takes …) counts against it, and one common word alone
+is never enough for an outright answer.
+
 The decision needs a clear winner to answer: a high score and a margin over the runner-up.
 Thresholds are per language and were calibrated on the tuning split of the evaluation set
 (`tests/faq_eval/`); they live in `content/faq/matcher.yaml` beside the bank.
@@ -15,6 +22,7 @@ Thresholds are per language and were calibrated on the tuning split of the evalu
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,11 +36,14 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.content.yaml_text import parse_yaml
 from bot.faq.bank import FaqBank
-from bot.faq.coverage import WordCoverage, units
+from bot.faq.clauses import Parts, split_message
+from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 MAX_CHOICES = 3
+LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
+MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
 SORTED_WORDS = {"zh": False, "en": True}
@@ -66,18 +77,26 @@ class Thresholds:
     answer: float  # the best score must reach this to answer outright...
     margin: float  # ...and beat the second entry by this much
     choices: float  # below this, nothing is offered
+    gap: float = 100.0  # a choice is offered only when this close to the best one
+    lead: float = 0.0  # the lead over the runner-up counts this much towards `answer`
+    choices_lead: float = 0.0  # ...and this much towards `choices`
 
 
 @dataclass(frozen=True)
 class MatcherSettings:
     thresholds: dict[str, Thresholds] = field(
-        default_factory=lambda: {lang: Thresholds(80, 8, 55) for lang in LANGS}
+        # for a bank not calibrated yet: a clear lead counts half towards an answer
+        default_factory=lambda: {lang: Thresholds(80, 8, 55, gap=25, lead=0.5) for lang in LANGS}
     )
     pinyin_weight: float = 0.95  # a pinyin-only likeness counts a little less than the same words
     keyword_bonus: float = 8.0  # points per keyword hit (divided among the entries it names)
     keyword_cap: float = 2.0  # at most this many hits' worth of bonus
     coverage_weight: float = 0.7  # share of the score from word coverage; the rest from phrasings
     answer_weight: float = 0.7  # a word found only in an entry's answer counts this much
+    clause_weight: float = 0.97  # a clause of a long message counts a little less than a whole question
+    kind_penalty: float = 0.25  # share taken off when the question asks what the entry doesn't answer
+    single_word_factor: float = 0.6  # one word shared by several entries is not enough to answer
+    recall_weight: float = 0.6  # in a long message, share of the score from phrasing recall
 
     @classmethod
     def load(cls, path: Path) -> MatcherSettings:
@@ -88,7 +107,12 @@ class MatcherSettings:
         thresholds = dict(base.thresholds)
         for lang, values in (data.get("thresholds") or {}).items():
             thresholds[str(lang)] = Thresholds(
-                float(values["answer"]), float(values["margin"]), float(values["choices"])
+                float(values["answer"]),
+                float(values["margin"]),
+                float(values["choices"]),
+                float(values.get("gap", 100.0)),
+                float(values.get("lead", 0.0)),
+                float(values.get("choices_lead", 0.0)),
             )
         return cls(
             thresholds=thresholds,
@@ -97,6 +121,10 @@ class MatcherSettings:
             keyword_cap=float(data.get("keyword_cap", base.keyword_cap)),
             coverage_weight=float(data.get("coverage_weight", base.coverage_weight)),
             answer_weight=float(data.get("answer_weight", base.answer_weight)),
+            clause_weight=float(data.get("clause_weight", base.clause_weight)),
+            kind_penalty=float(data.get("kind_penalty", base.kind_penalty)),
+            single_word_factor=float(data.get("single_word_factor", base.single_word_factor)),
+            recall_weight=float(data.get("recall_weight", base.recall_weight)),
         )
 
 
@@ -111,10 +139,14 @@ class _LangIndex:
     han_keywords: dict[str, list[tuple[int, float]]]  # keyword → (entry, weight)
     pinyin_keywords: dict[str, list[tuple[int, float]]]
     word_keywords: dict[str, list[tuple[int, float]]]  # English keywords as stemmed word n-grams
-    longest_keyword: int
+    longest_keyword: int  # in characters (Chinese) or words (English)
+    longest_sounds: int  # a Chinese keyword's length in syllables
     coverage: WordCoverage
+    recall: PhraseRecall
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
     known: frozenset[str]
+    kinds: dict[str, np.ndarray]  # kind of question (cost, time …) → which entries answer it
+    spelled: dict[str, str] = field(default_factory=dict)  # typo corrections already worked out
 
 
 def _joined(words: list[str], sort: bool) -> str:
@@ -136,10 +168,26 @@ class FaqMatcher:
     def __init__(self, bank: FaqBank, settings: MatcherSettings | None = None) -> None:
         self.bank = bank
         self.settings = settings or MatcherSettings()
-        domain = [kw for e in bank.entries for kw in e.keywords.zh]
+        self.spoken = bank.spoken
+        domain = [self._standard(kw, "zh") for e in bank.entries for kw in e.keywords.zh]
         self.segmenter = Segmenter(domain)
         self.ids = [e.id for e in bank.entries]
         self._index = {lang: self._build(lang) for lang in LANGS}
+        self.segmenter.known_pinyin = frozenset(
+            u[2:] for u in self._index["zh"].coverage.idf if u.startswith("p:")
+        )
+
+    def _standard(self, text: str, lang: str) -> str:
+        """Normalised, with the spoken-language table applied: how both sides are compared."""
+        return self.spoken.standard(normalise(text), lang)
+
+    def content_words(self, text: str, lang: str) -> list[str]:
+        """What a question is about, as the matcher reads it (for grouping unanswered questions)."""
+        return self.segmenter.words(self._prepare(text, lang), lang)
+
+    def _prepare(self, text: str, lang: str) -> str:
+        """A piece of a learner's message, standardised and with greetings cut."""
+        return self.spoken.without_greetings(self._standard(text, lang), lang)
 
     # ----- building ----------------------------------------------------------------------------
 
@@ -151,32 +199,38 @@ class FaqMatcher:
         py_kw: dict[str, set[int]] = defaultdict(set)
         word_kw: dict[str, set[int]] = defaultdict(set)
         documents: list[tuple[int, list[str], float]] = []
+        phrase_units: list[list[str]] = []
+        longest_sounds = 1
         for e_index, entry in enumerate(self.bank.entries):
             starts.append(len(words))
+            zh = lang == "zh"
             for phrase in entry.questions.get(lang):
-                content = self.segmenter.words(normalise(phrase), lang)
+                standard = self._standard(phrase, lang)
+                content = self.segmenter.words(standard, lang)
                 words.append(_joined(content, SORTED_WORDS[lang]))
                 pinyin.append(_joined(pinyin_words(content), SORTED_WORDS[lang]))
-                documents.append((e_index, units(content), 1.0))
-            answer_words = self.segmenter.words(normalise(entry.answer.get(lang)), lang)
-            documents.append((e_index, units(answer_words), self.settings.answer_weight))
+                phrase_units.append(units(content, zh, standard))
+                documents.append((e_index, phrase_units[-1], 1.0))
+            answer_words = self.segmenter.words(self._standard(entry.answer.get(lang), lang), lang)
+            documents.append((e_index, units(answer_words, zh), self.settings.answer_weight))
             for keyword in entry.keywords.get(lang):
-                norm = normalise(keyword)
+                norm = self._standard(keyword, lang)
                 if not norm:
                     continue
-                documents.append((e_index, units(self.segmenter.words(norm, lang)), 1.0))
+                documents.append((e_index, units(self.segmenter.words(norm, lang), zh), 1.0))
                 if lang == "zh":
                     joined = norm.replace(" ", "")
                     if has_han(joined):
                         han_kw[joined].add(e_index)
-                    spelled = "".join(s for w in norm.split() for s in syllables(w))
-                    if len(spelled) >= 5:
-                        py_kw[spelled].add(e_index)
+                    sounds = [s for w in norm.split() for s in syllables(w)]
+                    if len("".join(sounds)) >= 5:
+                        py_kw["".join(sounds)].add(e_index)
+                        longest_sounds = max(longest_sounds, len(sounds))
                 else:
                     word_kw[" ".join(stem(w) for w in norm.split())].add(e_index)
         vocab = {u[2:] for _, pieces, _ in documents for u in pieces if u.startswith("w:")}
         longest = max((len(k.split()) if lang == "en" else len(k) for k in (*han_kw, *word_kw)), default=1)
-        longest_py = max((len(k) for k in py_kw), default=1)
+        coverage = WordCoverage(len(self.bank.entries), documents)
         return _LangIndex(
             words=words,
             pinyin=pinyin,
@@ -185,89 +239,164 @@ class FaqMatcher:
             han_keywords=_weighted(han_kw),
             pinyin_keywords=_weighted(py_kw),
             word_keywords=_weighted(word_kw),
-            longest_keyword=max(longest, longest_py),
-            coverage=WordCoverage(len(self.bank.entries), documents),
+            longest_keyword=longest,
+            longest_sounds=longest_sounds,
+            coverage=coverage,
+            recall=PhraseRecall(coverage.idf, phrase_units),
             vocabulary=sorted(vocab),
             known=frozenset(vocab),
+            kinds=self._kinds(lang),
         )
+
+    def _kinds(self, lang: str) -> dict[str, np.ndarray]:
+        """For each kind of question word, the entries whose phrasings or keywords ask it."""
+        answers: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(self.ids), dtype=bool))
+        for e_index, entry in enumerate(self.bank.entries):
+            for kind in self.spoken.kinds_of([*entry.questions.get(lang), *entry.keywords.get(lang)], lang):
+                answers[kind][e_index] = True
+        return dict(answers)
 
     # ----- scoring -----------------------------------------------------------------------------
 
-    def _keyword_strength(self, index: _LangIndex, norm: str, lang: str) -> np.ndarray:
-        strength = np.zeros(len(self.ids))
-        hits: set[tuple[str, int]] = set()
+    def _keyword_hits(self, index: _LangIndex, norm: str, lang: str) -> dict[tuple[str, int], float]:
+        """The keywords in a clause: (keyword as heard, entry) → weight. A homophone typo and its
+        right spelling are heard alike, so they count once, not twice."""
+        hits: dict[tuple[str, int], float] = {}
         if lang == "zh":
             compact = norm.replace(" ", "")
-            spelled = "".join(s for w in norm.split() for s in syllables(w))
-            for text, table in ((compact, index.han_keywords), (spelled, index.pinyin_keywords)):
-                n = len(text)
-                for i in range(n):
-                    for j in range(i + 1, min(n, i + index.longest_keyword) + 1):
-                        for entry, weight in table.get(text[i:j], ()):
-                            # a homophone typo and its correct spelling count once, not twice
-                            key = ("".join(syllables(text[i:j])), entry)
-                            if key not in hits:
-                                hits.add(key)
-                                strength[entry] += weight
+            for i in range(len(compact)):
+                for j in range(i + 1, min(len(compact), i + index.longest_keyword) + 1):
+                    for entry, weight in index.han_keywords.get(compact[i:j], ()):
+                        hits["".join(syllables(compact[i:j])), entry] = weight
+            # by sound, syllable by syllable (a Latin word counts as one): 保正金, baozhengjin
+            sounds = [s for w in norm.split() for s in syllables(w)]
+            for i in range(len(sounds)):
+                for j in range(i + 1, min(len(sounds), i + index.longest_sounds) + 1):
+                    heard = "".join(sounds[i:j])
+                    for entry, weight in index.pinyin_keywords.get(heard, ()):
+                        hits[heard, entry] = weight
         else:
             stems = [stem(w) for w in norm.split()]
             for i in range(len(stems)):
                 for j in range(i + 1, min(len(stems), i + index.longest_keyword) + 1):
                     gram = " ".join(stems[i:j])
                     for entry, weight in index.word_keywords.get(gram, ()):
-                        if (gram, entry) not in hits:
-                            hits.add((gram, entry))
-                            strength[entry] += weight
-        return strength
+                        hits[gram, entry] = weight
+        return hits
 
     def _spelled(self, index: _LangIndex, word: str) -> str:
         """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
         if word in index.known or len(word) < 4 or not index.vocabulary:
             return word
-        found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
-        return str(found[0]) if found else word
+        if word not in index.spelled:
+            found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+            if len(index.spelled) > 50_000:  # a bound on memory in a long-running bot
+                index.spelled.clear()
+            index.spelled[word] = str(found[0]) if found else word
+        return index.spelled[word]
 
     def entry_scores(self, text: str, lang: str) -> np.ndarray:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
+        return self._scores(text, lang)[0]
+
+    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool]:
+        """Scores per entry, and whether the message comes down to one word (保证金, weather)."""
         index = self._index[lang]
-        norm = normalise(text)
-        content = self.segmenter.words(norm, lang)
-        if not content or not index.words:
-            return np.zeros(len(self.ids))
+        parts = split_message(text, lambda piece: self._prepare(piece, lang))
+        if not parts.pieces or not index.words:
+            return np.zeros(len(self.ids)), False
+        scores, one_word = self._score_pieces(index, parts, lang)
+        asked = self.spoken.kinds(" ".join(parts.clauses[i] for i in parts.asking), lang)
+        if asked:
+            # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
+            none = np.zeros(len(self.ids), dtype=bool)
+            lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
+            scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
+        return scores, one_word
+
+    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool]:
+        """Each entry's best score over the pieces of a message (the whole first, then clauses).
+
+        Words, units and keyword hits are worked out once per clause and pieced together.
+        """
+        settings = self.settings
+        zh = lang == "zh"
+        words = [self.segmenter.words(clause, lang) for clause in parts.clauses]
         if lang == "en":
-            content = [self._spelled(index, w) for w in content]
-        share = self.settings.coverage_weight
-        coverage = index.coverage.scores(units(content))
-        strength = np.minimum(self._keyword_strength(index, norm, lang), self.settings.keyword_cap)
-        bonus = self.settings.keyword_bonus * strength
+            words = [[self._spelled(index, w) for w in ws] for ws in words]
+        clause_units = [units(ws, zh, clause) for ws, clause in zip(words, parts.clauses, strict=True)]
+        covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
+        hits = [self._keyword_hits(index, clause, lang) for clause in parts.clauses]
+        read: list[tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float]] = []
+        for n, piece in enumerate(parts.pieces):
+            content = [w for i in piece for w in words[i]]
+            if not content:
+                continue
+            total = sum(covered[i][1] for i in piece)
+            coverage = np.sum([covered[i][0] for i in piece], axis=0) * (100.0 / total)
+            found: dict[tuple[str, int], float] = {}
+            for i in piece:
+                found.update(hits[i])
+            strength = np.zeros(len(self.ids))
+            if found:
+                np.add.at(strength, [entry for _, entry in found], list(found.values()))
+            bonus = settings.keyword_bonus * np.minimum(strength, settings.keyword_cap)
+            weight = 1.0 if n == 0 else settings.clause_weight
+            if len(content) == 1 and n > 0:
+                weight *= settings.single_word_factor  # one word of a long message is not its point
+            read.append((content, piece, coverage, bonus, weight))
+        if not read:
+            return np.zeros(len(self.ids)), False
+        # One word that several entries share (快递, weather, 几点) names a topic, not a question.
+        whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
+        one_word = len(whole) == 1 and len(index.coverage.holders("w:" + whole[0])) > 1
         # In a big bank, compare phrasings only for the entries that share something with the
         # question (words, sounds, keywords); the rest could not come near the top anyway.
+        # A long message has many pieces to compare, so fewer candidates each (its many words
+        # already single out the entries it is about).
         entries = np.arange(len(self.ids))
-        if len(entries) > FUZZY_CANDIDATES:
-            entries = np.sort(np.argpartition(-(coverage + bonus), FUZZY_CANDIDATES)[:FUZZY_CANDIDATES])
-        similar = np.zeros(len(self.ids))
-        similar[entries] = self._closest_phrasing(index, content, lang, entries)
-        return np.minimum(100.0, (1 - share) * similar + share * coverage + bonus)
+        keep = max(FUZZY_CANDIDATES // len(read), MIN_CANDIDATES)
+        if len(entries) > keep:
+            reach = np.max([coverage + bonus for _, _, coverage, bonus, _ in read], axis=0)
+            entries = np.sort(np.argpartition(-reach, keep)[:keep])
+        share = settings.coverage_weight
+        best = np.zeros(len(self.ids))
+        closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
+        for row, (content, piece, coverage, bonus, weight) in enumerate(read):
+            similar = np.zeros(len(self.ids))
+            similar[entries] = closest[row]
+            score = (1 - share) * similar + share * coverage
+            if len(content) >= LONG_WORDS and len(index.starts):
+                # Most of a long message is context: also ask how much of a phrasing it holds.
+                # each word once, even when two clauses both say it (往里补 / 为啥要补)
+                phrase_held = index.recall.scores([u for i in piece for u in clause_units[i]])
+                held = np.maximum.reduceat(phrase_held, index.starts)
+                mix = settings.recall_weight
+                score = np.maximum(score, mix * held + (1 - mix) * coverage)
+            best = np.maximum(best, np.minimum(100.0, score + bonus) * weight)
+        return best, one_word
 
     def _closest_phrasing(
-        self, index: _LangIndex, content: list[str], lang: str, entries: np.ndarray
+        self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
     ) -> np.ndarray:
-        """For each of `entries`, the rapidfuzz score of its closest phrasing (words or pinyin)."""
+        """For each piece's words and each of `entries`, the rapidfuzz score of the entry's
+        closest phrasing (words or pinyin): one vectorised call for all pieces of a message."""
         if len(entries) == len(self.ids):
             words, sounds, starts = index.words, index.pinyin, index.starts
         else:
-            picked = [range(index.starts[e], index.ends[e]) for e in entries]
-            words = [index.words[i] for r in picked for i in r]
-            sounds = [index.pinyin[i] for r in picked for i in r]
-            starts = np.cumsum([0] + [len(r) for r in picked[:-1]])
-        per_phrase = process.cdist(
-            [_joined(content, SORTED_WORDS[lang])], words, scorer=fuzz.ratio, workers=1
-        )[0]
+            sizes = index.ends[entries] - index.starts[entries]
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            rows = np.repeat(index.starts[entries] - starts, sizes) + np.arange(int(sizes.sum()))
+            pick = operator.itemgetter(*rows.tolist()) if len(rows) > 1 else lambda xs: [xs[rows[0]]]
+            words, sounds = list(pick(index.words)), list(pick(index.pinyin))
+        order = SORTED_WORDS[lang]
+        queries = [_joined(content, order) for content in contents]
+        per_phrase = process.cdist(queries, words, scorer=fuzz.ratio, workers=1)
         if lang == "zh":
-            spelled = _joined(pinyin_words(content), SORTED_WORDS[lang])
-            by_sound = process.cdist([spelled], sounds, scorer=fuzz.ratio, workers=1)[0]
+            spelled = [_joined(pinyin_words(content), order) for content in contents]
+            by_sound = process.cdist(spelled, sounds, scorer=fuzz.ratio, workers=1)
             per_phrase = np.maximum(per_phrase, by_sound * self.settings.pinyin_weight)
-        return np.maximum.reduceat(per_phrase, starts)
+        return np.maximum.reduceat(per_phrase, starts, axis=1)
 
     def _read_as(self, text: str, lang: str) -> list[str]:
         """Chinese characters are read as Chinese; Latin letters from a Chinese learner may be
@@ -278,31 +407,56 @@ class FaqMatcher:
             return ["zh", "en"]
         return [lang if lang in LANGS else "en"]
 
-    def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
-        """The language the question was read in, and the `top` entries with their scores, best first."""
-        best_lang, best_scores = lang, np.zeros(len(self.ids))
+    def read(self, text: str, lang: str, top: int = 4) -> Reading:
+        """The language the question was read in, the `top` entries with their scores (best
+        first), and whether it came down to one word."""
+        best_lang, best_scores, one_word = lang, np.zeros(len(self.ids)), False
         for reading in self._read_as(text, lang):
-            scores = self.entry_scores(text, reading)
+            scores, single = self._scores(text, reading)
             if scores.max(initial=0) > best_scores.max(initial=0):
-                best_lang, best_scores = reading, scores
+                best_lang, best_scores, one_word = reading, scores, single
         keep = min(top, len(best_scores))
         if keep == 0:
-            return best_lang, []
+            return Reading(best_lang, (), one_word)
         best = np.argpartition(-best_scores, keep - 1)[:keep]
         best = best[np.lexsort((best, -best_scores[best]))]  # by score, then bank order
-        return best_lang, [Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best]
+        ranked = tuple(Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best)
+        return Reading(best_lang, ranked, one_word)
+
+    def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
+        """The language the question was read in, and the `top` entries with their scores, best first."""
+        reading = self.read(text, lang, top)
+        return reading.lang, list(reading.ranked)
 
     def match(self, text: str, lang: str) -> Match:
-        reading, ranked = self.ranked(text, lang)
-        return decide(ranked, self.settings.thresholds[reading])
+        reading = self.read(text, lang)
+        return decide(reading.ranked, self.settings.thresholds[reading.lang], reading.one_word)
 
 
-def decide(ranked: Sequence[Scored], limits: Thresholds) -> Match:
-    """Answer only on a clear winner; offer close ones as choices; otherwise say so."""
+@dataclass(frozen=True)
+class Reading:
+    lang: str  # the language the question was read in (its thresholds apply)
+    ranked: tuple[Scored, ...]
+    one_word: bool  # the whole question came down to one content word that several entries share
+
+
+def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False) -> Match:
+    """Answer only on a clear winner; offer the ones close to the best as choices; otherwise say so.
+
+    A question that comes down to one word several entries share (快递, weather, 几点) is never
+    answered outright: it names a topic, and what it asks about it may be something no entry answers.
+    """
     top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
-    if not top3 or top3[0].score < limits.choices:
+    if not top3:
         return Match(Decision.none, top3)
-    second = top3[1].score if len(top3) > 1 else 0.0
-    if top3[0].score >= limits.answer and top3[0].score - second >= limits.margin:
+    lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
+    # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
+    # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
+    if top3[0].score + limits.choices_lead * lead < limits.choices:
+        return Match(Decision.none, top3)
+    sureness = top3[0].score + limits.lead * lead
+    if sureness >= limits.answer and lead >= limits.margin and not one_word:
         return Match(Decision.answer, top3, (top3[0].id,))
-    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= limits.choices))
+    # Choices only when genuinely close to the best one, not merely above the floor.
+    close = max(limits.choices, top3[0].score - limits.gap)
+    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= close))

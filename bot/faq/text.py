@@ -47,6 +47,9 @@ ZH_TEMPLATE_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
+# Single syllables typed in pinyin that only shape a question (吗 ma, 呢 ne, 要 yao, 能 neng).
+PARTICLE_PINYIN = frozenset({"ma", "ne", "ba", "le", "de", "a", "ya", "yao", "neng", "xiang", "zen"})
+
 EN_STOP_WORDS = frozenset(
     """
     a an the i me my mine we us our you your u ur it its he she they them their is are am was were
@@ -55,6 +58,7 @@ EN_STOP_WORDS = frozenset(
     but if so then than there this that these those please pls plz hi hello sir madam teacher any
     some get got have has had need want wanna gonna im i'm ive i've it's dont don't cant can't just
     yes ok okay tell know thanks thank one way make lot much many very really also still now here
+    him her his hers himself herself myself yourself ourselves theirs
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -124,6 +128,12 @@ class Segmenter:
             if has_han(word) and len(word) >= 2:
                 self._jieba.add_word(word, freq=20000)
         self._template_pinyin = frozenset("".join(syllables(w)) for w in ZH_TEMPLATE_WORDS if len(w) > 1)
+        self._template_pinyin |= PARTICLE_PINYIN
+        # inside a run of pinyin, any template word's sound may be skipped (neng, ma, zenme)
+        self._skippable = self._template_pinyin | {"".join(syllables(w)) for w in ZH_TEMPLATE_WORDS}
+        # The pinyin of every word the bank uses, set by the matcher once its index is built:
+        # pinyin typed without spaces (kaiwangdian) is cut into these (kai wangdian).
+        self.known_pinyin: frozenset[str] = frozenset()
 
     def words(self, text: str, lang: str) -> list[str]:
         """Content words of already-normalised text."""
@@ -133,14 +143,35 @@ class Segmenter:
 
     def _zh_words(self, text: str) -> list[str]:
         out: list[str] = []
-        for piece in self._jieba.lcut(text, HMM=True):
+        for piece in self._jieba.lcut(text, HMM=False):
             piece = piece.strip()
             if not piece or piece in ZH_TEMPLATE_WORDS:
                 continue
-            if not has_han(piece) and (piece in self._template_pinyin or piece in EN_STOP_WORDS):
+            if not has_han(piece):
+                if piece in self._template_pinyin or piece in EN_STOP_WORDS:
+                    continue
+                out.extend(self._pinyin_pieces(piece))
                 continue
             out.append(piece)
         return out
+
+    def _pinyin_pieces(self, word: str) -> list[str]:
+        """A run of pinyin cut into words the bank knows (longest first), or left whole."""
+        known = self.known_pinyin
+        if len(word) < 5 or word in known or not known or not word.isascii() or not word.isalpha():
+            return [word]
+        pieces: list[str] = []
+        start = 0
+        while start < len(word):
+            for end in range(min(len(word), start + 18), start, -1):
+                if word[start:end] in known or word[start:end] in self._skippable:
+                    if word[start:end] not in self._skippable:
+                        pieces.append(word[start:end])
+                    start = end
+                    break
+            else:
+                return [word]  # not all pinyin the bank knows: an English word, or a name
+        return pieces or [word]
 
     def _en_words(self, text: str) -> list[str]:
         return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS]
