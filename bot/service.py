@@ -326,7 +326,8 @@ class LearningService:
             if view.place.screen is not Screen.forget:
                 return None  # a stale confirmation: the engine reports it as such
             self.store.forget(lid)
-            return Response((Message(t(lang, "forgotten")),))
+            again = keyboard(self.engine.b(lang, "btn_start_again", "welcome"))  # never a dead end
+            return Response((Message(t(lang, "forgotten"), again),))
         return None
 
     def reset_place(self, who: Identity) -> None:
