@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.content.limits import split_icon
 from bot.content.models import Tier
 from bot.core.messages import Button, Message, keyboard
-from bot.core.state import LearnerView, Place, Screen
+from bot.core.state import WORK_SCREENS, LearnerView, Place, Screen
 
 if TYPE_CHECKING:
     from bot.core.engine import LessonEngine
@@ -111,7 +111,9 @@ class Screens:
             text += "\n" + e.t(lang, "menu_task", title=e.rendered(view, task).title)
             third = e.b(lang, "btn_my_task", f"prc:open:{task.id}")
         progress = view.progress
-        begun = bool(progress.started or progress.completed or view.place.resume or progress.unlocked)
+        place = view.place  # where the learner was before Home: a test or lesson under way counts
+        begun = bool(progress.started or progress.completed or progress.unlocked)
+        begun = begun or place.resume is not None or place.screen in WORK_SCREENS
         first = e.b(lang, "btn_continue" if begun else "btn_start", "continue")
         return Message(text, keyboard(first, e.b(lang, "btn_courses", "tracks"), third, e.b(lang, "btn_more", "more")))
 
