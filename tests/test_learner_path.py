@@ -224,3 +224,25 @@ def test_after_forget_there_is_a_button_to_begin_again(learner: Learner) -> None
     assert "已全部删除" in learner.text and learner.labels() == ["🔄 重新开始"]
     learner.tap("重新开始")
     assert "只保存" in learner.text and "✅ 开始学习" in learner.labels()
+
+
+def test_did_you_mean_choices_are_labelled_with_entry_titles_written_for_farmers() -> None:
+    from bot.content.loader import load_curriculum
+    from bot.core.audit import SAMPLE_NAMES, _view
+    from bot.core.engine import LessonEngine
+    from bot.core.questions import QuestionDesk
+    from bot.core.state import Place, Screen
+    from bot.faq.bank import FaqBank
+    from bot.faq.matcher import FaqMatcher
+
+    shipped = load_curriculum(Path(__file__).resolve().parents[1])
+    engine = LessonEngine(shipped)
+    desk = QuestionDesk(engine, FaqMatcher(FaqBank(())))
+    desk.matcher.bank = shipped.faq
+    for lang in SAMPLE_NAMES:
+        view = _view(shipped, lang, Place(screen=Screen.menu))
+        shown = desk.choices_message(view, ("live-what-to-say", "live-nervous"))
+        labels = [b.label for b in shown.buttons()]
+        expected = {"zh": ["1️⃣ 直播说什么", "2️⃣ 对镜头紧张"], "en": ["1️⃣ What to say", "2️⃣ Camera nerves"]}
+        assert labels[:2] == expected[lang]
+        assert "i dont know what to say on live" not in shown.text
