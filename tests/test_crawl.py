@@ -87,10 +87,8 @@ class Crawler:
             s.add(copy)
             s.flush()
             for model in STATE_TABLES:
-                for r in s.exec(select(model).where(model.learner_id == row.id)).all():  # type: ignore[attr-defined]
-                    values = r.model_dump()
-                    if "id" in values and model.__table__.c.id.primary_key:  # type: ignore[attr-defined]
-                        values.pop("id")
+                for r in s.exec(select(model).where(model.learner_id == row.id)).all():
+                    values = r.model_dump(exclude={"id"})  # each of these has its own numeric id
                     values["learner_id"] = copy.id
                     s.add(model(**values))
             s.commit()
@@ -112,9 +110,24 @@ class Crawler:
             in_order = all(ls.id in view.progress.completed for ls in cell[: cell.index(lesson)])
         # In the placement test, what decides what comes next is how many are answered and whether
         # all of them were right, not which wrong option was tapped.
-        placement = self.service.curriculum.tracks[p.track].placement if p.track in self.service.curriculum.tracks else []
+        placement = (
+            self.service.curriculum.tracks[p.track].placement
+            if p.track in self.service.curriculum.tracks
+            else []
+        )
         right = all(a == q.right_index for a, q in zip(p.answers, placement, strict=False))
-        return (p.screen, p.track, p.tier, p.lesson, p.step, p.question, len(p.answers), right, in_order, buttons)
+        return (
+            p.screen,
+            p.track,
+            p.tier,
+            p.lesson,
+            p.step,
+            p.question,
+            len(p.answers),
+            right,
+            in_order,
+            buttons,
+        )
 
     def check(self, node: Node, pressed: str, view: LearnerView | None) -> None:
         """Dead ends, missing ways back and buttons that lead nowhere, in one reply."""

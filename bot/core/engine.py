@@ -169,7 +169,8 @@ class LessonEngine:
             (track, tier)
             for track in self.cur.track_ids
             for tier in Tier
-            if (cell := self.cur.lessons_in(track, tier)) and all(ls.id in view.progress.completed for ls in cell)
+            if (cell := self.cur.lessons_in(track, tier))
+            and all(ls.id in view.progress.completed for ls in cell)
         ]
 
     # ----- entry point -------------------------------------------------------------------------
@@ -251,7 +252,9 @@ class LessonEngine:
             return self.show(view, view.place) if head == "welcome" else None
         if view.place.screen is Screen.name and head == "name":
             keep = parts == ["keep"]
-            return self._set_name(view, view.profile.name if keep else self.t(view.profile.lang, "default_name"))
+            return self._set_name(
+                view, view.profile.name if keep else self.t(view.profile.lang, "default_name")
+            )
         handler = self.presses.get(head)
         return handler(view, parts) if handler is not None else None
 
@@ -326,7 +329,9 @@ class LessonEngine:
         return self.show(new_view, place, [ProfileSet(lang=lang)], before=before)
 
     def _set_name(self, view: LearnerView, name: str) -> Outcome:
-        name = clean_text(name).replace("\n", " ")[:MAX_NAME_LENGTH] or self.t(view.profile.lang, "default_name")
+        name = clean_text(name).replace("\n", " ")[:MAX_NAME_LENGTH] or self.t(
+            view.profile.lang, "default_name"
+        )
         new_view = replace(view, profile=replace(view.profile, name=name))
         greeting = Message(self.t(view.profile.lang, "name_set", name=name))
         return self.show(new_view, Place(screen=Screen.menu), [ProfileSet(name=name)], before=[greeting])

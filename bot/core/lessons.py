@@ -78,7 +78,8 @@ class LessonFlow:
         q = e.rendered(view, lesson).questions[index]
         header = e.t(lang, "question_header", n=index + 1, total=len(lesson.questions))
         buttons = [
-            Button(f"{OPTION_ICONS[i]} {opt}", f"ans:{lesson.id}:{index}:{i}") for i, opt in enumerate(q.options)
+            Button(f"{OPTION_ICONS[i]} {opt}", f"ans:{lesson.id}:{index}:{i}")
+            for i, opt in enumerate(q.options)
         ]
         return Message(f"{prefix}{header}\n\n{q.ask}", keyboard(*buttons, e.home_button(lang)))
 
@@ -132,7 +133,9 @@ class LessonFlow:
         tracks += [t for t in cur.track_ids if t != track]
         for tr in tracks:
             begun = tr in progress.unlocked or any(
-                ls.track == tr for ls in cur.lessons.values() if ls.id in progress.started or ls.id in progress.completed
+                ls.track == tr
+                for ls in cur.lessons.values()
+                if ls.id in progress.started or ls.id in progress.completed
             )
             if tr != track and not begun:
                 continue

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from bot.core.engine import LessonEngine
 
 
-def _tier_scores(questions: Sequence[PlacementQuestion], answers: Sequence[int]) -> list[tuple[Tier, int, int, int]]:
+def _tier_scores(
+    questions: Sequence[PlacementQuestion], answers: Sequence[int]
+) -> list[tuple[Tier, int, int, int]]:
     """(tier, right, answered, questions) for each tier, in order."""
     scores = []
     for tier in Tier:
@@ -68,7 +70,8 @@ class PlacementDesk:
         q = e.cur.tracks[track].placement[index]
         header = e.t(lang, "placement_header", tier=e.tier_name(lang, q.tier), n=index + 1)
         buttons = [
-            Button(f"{OPTION_ICONS[i]} {opt.get(lang)}", f"pla:{track}:{index}:{i}") for i, opt in enumerate(q.options)
+            Button(f"{OPTION_ICONS[i]} {opt.get(lang)}", f"pla:{track}:{index}:{i}")
+            for i, opt in enumerate(q.options)
         ]
         return Message(f"{header}\n\n{q.ask.get(lang)}", keyboard(*buttons, e.home_button(lang)))
 
@@ -100,7 +103,16 @@ class PlacementDesk:
         for tier, right, answered, _total in _tier_scores(questions, answers):
             if answered:
                 icon = "✅" if right == answered else "✖️"
-                lines.append(e.t(lang, "placement_score", icon=icon, tier=e.tier_name(lang, tier), right=right, total=answered))
+                lines.append(
+                    e.t(
+                        lang,
+                        "placement_score",
+                        icon=icon,
+                        tier=e.tier_name(lang, tier),
+                        right=right,
+                        total=answered,
+                    )
+                )
         knows_all = all(right == total for _t, right, _a, total in _tier_scores(questions, answers))
         meaning = "placement_means_all" if knows_all else f"placement_means_{placed.value}"
         lines += ["", e.t(lang, meaning, tier=e.tier_name(lang, placed))]

@@ -169,7 +169,12 @@ class PracticeDesk:
         e = self.engine
         title = e.cur.renderer.render_lesson(lesson, lang, name).title
         text = e.t(
-            lang, "follow_up", name=name, days=follow_up.after_days, title=title, question=follow_up.question.get(lang)
+            lang,
+            "follow_up",
+            name=name,
+            days=follow_up.after_days,
+            title=title,
+            question=follow_up.question.get(lang),
         )
         none_yet = self.range_buttons(lang, lesson.id)[0]
         some = e.b(lang, "btn_some", f"out:{lesson.id}:some")
@@ -224,7 +229,9 @@ class PracticeDesk:
         amount = parse_amount(text)
         if amount is None:
             if view.place.screen is Screen.income or len(text) <= 12:
-                return self._outcome(view, [self.amounts_prompt(view, lesson_id or VOLUNTEERED, again=True)], view.place)
+                return self._outcome(
+                    view, [self.amounts_prompt(view, lesson_id or VOLUNTEERED, again=True)], view.place
+                )
             return None  # a longer message is more likely a question: the FAQ takes it
         default = self._unit(lesson_id) if lesson_id else Unit.yuan
         return self._saved(view, lesson_id, amount.value, amount.unit or default, True)
@@ -233,4 +240,6 @@ class PracticeDesk:
         lang = view.profile.lang
         # Three ranges and a way home: someone volunteering an amount has earned something.
         buttons = self.range_buttons(lang, VOLUNTEERED, first=1)
-        return Message(self.engine.t(lang, "income_prompt"), keyboard(*buttons, self.engine.home_button(lang)))
+        return Message(
+            self.engine.t(lang, "income_prompt"), keyboard(*buttons, self.engine.home_button(lang))
+        )

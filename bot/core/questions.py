@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from bot.core.messages import Button, Message, Response, keyboard
 from bot.core.outcome import Outcome
 from bot.core.state import (
+    WORK_SCREENS,
     Change,
     HandoffRequested,
     LearnerView,
     QuestionAsked,
     QuestionPicked,
-    WORK_SCREENS,
     Screen,
 )
 from bot.faq.matcher import Decision, FaqMatcher
@@ -70,7 +70,9 @@ class QuestionDesk:
             return self._outcome(view, [self.answer_message(view, match.offered[0])], [asked], **kept)
         if match.decision is Decision.choices:
             kept["offered"] = match.offered[:MAX_CHOICES]
-            return self._outcome(view, [self.choices_message(view, match.offered[:MAX_CHOICES])], [asked], **kept)
+            return self._outcome(
+                view, [self.choices_message(view, match.offered[:MAX_CHOICES])], [asked], **kept
+            )
         return self._outcome(view, [self._not_known(view)], [asked], **kept)
 
     def answer_message(self, view: LearnerView, entry_id: str) -> Message:
@@ -126,6 +128,11 @@ class QuestionDesk:
     def choice_for_text(self, view: LearnerView, text: str) -> str | None:
         """Typing 1, 2 or 3 after "Did you mean…?" picks that choice."""
         typed = text.strip()
-        if view.place.offered and typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(view.place.offered):
+        if (
+            view.place.offered
+            and typed.isascii()
+            and typed.isdigit()
+            and 1 <= int(typed) <= len(view.place.offered)
+        ):
             return view.place.offered[int(typed) - 1]
         return None

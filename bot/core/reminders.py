@@ -29,7 +29,12 @@ class ReminderDesk:
             hours: Button | None = e.b(lang, "btn_reminder_time", "rem:hours")
             zones: Button | None = e.b(lang, "btn_reminder_zone", "rem:zones")
         else:
-            text, toggle, hours, zones = e.t(lang, "reminders_off"), e.b(lang, "btn_reminders_on", "rem:on"), None, None
+            text, toggle, hours, zones = (
+                e.t(lang, "reminders_off"),
+                e.b(lang, "btn_reminders_on", "rem:on"),
+                None,
+                None,
+            )
         return Message(text, keyboard(toggle, hours, zones, e.home_button(lang)))
 
     def hour_name(self, lang: str, hour: int) -> str:

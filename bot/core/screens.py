@@ -84,7 +84,9 @@ class Screens:
         """Who the bot is, then (one idea a message) exactly what it keeps, with the buttons to begin."""
         e = self.engine
         other = "en" if lang == "zh" else "zh"
-        buttons = keyboard(e.b(lang, "btn_begin", "begin"), Button(e.t(other, "btn_this_language"), f"lang:{other}"))
+        buttons = keyboard(
+            e.b(lang, "btn_begin", "begin"), Button(e.t(other, "btn_this_language"), f"lang:{other}")
+        )
         return [Message(e.t(lang, "welcome")), Message(e.t(lang, "privacy_notice"), buttons)]
 
     def ask_name(self, view: LearnerView) -> Message:
@@ -115,7 +117,9 @@ class Screens:
         begun = bool(progress.started or progress.completed or progress.unlocked)
         begun = begun or place.resume is not None or place.screen in WORK_SCREENS
         first = e.b(lang, "btn_continue" if begun else "btn_start", "continue")
-        return Message(text, keyboard(first, e.b(lang, "btn_courses", "tracks"), third, e.b(lang, "btn_more", "more")))
+        return Message(
+            text, keyboard(first, e.b(lang, "btn_courses", "tracks"), third, e.b(lang, "btn_more", "more"))
+        )
 
     def more(self, lang: str, page: int) -> Message:
         """Two pages: the income cycle first (💰 ⏰), then progress, language and data."""
@@ -225,4 +229,6 @@ class Screens:
     def with_way_back(self, lang: str, key: str, **values: object) -> Message:
         """A one-off message (help, "I didn't understand"…) with ↩️ back to the screen and 🏠 Home."""
         e = self.engine
-        return Message(e.t(lang, key, **values), keyboard(e.b(lang, "btn_back_to", "back"), e.home_button(lang)))
+        return Message(
+            e.t(lang, key, **values), keyboard(e.b(lang, "btn_back_to", "back"), e.home_button(lang))
+        )

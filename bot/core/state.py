@@ -41,9 +41,7 @@ class Screen(StrEnum):
 
 
 # Screens where the learner is in the middle of something; Continue brings them back to it.
-WORK_SCREENS = frozenset(
-    {Screen.step, Screen.question, Screen.placement, Screen.evidence, Screen.follow_up}
-)
+WORK_SCREENS = frozenset({Screen.step, Screen.question, Screen.placement, Screen.evidence, Screen.follow_up})
 
 
 @dataclass(frozen=True)
