@@ -49,7 +49,7 @@ def test_the_welcome_and_mydata_list_every_kind_of_data(learner: Learner, lang: 
 
 def test_a_new_learner_is_told_their_typed_questions_and_task_words_are_kept(learner: Learner) -> None:
     learner.command("start")
-    assert "您问的问题" in learner.text and "练习任务（含您写的话和照片编号）" in learner.text
+    assert "您问的问题" in learner.text and "实践任务（含您写的话和照片编号）" in learner.text
     assert "最后打的字" in learner.text
 
 
