@@ -246,3 +246,15 @@ def test_did_you_mean_choices_are_labelled_with_entry_titles_written_for_farmers
         expected = {"zh": ["1️⃣ 直播说什么", "2️⃣ 对镜头紧张"], "en": ["1️⃣ What to say", "2️⃣ Camera nerves"]}
         assert labels[:2] == expected[lang]
         assert "i dont know what to say on live" not in shown.text
+
+
+def test_a_learner_back_after_days_at_home_is_told_where_they_left_off(
+    learner: Learner, clock: Clock
+) -> None:
+    at_second_quick_check(learner)
+    learner.tap("主页")
+    clock.advance(days=3)
+    learner.command("start")
+    assert "欢迎回来" in learner.text and "小测验" in learner.text
+    learner.tap("继续学习")
+    assert "小测验 2/2" in learner.text

@@ -212,13 +212,14 @@ class LessonEngine:
         """After more than a day away, say in one line where the learner left off."""
         if view.last_active is None or now - view.last_active <= RECAP_AFTER:
             return outcome
-        lesson = self.cur.lessons.get(view.place.lesson or "")
-        if lesson is None or view.place.screen not in (Screen.step, Screen.question):
+        left = view.place if view.place.screen in WORK_SCREENS else view.place.resume  # Home, mid-lesson
+        lesson = self.cur.lessons.get(left.lesson or "") if left is not None else None
+        if left is None or lesson is None or left.screen not in (Screen.step, Screen.question):
             return outcome
         lang = view.profile.lang
         title = self.rendered(view, lesson).title
-        if view.place.screen is Screen.step:
-            where = self.t(lang, "recap_step", title=title, step=view.place.step + 1)
+        if left.screen is Screen.step:
+            where = self.t(lang, "recap_step", title=title, step=left.step + 1)
         else:
             where = self.t(lang, "recap_question", title=title)
         recap = Message(self.t(lang, "recap", name=view.profile.name, where=where))
@@ -282,7 +283,7 @@ class LessonEngine:
             changes: list[Change] = []
             if resume.screen is Screen.step and resume.lesson:
                 changes.append(StepShown(resume.lesson, resume.step, "resume"))
-            return self.show(view, resume.moved(track=resume.track), changes)
+            return self.show(view, resume.moved(), changes)
         target = self.continue_target(view)
         if target is None:
             return self.show(view, Place(screen=Screen.tracks, track=place.track))
