@@ -422,7 +422,8 @@ class LearningService:
                 return None  # a stale confirmation: the engine reports it as such
             self.store.forget(lid)
             self.outbox.forget_user(who.channel, who.user_id)
-            return Response((Message(t(lang, "forgotten")),))
+            again = keyboard(self.engine.b(lang, "btn_start_again", "welcome"))  # never a dead end
+            return Response((Message(t(lang, "forgotten"), again),))
         return None
 
     def reset_place(self, who: Identity) -> None:

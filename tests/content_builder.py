@@ -60,7 +60,7 @@ def track(name: str = "shop", order: int = 1) -> dict[str, Any]:
         return {
             "tier": tier,
             "ask": text(f"{tier} 测试？", f"{tier} test?"),
-            "options": [text("甲", "A"), text("乙", "B")],
+            "options": [text("甲", "A"), text("乙", "B"), text("丙", "C")],
             "answer": 2,
         }
 
@@ -69,7 +69,7 @@ def track(name: str = "shop", order: int = 1) -> dict[str, Any]:
         "order": order,
         "icon": "🛒",
         "title": text("网上卖货", "Selling online"),
-        "placement": [pq("basic"), pq("basic"), pq("intermediate")],
+        "placement": [pq(tier) for tier in ("basic", "intermediate", "advanced") for _ in range(3)],
     }
 
 

@@ -56,13 +56,24 @@ def test_done_with_a_photo_records_the_application_by_file_id_and_schedules_the_
     assert clock.now.date() == datetime(2026, 5, 4).date()
 
 
-def test_text_instead_of_a_photo_is_asked_again_and_skip_records_done_without_evidence(
+def test_words_are_taken_as_evidence_when_a_photo_is_asked_for(
+    learner: Learner, curriculum: Curriculum, service: LearningService
+) -> None:
+    # A learner with no camera skills yet may tell what they did instead of showing it.
+    finished_first_lesson(learner, curriculum)
+    learner.tap("做完了")
+    assert "照片" in learner.text
+    learner.say("上架了两箱苹果")
+    assert "记下了" in learner.text
+    [report] = rows(service, PracticeReport)
+    assert (report.status, report.evidence_kind, report.evidence) == ("done", "text", "上架了两箱苹果")
+
+
+def test_skip_records_a_task_done_without_evidence(
     learner: Learner, curriculum: Curriculum, service: LearningService
 ) -> None:
     finished_first_lesson(learner, curriculum)
     learner.tap("做完了")
-    learner.say("拍好了")
-    assert "需要一张照片" in learner.text
     learner.tap("跳过")
     assert "记下了" in learner.text
     [report] = rows(service, PracticeReport)
@@ -122,7 +133,8 @@ def test_a_range_button_records_its_middle_marked_inexact(
     learner: Learner, curriculum: Curriculum, service: LearningService, clock: Clock
 ) -> None:
     done_and_followed_up(learner, curriculum, service, clock)
-    learner.tap("5–20")
+    learner.tap("✅ 有")
+    learner.tap("5–20单")
     [outcome] = rows(service, Outcome)
     assert (outcome.value, outcome.unit, outcome.exact) == (12.5, "orders", False)
 
@@ -132,7 +144,7 @@ def test_an_unreadable_short_answer_is_asked_again_kindly(
 ) -> None:
     done_and_followed_up(learner, curriculum, service, clock)
     learner.say("好几个")
-    assert "没看出数字" in learner.text and len(learner.labels()) == 4
+    assert "没看出数字" in learner.text and len(learner.labels()) == 4 and "🏠 主页" in learner.labels()
     learner.say("12单")
     assert [o.value for o in rows(service, Outcome)] == [12]
 
@@ -164,7 +176,7 @@ def test_two_bot_processes_never_send_the_same_follow_up_twice(
 def test_income_can_be_reported_at_any_time(learner: Learner, service: LearningService) -> None:
     learner.onboard()
     learner.command("income")
-    assert "带来了多少收入" in learner.text
+    assert "多挣了多少钱" in learner.text
     learner.say("1.5万")
     assert "15000元" in learner.text
     [outcome] = rows(service, Outcome)

@@ -95,10 +95,10 @@ def test_reminders_can_be_switched_off_and_moved_to_the_morning(
 ) -> None:
     began_a_lesson(learner)
     learner.command("reminders")
-    assert "每天19点左右" in learner.text
+    assert "每天晚上7点左右" in learner.text
     learner.tap("改时间")
     learner.tap("早上8点")
-    assert "每天8点左右" in learner.text
+    assert "每天早上8点左右" in learner.text
     clock.now = datetime(2026, 5, 5, 0, 1, tzinfo=UTC)  # 08:01 in Shanghai
     assert len(service.due_nudges()) == 1
     learner.tap("关掉提醒")
@@ -125,7 +125,7 @@ def test_a_learner_in_xinjiang_picks_their_time_and_is_reminded_by_it(
     assert "北京时间" in west.text
     west.tap("改时区")
     west.tap("新疆时间")
-    assert "19点左右（新疆时间）" in west.text
+    assert "晚上7点左右（新疆时间）" in west.text
     # 19:00 in Xinjiang is 21:00 in Beijing: the Xinjiang learner is reminded, the other is not
     # woken at night (their own 19:00 reminder was missed the day before; it waits for tomorrow).
     clock.now = SEVEN_PM_SHANGHAI + timedelta(days=1, hours=2, minutes=1)

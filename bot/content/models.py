@@ -142,10 +142,14 @@ class PlacementQuestion(Choice):
     explain: Text | None = None  # optional: placement gives no feedback per question
 
     @model_validator(mode="after")
-    def _not_advanced(self) -> PlacementQuestion:
-        if self.tier is Tier.advanced:
-            raise ValueError("placement questions decide whether to skip basic or intermediate")
+    def _three_options(self) -> PlacementQuestion:
+        # Two options would let a guesser pass a tier one time in eight; three make it one in 27.
+        if len(self.options) < 3:
+            raise ValueError("a placement question needs 3 options, so guessing rarely skips a tier")
         return self
+
+
+PLACEMENT_PER_TIER = 3  # questions per tier: all right to skip it; a guesser skips basic in (1/3)^3 of tests
 
 
 class Track(_Strict):
@@ -153,8 +157,18 @@ class Track(_Strict):
     order: int = Field(ge=1)
     icon: NonEmpty
     title: Text
-    placement: list[PlacementQuestion] = Field(min_length=3, max_length=5)
+    placement: list[PlacementQuestion] = Field(min_length=3 * PLACEMENT_PER_TIER, max_length=12)
     source: str = ""
+
+    @model_validator(mode="after")
+    def _placement_by_tier(self) -> Track:
+        ranks = [q.tier.rank for q in self.placement]
+        if ranks != sorted(ranks):
+            raise ValueError("placement questions go in tier order: basic, then intermediate, then advanced")
+        for tier in Tier:
+            if ranks.count(tier.rank) < PLACEMENT_PER_TIER:
+                raise ValueError(f"placement needs at least {PLACEMENT_PER_TIER} {tier.value} questions")
+        return self
 
 
 class Term(_Strict):

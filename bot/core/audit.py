@@ -51,6 +51,8 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
             view = _view(curriculum, lang, Place(screen=screen))
             for msg in engine.screen(view):
                 yield f"content/ui/{lang}.yaml", screen.value, lang, msg
+        for msg in engine.screen(_view(curriculum, lang, Place(screen=Screen.more, step=1))):
+            yield f"content/ui/{lang}.yaml", "more_2", lang, msg
         for track in curriculum.tracks.values():
             for screen in (Screen.track, Screen.locked):
                 place = Place(screen=screen, track=track.track, tier=Tier.intermediate)
@@ -60,6 +62,13 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
                 place = Place(screen=Screen.placement, track=track.track, answers=(0,) * i)
                 for msg in engine.screen(_view(curriculum, lang, place)):
                     yield track.source, f"placement[{i + 1}].{lang}", lang, msg
+            # The result, as long as it gets: every question answered right, all three tiers scored.
+            view = _view(curriculum, lang, Place(screen=Screen.placement, track=track.track))
+            for n, asked in enumerate(track.placement):
+                outcome = engine.press(view, f"pla:{track.track}:{n}:{asked.right_index}")
+                view = replace(view, place=outcome.place)
+            for msg in outcome.response.messages:
+                yield f"content/ui/{lang}.yaml", "placement_means_all", lang, msg
         for lesson in curriculum.lessons.values():
             base = Place(track=lesson.track, tier=lesson.tier, lesson=lesson.id)
             view = _view(curriculum, lang, base)
@@ -77,6 +86,10 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
                 outcome = engine.press(qview, f"ans:{lesson.id}:{q}:{wrong}")
                 for msg in outcome.response.messages:
                     yield lesson.source, f"questions[{q + 1}].explain.{lang}", lang, msg
+                for msg in engine.say(
+                    qview, "这个我不太懂" if lang == "zh" else "what does this mean"
+                ).response.messages:
+                    yield f"content/ui/{lang}.yaml", "quiz_tap_hint", lang, msg
             for msg in engine.screen(view, replace(base, screen=Screen.finished)):
                 yield lesson.source, f"practice.task.{lang}", lang, msg
             if lesson.practice.evidence.value != "none":
@@ -85,6 +98,8 @@ def sent_messages(curriculum: Curriculum) -> Iterator[tuple[str, str, str, Messa
             if lesson.practice.follow_up is not None:
                 msg = engine.practice.follow_up_message(lang, SAMPLE_NAMES[lang], lesson)
                 yield lesson.source, f"practice.follow_up.question.{lang}", lang, msg
+                msg = engine.practice.amounts_prompt(view, lesson.id)
+                yield lesson.source, "practice.follow_up.unit", lang, msg
         for msg in engine.screen(_view(curriculum, lang, Place(screen=Screen.income))):
             yield f"content/ui/{lang}.yaml", "income_prompt", lang, msg
         yield from _faq_messages(curriculum, engine, lang)

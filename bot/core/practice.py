@@ -15,20 +15,22 @@ from typing import TYPE_CHECKING
 from bot.content.models import Evidence, Lesson, Unit
 from bot.core.amounts import parse_amount
 from bot.core.messages import Button, Media, Message, Response, keyboard
+from bot.core.outcome import Outcome
 from bot.core.state import Change, LearnerView, OutcomeReported, Place, PracticeReported, Screen
 
 if TYPE_CHECKING:
-    from bot.core.engine import LessonEngine, Outcome
+    from bot.core.engine import LessonEngine
 
-# Range buttons per unit: 0, 1–low, low–high, high+. A range records its middle, marked inexact;
-# the open top range records its lower bound.
+# Range buttons per unit: none yet, under low, low–high, over high — three ranges that do not
+# overlap. A range records its middle, marked inexact; the open top range records its lower bound.
+# The labels, with their unit, are UI words (`range_<unit>_<n>` in content/ui/*.yaml).
 BANDS: dict[Unit, tuple[float, float]] = {
     Unit.yuan: (500, 2000),
     Unit.orders: (5, 20),
-    Unit.viewers: (20, 100),
-    Unit.followers: (20, 100),
+    Unit.viewers: (10, 50),
+    Unit.followers: (10, 50),
     Unit.mu: (10, 50),
-    Unit.kg: (50, 500),
+    Unit.kg: (5, 50),
     Unit.hours: (2, 8),
     Unit.times: (3, 10),
     Unit.items: (3, 10),
@@ -36,14 +38,13 @@ BANDS: dict[Unit, tuple[float, float]] = {
 
 
 def ranges(unit: Unit) -> tuple[tuple[str, float, bool], ...]:
-    """(label, value recorded, exact) for each button."""
+    """(label key, value recorded, exact) for each button: none yet, then the three ranges."""
     low, high = BANDS[unit]
-    n = shown_number
     return (
-        ("0️⃣ 0", 0.0, True),
-        (f"🔹 1–{n(low)}", (1 + low) / 2, False),
-        (f"🔷 {n(low)}–{n(high)}", (low + high) / 2, False),
-        (f"💎 {n(high)}+", high, False),
+        ("btn_none_yet", 0.0, True),
+        (f"range_{unit.value}_1", (1 + low) / 2, False),
+        (f"range_{unit.value}_2", (low + high) / 2, False),
+        (f"range_{unit.value}_3", high, False),
     )
 
 
@@ -61,8 +62,6 @@ class PracticeDesk:
     def _outcome(
         self, view: LearnerView, messages: list[Message], place: Place, changes: list[Change] | None = None
     ) -> Outcome:
-        from bot.core.engine import Outcome
-
         return Outcome(Response(tuple(messages)), place, changes or [])
 
     def _lesson(self, lesson_id: str) -> Lesson | None:
@@ -113,9 +112,9 @@ class PracticeDesk:
             home = Place(screen=Screen.menu, track=lesson.track)
             shown = self.engine.screen(replace(view, progress=progress), home)
             return self._outcome(view, [Message(text), *shown], home, [later])
-        if verb == "open":
+        if verb == "open":  # "📝 My task": the task again, without the lesson's celebration
             place = Place(screen=Screen.finished, track=lesson.track, tier=lesson.tier, lesson=lesson.id)
-            return self._outcome(view, self.engine.screen(view, place), place)
+            return self._outcome(view, [self.engine.lessons.finished(view, lesson, celebrate=False)], place)
         if verb == "skip" and view.place.screen is Screen.evidence and view.place.lesson == lesson.id:
             return self._done(view, lesson, Evidence.none, None)
         if verb == "done":
@@ -146,7 +145,8 @@ class PracticeDesk:
             if amount is None:
                 return self._outcome(view, [self.evidence_prompt(view, lesson, again=True)], view.place)
             return self._done(view, lesson, Evidence.number, shown_number(amount.value))
-        if kind is Evidence.text:
+        if kind in (Evidence.text, Evidence.photo):
+            # Words are welcome where a photo is asked for: not every learner can send one yet.
             return self._done(view, lesson, Evidence.text, given[:500])
         return self._outcome(view, [self.evidence_prompt(view, lesson, again=True)], view.place)
 
@@ -157,15 +157,18 @@ class PracticeDesk:
         follow_up = lesson.practice.follow_up if lesson else None
         return follow_up.unit if follow_up else Unit.yuan
 
-    def range_buttons(self, lesson_id: str) -> list[Button]:
-        options = enumerate(ranges(self._unit(lesson_id)))
-        return [Button(label, f"out:{lesson_id}:{i}") for i, (label, _v, _e) in options]
+    def range_buttons(self, lang: str, lesson_id: str, first: int = 0) -> list[Button]:
+        unit = self._unit(lesson_id) if lesson_id != VOLUNTEERED else Unit.yuan
+        options = list(enumerate(ranges(unit)))[first:]
+        return [Button(self.engine.t(lang, key), f"out:{lesson_id}:{i}") for i, (key, _v, _e) in options]
 
     def follow_up_message(self, lang: str, name: str, lesson: Lesson) -> Message:
+        """The question N days after a task: first "none yet" or "yes", then (if yes) how much."""
         follow_up = lesson.practice.follow_up
         assert follow_up is not None
-        title = self.engine.cur.renderer.render_lesson(lesson, lang, name).title
-        text = self.engine.t(
+        e = self.engine
+        title = e.cur.renderer.render_lesson(lesson, lang, name).title
+        text = e.t(
             lang,
             "follow_up",
             name=name,
@@ -173,7 +176,16 @@ class PracticeDesk:
             title=title,
             question=follow_up.question.get(lang),
         )
-        return Message(text, keyboard(*self.range_buttons(lesson.id)))
+        none_yet = self.range_buttons(lang, lesson.id)[0]
+        some = e.b(lang, "btn_some", f"out:{lesson.id}:some")
+        return Message(text, keyboard(none_yet, some, e.home_button(lang)))
+
+    def amounts_prompt(self, view: LearnerView, lesson_id: str, again: bool = False) -> Message:
+        """How much, in the lesson's unit: three ranges that don't overlap, or a typed number."""
+        e, lang = self.engine, view.profile.lang
+        unit = e.t(lang, f"unit_{self._unit(lesson_id).value}")
+        text = e.t(lang, "outcome_again") if again else e.t(lang, "follow_up_amount", unit=unit)
+        return Message(text, keyboard(*self.range_buttons(lang, lesson_id, first=1), e.home_button(lang)))
 
     def _saved(
         self, view: LearnerView, lesson_id: str | None, value: float, unit: Unit, exact: bool
@@ -184,16 +196,23 @@ class PracticeDesk:
         text = self.engine.t(
             lang, "outcome_saved", value=shown, unit=self.engine.t(lang, f"unit_{unit.value}")
         )
-        place = view.place if view.place.screen is not Screen.income else Place(screen=Screen.menu)
+        place = view.place
+        if place.screen in (Screen.income, Screen.follow_up):
+            place = Place(screen=Screen.menu, track=place.track)
         return self._outcome(view, [Message(text, keyboard(self.engine.home_button(lang)))], place, [change])
 
     def outcome_press(self, view: LearnerView, parts: list[str]) -> Outcome | None:
-        if len(parts) != 2 or not parts[1].isdecimal():
+        if len(parts) != 2:
             return None
         lesson_id = None if parts[0] == VOLUNTEERED else parts[0]
         if lesson_id is not None and lesson_id != view.progress.awaiting:
             return None  # not the follow-up we are waiting for (already answered, or forged)
         if lesson_id is None and view.place.screen is not Screen.income:
+            return None
+        if parts[1] == "some" and lesson_id is not None:
+            place = Place(screen=Screen.follow_up, track=view.place.track, lesson=lesson_id)
+            return self._outcome(view, [self.amounts_prompt(view, lesson_id)], place)
+        if not parts[1].isdecimal():
             return None
         unit = self._unit(lesson_id) if lesson_id else Unit.yuan
         options = ranges(unit)
@@ -210,10 +229,8 @@ class PracticeDesk:
         amount = parse_amount(text)
         if amount is None:
             if view.place.screen is Screen.income or len(text) <= 12:
-                lang = view.profile.lang
-                buttons = self.range_buttons(lesson_id or VOLUNTEERED)
                 return self._outcome(
-                    view, [Message(self.engine.t(lang, "outcome_again"), keyboard(*buttons))], view.place
+                    view, [self.amounts_prompt(view, lesson_id or VOLUNTEERED, again=True)], view.place
                 )
             return None  # a longer message is more likely a question: the FAQ takes it
         default = self._unit(lesson_id) if lesson_id else Unit.yuan
@@ -222,8 +239,7 @@ class PracticeDesk:
     def income_prompt(self, view: LearnerView) -> Message:
         lang = view.profile.lang
         # Three ranges and a way home: someone volunteering an amount has earned something.
-        options = list(enumerate(ranges(Unit.yuan)))[1:]
-        buttons = [Button(label, f"out:{VOLUNTEERED}:{i}") for i, (label, _v, _e) in options]
+        buttons = self.range_buttons(lang, VOLUNTEERED, first=1)
         return Message(
             self.engine.t(lang, "income_prompt"), keyboard(*buttons, self.engine.home_button(lang))
         )

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.messages import Button, Message, Response, keyboard
+from bot.core.outcome import Outcome
 from bot.core.state import (
+    WORK_SCREENS,
     Change,
     HandoffRequested,
     LearnerView,
@@ -22,11 +24,13 @@ from bot.core.state import (
 from bot.faq.matcher import Decision, FaqMatcher
 
 if TYPE_CHECKING:
-    from bot.core.engine import LessonEngine, Outcome
+    from bot.core.engine import LessonEngine
 
 MAX_KEPT_QUESTION = 500
 IN_LESSON = (Screen.step, Screen.question, Screen.finished)
 CHOICE_ICONS = ("1️⃣", "2️⃣", "3️⃣")
+# Two choices, "None of these" and the way back fill the four buttons a keyboard may have.
+MAX_CHOICES = 2
 
 
 class QuestionDesk:
@@ -39,13 +43,13 @@ class QuestionDesk:
         lang = view.profile.lang
         if view.place.screen in IN_LESSON and view.place.lesson:
             return self.engine.b(lang, "btn_back_lesson", "back")
+        if view.place.screen in WORK_SCREENS:  # the placement test, a task's evidence…
+            return self.engine.b(lang, "btn_back_to", "back")
         return self.engine.home_button(lang)
 
     def _outcome(
         self, view: LearnerView, messages: list[Message], changes: list[Change], **place: object
     ) -> Outcome:
-        from bot.core.engine import Outcome
-
         return Outcome(Response(tuple(messages)), view.place.moved(**place), changes, about_question=True)
 
     def ask(self, view: LearnerView, text: str) -> Outcome:
@@ -58,15 +62,17 @@ class QuestionDesk:
             decision=match.decision.value,
             best_id=best.id if best else None,
             best_score=best.score if best else None,
-            offered=match.offered,
+            offered=match.offered[:MAX_CHOICES] if match.decision is Decision.choices else match.offered,
             lesson=view.place.lesson if view.place.screen in IN_LESSON else None,
         )
         kept = {"asked": text[:MAX_KEPT_QUESTION], "offered": ()}
         if match.decision is Decision.answer:
             return self._outcome(view, [self.answer_message(view, match.offered[0])], [asked], **kept)
         if match.decision is Decision.choices:
-            kept["offered"] = match.offered
-            return self._outcome(view, [self.choices_message(view, match.offered)], [asked], **kept)
+            kept["offered"] = match.offered[:MAX_CHOICES]
+            return self._outcome(
+                view, [self.choices_message(view, match.offered[:MAX_CHOICES])], [asked], **kept
+            )
         return self._outcome(view, [self._not_known(view)], [asked], **kept)
 
     def answer_message(self, view: LearnerView, entry_id: str) -> Message:
@@ -79,8 +85,7 @@ class QuestionDesk:
         if lesson is not None and lesson.id != view.place.lesson:
             title = self.engine.rendered(view, lesson).title
             text += "\n\n" + t(lang, "faq_lesson_hint", title=title)
-            if view.place.screen not in IN_LESSON:
-                open_lesson = b(lang, "btn_open_lesson", f"les:{lesson.id}")
+            open_lesson = b(lang, "btn_open_lesson", f"les:{lesson.id}")
         return Message(
             text, keyboard(self._way_back(view), open_lesson, b(lang, "btn_ask_person", "faq:send"))
         )
@@ -94,9 +99,8 @@ class QuestionDesk:
             Button(f"{CHOICE_ICONS[i]} {bank[eid].short_label(lang)}", f"faq:{eid}")
             for i, eid in enumerate(offered)
         ]
-        return Message(
-            "\n".join(lines), keyboard(*buttons, self.engine.b(lang, "btn_none_of_these", "faq:none"))
-        )
+        none = self.engine.b(lang, "btn_none_of_these", "faq:none")
+        return Message("\n".join(lines), keyboard(*buttons, none, self._way_back(view)))
 
     def _not_known(self, view: LearnerView) -> Message:
         lang = view.profile.lang
@@ -124,6 +128,11 @@ class QuestionDesk:
     def choice_for_text(self, view: LearnerView, text: str) -> str | None:
         """Typing 1, 2 or 3 after "Did you mean…?" picks that choice."""
         typed = text.strip()
-        if view.place.offered and typed.isdecimal() and 1 <= int(typed) <= len(view.place.offered):
+        if (
+            view.place.offered
+            and typed.isascii()
+            and typed.isdecimal()
+            and 1 <= int(typed) <= len(view.place.offered)
+        ):
             return view.place.offered[int(typed) - 1]
         return None

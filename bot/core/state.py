@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from bot.content.models import Tier
 
@@ -36,6 +37,11 @@ class Screen(StrEnum):
     reminder_zones = "reminder_zones"
     evidence = "evidence"  # waiting for the photo, number or text a practice task asks for
     income = "income"  # waiting for the amount a learner volunteers with /income
+    follow_up = "follow_up"  # a follow-up's amounts, after the learner said it brought something
+
+
+# Screens where the learner is in the middle of something; Continue brings them back to it.
+WORK_SCREENS = frozenset({Screen.step, Screen.question, Screen.placement, Screen.evidence, Screen.follow_up})
 
 
 @dataclass(frozen=True)
@@ -52,34 +58,45 @@ class Place:
     last: str = ""  # the last button action applied, so a double tap is recognised
     asked: str = ""  # the learner's latest free-text question, kept so they can send it to a trainer
     offered: tuple[str, ...] = ()  # FAQ entries offered as "Did you mean…?", so typing 1–3 picks one
+    resume: Place | None = None  # the work screen left for Home and the like: what Continue shows
 
     def to_json(self) -> str:
-        data = asdict(self)
+        return json.dumps(self._data(), ensure_ascii=False, separators=(",", ":"))
+
+    def _data(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "resume"}
         data["answers"] = list(self.answers)
         data["offered"] = list(self.offered)
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if self.resume is not None:
+            data["resume"] = self.resume._data()
+        return data
 
     @classmethod
     def from_json(cls, raw: str | None) -> Place:
         if not raw:
             return cls()
         try:
-            data = json.loads(raw)
-            return cls(
-                screen=Screen(data.get("screen", "welcome")),
-                track=data.get("track"),
-                tier=Tier(data["tier"]) if data.get("tier") else None,
-                lesson=data.get("lesson"),
-                step=int(data.get("step", 0)),
-                question=int(data.get("question", 0)),
-                answers=tuple(int(a) for a in data.get("answers", ())),
-                last=str(data.get("last", "")),
-                asked=str(data.get("asked", "")),
-                offered=tuple(str(o) for o in data.get("offered", ())),
-            )
-        except (ValueError, KeyError, TypeError):
+            return cls._from_data(json.loads(raw))
+        except (ValueError, KeyError, TypeError, AttributeError):
             # A place saved by an older version we can't read: start from the menu, progress kept.
             return cls(screen=Screen.menu)
+
+    @classmethod
+    def _from_data(cls, data: dict[str, Any]) -> Place:
+        resume = data.get("resume")
+        return cls(
+            screen=Screen(data.get("screen", "welcome")),
+            track=data.get("track"),
+            tier=Tier(data["tier"]) if data.get("tier") else None,
+            lesson=data.get("lesson"),
+            step=int(data.get("step", 0)),
+            question=int(data.get("question", 0)),
+            answers=tuple(int(a) for a in data.get("answers", ())),
+            last=str(data.get("last", "")),
+            asked=str(data.get("asked", "")),
+            offered=tuple(str(o) for o in data.get("offered", ())),
+            resume=cls._from_data(resume) if isinstance(resume, dict) else None,
+        )
 
     def moved(self, **changes: object) -> Place:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -51,6 +51,9 @@ class Keywords(_Strict):
 
 class FaqEntry(_Strict):
     id: EntryId
+    # A short name for the entry, written for farmers (≤ 6 Chinese characters / 16 letters, so it
+    # fits a button): what "Did you mean…?" shows. Optional: without it a keyword or phrasing is used.
+    heading: Text | None = Field(default=None, alias="title")  # `title:` in the YAML file
     lesson: str | None = None
     answer: Text
     questions: Phrasings
@@ -60,11 +63,20 @@ class FaqEntry(_Strict):
     source: str = ""
 
     def title(self, lang: str) -> str:
-        """A name for the entry in a "Did you mean…?" list: its first phrasing."""
-        return self.questions.get(lang)[0]
+        """A name for the entry in a "Did you mean…?" list: its title, else its first phrasing as a
+        question (capitalised, with a question mark, so it reads as written rather than as typed)."""
+        if self.heading is not None:
+            return self.heading.get(lang)
+        phrasing = self.questions.get(lang)[0].strip()
+        if lang != "zh":
+            phrasing = phrasing[:1].upper() + phrasing[1:]
+        return phrasing if phrasing[-1:] in "?？。.!！" else phrasing + ("？" if lang == "zh" else "?")
 
     def short_label(self, lang: str) -> str:
-        """A few words for a button: the first keyword that fits (保证金, deposit), else the title cut."""
+        """A few words for a button: the title when it fits, else the first keyword that fits
+        (保证金, deposit), else the title cut."""
+        if self.heading is not None and label_problem(f"🔹 {self.heading.get(lang)}") is None:
+            return self.heading.get(lang)
         for keyword in self.keywords.get(lang):
             if label_problem(f"🔹 {keyword}") is None and (lang != "zh" or has_han(keyword)):
                 return keyword
