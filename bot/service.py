@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
@@ -44,9 +45,7 @@ from bot.core.state import (
     TierCompleted,
 )
 from bot.faq.matcher import FaqMatcher
-from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
 from bot.mentoring import MentorDesk
-from bot.reports.desk import ReportDesk
 from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
@@ -55,6 +54,9 @@ from bot.store.outbox import Addressed, OutboxStore
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
+
+if TYPE_CHECKING:  # the report desk brings matplotlib and numpy: imported at the first /report
+    from bot.reports.desk import ReportDesk
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,14 @@ class Identity:
 log = logging.getLogger(__name__)
 
 IGNORED_BEFORE_PAUSE = 3
+
+
+def wants_report(inp: Input) -> bool:
+    """Could this input be for the report desk (/report or one of its buttons)? The desk decides;
+    anything else never loads it."""
+    if isinstance(inp, Command):
+        return inp.name == "report"
+    return isinstance(inp, Press) and inp.action.startswith("report:")
 
 
 def language_from_hint(hint: str | None) -> str:
@@ -99,7 +109,7 @@ class LearningService:
         self.journal = UpdateJournal(store.engine)
         self.nudges = NudgeStore(store.engine)
         self.mentoring = MentorDesk(self.engine, store, self.staff, MentorStore(store.engine))
-        self.reports = ReportDesk(self.engine, curriculum, store.engine, self.staff, store.timezone)
+        self._reports: ReportDesk | None = None
         # Certificates are drawn again whenever asked for: a temporary folder is enough.
         default_dir = Path(
             os.environ.get("FARMSKILLS_CERTIFICATES", Path(tempfile.gettempdir()) / "farmskills-certificates")
@@ -141,7 +151,7 @@ class LearningService:
             self._privacy(who, view, inp, now)
             or self._answering(who, view, inp, now)
             or self.mentoring.handle(who.user_id, view, inp, now)
-            or self.reports.handle(who.user_id, view, inp, now)
+            or (self.reports.handle(who.user_id, view, inp, now) if wants_report(inp) else None)
         )
         if special is not None:
             return special
@@ -162,10 +172,24 @@ class LearningService:
             response = replace(response, deliveries=self._hand_off(view))
         return response
 
+    @property
+    def reports(self) -> ReportDesk:
+        """The /report desk, made (and matplotlib, numpy and Pillow imported) at its first use, so
+        a bot that is never asked for a report never holds them in memory."""
+        if self._reports is None:
+            from bot.reports.desk import ReportDesk
+
+            store = self.store
+            self._reports = ReportDesk(self.engine, self.curriculum, store.engine, self.staff, store.timezone)
+        return self._reports
+
     # ----- certificates --------------------------------------------------------------------------
 
     def _certificates(self, view: LearnerView, tiers: list[tuple[str, Tier]], now: datetime) -> list[Message]:
         """One certificate picture per tier; none (and a log line) where no Chinese font is installed."""
+        # Pillow is imported here, at the first certificate, not when the bot starts.
+        from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
+
         lang, t = view.profile.lang, self.engine.t
         if not tiers:
             return [Message(t(lang, "no_certificates"), keyboard(self.engine.home_button(lang)))]
