@@ -117,14 +117,13 @@ class LearningService:
         self.certificates_dir = certificates_dir or default_dir
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
-        learner, created = self.store.find_or_create(
+        return self.store.load(
             who.channel,
             who.user_id,
             lang=language_from_hint(who.lang_hint),
             name=who.display_name.strip(),
             now=now,
         )
-        return self.store.view(learner, is_new=created)
 
     def handle(
         self, who: Identity, inp: Input, now: datetime | None = None, update_id: int | None = None
