@@ -27,7 +27,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or update.effective_chat is None:
         return
     await query.answer()
-    await context.bot.send_message(update.effective_chat.id, f"you pressed {query.data}", reply_markup=KEYBOARD)
+    await context.bot.send_message(
+        update.effective_chat.id, f"you pressed {query.data}", reply_markup=KEYBOARD
+    )
 
 
 def main() -> None:
