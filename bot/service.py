@@ -15,9 +15,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.attaching import AttachDesk
 from bot.content.loader import Curriculum
@@ -47,9 +48,7 @@ from bot.core.state import (
     TierCompleted,
 )
 from bot.faq.matcher import FaqMatcher
-from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
 from bot.mentoring import MentorDesk
-from bot.reports.desk import ReportDesk
 from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
@@ -59,6 +58,9 @@ from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
 from bot.store.step_media import StepMediaStore
+
+if TYPE_CHECKING:  # the report desk brings matplotlib and numpy: imported at the first /report
+    from bot.reports.desk import ReportDesk
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,14 @@ IGNORED_BEFORE_PAUSE = 3
 NUDGES_PER_TRANSACTION = 50  # claimed and owed together: a crash loses none, a wave costs few commits
 
 
+def wants_report(inp: Input) -> bool:
+    """Could this input be for the report desk (/report or one of its buttons)? The desk decides;
+    anything else never loads it."""
+    if isinstance(inp, Command):
+        return inp.name == "report"
+    return isinstance(inp, Press) and inp.action.startswith("report:")
+
+
 def language_from_hint(hint: str | None) -> str:
     """Telegram's language_code (e.g. "zh-hans", "en-US") picks the first language; Chinese by default."""
     if hint and hint.lower().startswith("en"):
@@ -91,7 +101,17 @@ class Wiring:
     curriculum: Curriculum
     engine: LessonEngine
     mentoring: MentorDesk
-    reports: ReportDesk
+    # The report desk brings matplotlib, numpy and Pillow: made at the first /report, so a bot
+    # that is never asked for a report never holds them in memory.
+    _reports: list[ReportDesk] = field(default_factory=list)
+
+    def reports(self, store: ProgressStore, staff: StaffStore) -> ReportDesk:
+        if not self._reports:
+            from bot.reports.desk import ReportDesk
+
+            desk = ReportDesk(self.engine, self.curriculum, store.engine, staff, store.timezone)
+            self._reports.append(desk)
+        return self._reports[0]
 
 
 # The wiring one input is handled with, from start to end, even if a reload happens meanwhile.
@@ -126,8 +146,7 @@ class LearningService:
     def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
         engine = LessonEngine(curriculum, faq)
         mentoring = MentorDesk(engine, self.store, self.staff, MentorStore(self.store.engine))
-        reports = ReportDesk(engine, curriculum, self.store.engine, self.staff, self.store.timezone)
-        return Wiring(curriculum, engine, mentoring, reports)
+        return Wiring(curriculum, engine, mentoring)
 
     def swap_content(self, curriculum: Curriculum, faq: FaqMatcher | None) -> None:
         """Serve new content from the next input on (inputs in hand finish with the old one)."""
@@ -153,17 +172,16 @@ class LearningService:
 
     @property
     def reports(self) -> ReportDesk:
-        return self.wiring.reports
+        return self.wiring.reports(self.store, self.staff)
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
-        learner, created = self.store.find_or_create(
+        view = self.store.load(
             who.channel,
             who.user_id,
             lang=language_from_hint(who.lang_hint),
             name=who.display_name.strip(),
             now=now,
         )
-        view = self.store.view(learner, is_new=created)
         # The lessons may have changed since this learner was last here (a trainer's fix).
         place = place_after_change(view.place, self.curriculum)
         return view if place == view.place else replace(view, place=place)
@@ -211,7 +229,7 @@ class LearningService:
             or self._answering(who, view, inp, now)
             or self.attaching.handle((who.channel, who.user_id), view, inp, now, self.engine, self.curriculum)
             or self.mentoring.handle(who.user_id, view, inp, now)
-            or self.reports.handle(who.user_id, view, inp, now)
+            or (self.reports.handle(who.user_id, view, inp, now) if wants_report(inp) else None)
         )
         if special is not None:
             return special
@@ -238,6 +256,9 @@ class LearningService:
 
     def _certificates(self, view: LearnerView, tiers: list[tuple[str, Tier]], now: datetime) -> list[Message]:
         """One certificate picture per tier; none (and a log line) where no Chinese font is installed."""
+        # Pillow is imported here, at the first certificate, not when the bot starts.
+        from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
+
         lang, t = view.profile.lang, self.engine.t
         if not tiers:
             return [Message(t(lang, "no_certificates"), keyboard(self.engine.home_button(lang)))]

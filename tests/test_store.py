@@ -116,3 +116,69 @@ def test_the_migrations_build_exactly_the_schema_the_models_declare(tmp_path: Pa
     upgrade(url)
     with make_engine(url).connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+def test_the_streak_kept_step_by_step_matches_counting_every_step() -> None:
+    """Learners study on random days over two months; after each day, and on later days, the streak
+    kept on their row is what counting all their steps again gives."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from bot.store.progress import days_in_a_row, step_learned, streak_today
+    from bot.store.tables import Learner as Row
+
+    rng = random.Random(3)
+    start = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+    for _ in range(200):
+        row = Row(channel="t", external_id="1", created_at=start, last_active_at=start)
+        moments: list[datetime] = []
+        at = start
+        for _ in range(rng.randint(1, 25)):
+            at += timedelta(hours=rng.choice([1, 5, 20, 24, 30, 48, 72]))
+            moments.append(at)
+            step_learned(row, (at + timedelta(hours=8)).date())  # Shanghai's local day
+            for later in (0, 1, 2, 3):
+                row.last_active_at = at + timedelta(days=later)
+                expected = days_in_a_row(moments, row.last_active_at, "Asia/Shanghai")
+                assert streak_today(row, "Asia/Shanghai") == expected, (moments, later)
+
+
+def test_the_upgrade_counts_the_streak_of_learners_who_studied_before_it(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.store.progress import ProgressStore
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0008")
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        conn.execute(
+            "INSERT INTO learner (id, channel, external_id, name, lang, place, created_at, last_active_at,"
+            " active, reminders_on, reminder_hour)"
+            " VALUES (1, 'telegram', '5', '老王', 'zh', '', ?, ?, 1, 1, 19)",
+            (str(yesterday - timedelta(days=9)), str(yesterday)),
+        )
+        days = [yesterday - timedelta(days=d) for d in (0, 0, 1, 2, 5)]  # 3 in a row ending yesterday
+        conn.executemany(
+            "INSERT INTO step_event (learner_id, lesson_id, step, action, at) VALUES (1, 'x', 0, 'next', ?)",
+            [(str(at.replace(tzinfo=None)),) for at in days],
+        )
+    upgrade(url)
+    store = ProgressStore(make_engine(url))
+    learner = store.find("telegram", "5")
+    assert learner is not None
+    assert learner.streak_days == 3
+    assert store.view(learner).progress.streak == 3
+
+
+def test_an_update_reads_none_of_the_learners_step_history(learner: Learner, service) -> None:
+    from sqlalchemy import event
+
+    learner.onboard()
+    learner.tap("选课程")
+    statements: list[str] = []
+    event.listen(service.store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    learner.command("progress")
+    learner.command("menu")
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "step_event" in s]
+    assert statements and reads == []

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func
+from sqlalchemy import Connection, Engine, delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.content.models import Tier
@@ -104,7 +106,16 @@ class ProgressStore:
     def find_or_create(
         self, channel: str, external_id: str, *, lang: str, name: str, now: datetime
     ) -> tuple[Learner, bool]:
-        existing = self.find(channel, external_id)
+        with self.session() as s:
+            learner, created = self._find_or_create(s, channel, external_id, lang, name, now)
+            s.commit()
+        return learner, created
+
+    def _find_or_create(
+        self, s: Session, channel: str, external_id: str, lang: str, name: str, now: datetime
+    ) -> tuple[Learner, bool]:
+        query = select(Learner).where(Learner.channel == channel, Learner.external_id == external_id)
+        existing = s.exec(query).first()
         if existing is not None:
             return existing, False
         learner = Learner(
@@ -116,56 +127,32 @@ class ProgressStore:
             created_at=now,
             last_active_at=now,
         )
-        with self.session() as s:
-            s.add(learner)
-            try:
-                s.commit()
-            except Exception:
-                # Two updates from a new learner raced; the other one created the row.
-                s.rollback()
-                found = self.find(channel, external_id)
-                if found is None:
-                    raise
-                return found, False
-            s.refresh(learner)
+        s.add(learner)
+        try:
+            s.flush()  # the id, without reading the row back
+        except IntegrityError:
+            # Two updates from a new learner raced; the other one created the row.
+            s.rollback()
+            return s.exec(query).one(), False
         return learner, True
 
-    def view(self, learner: Learner, is_new: bool = False) -> LearnerView:
-        assert learner.id is not None
+    def load(self, channel: str, external_id: str, *, lang: str, name: str, now: datetime) -> LearnerView:
+        """The learner as the engine sees them, created on their first update: one session, and
+        for a new learner no progress to read at all."""
         with self.session() as s:
-            rows = s.exec(select(LessonProgress).where(LessonProgress.learner_id == learner.id)).all()
-            tracks = s.exec(select(TrackProgress).where(TrackProgress.learner_id == learner.id)).all()
-            reports = s.exec(
-                select(PracticeReport)
-                .where(PracticeReport.learner_id == learner.id)
-                .order_by(col(PracticeReport.id))
-            ).all()
-            waiting = s.exec(
-                select(Nudge)
-                .where(
-                    Nudge.learner_id == learner.id,
-                    Nudge.kind == "follow_up",
-                    col(Nudge.sent_at).is_not(None),
-                    col(Nudge.answered_at).is_(None),
-                )
-                .order_by(col(Nudge.sent_at).desc())
-            ).first()
-            moments = s.exec(select(StepEvent.at).where(StepEvent.learner_id == learner.id)).all()
-        done = frozenset(r.lesson_id for r in reports if r.status == "done")
-        later = tuple(
-            dict.fromkeys(r.lesson_id for r in reports if r.status == "later" and r.lesson_id not in done)
-        )
-        awaiting = waiting.lesson_id if waiting is not None else None
-        streak = days_in_a_row(moments, learner.last_active_at, self.zone_of(learner))
-        progress = Progress(
-            completed=frozenset(r.lesson_id for r in rows if r.status == "completed"),
-            started={r.lesson_id: r.step for r in rows if r.status == "started"},
-            unlocked={t.track: Tier(t.unlocked_tier) for t in tracks},
-            open_tasks=later,
-            done_tasks=done,
-            awaiting=awaiting,
-            streak=streak,
-        )
+            learner, created = self._find_or_create(s, channel, external_id, lang, name, now)
+            view = self._view(s, learner, created)
+            s.commit()
+            _remember(s, learner)
+        return view
+
+    def view(self, learner: Learner, is_new: bool = False) -> LearnerView:
+        with self.session() as s:
+            return self._view(s, learner, is_new)
+
+    def _view(self, s: Session, learner: Learner, is_new: bool) -> LearnerView:
+        assert learner.id is not None
+        progress = Progress() if is_new else self._progress(s, learner)
         profile = Profile(
             learner.id,
             learner.lang,
@@ -183,12 +170,54 @@ class ProgressStore:
             is_new,
         )
 
+    def _progress(self, s: Session, learner: Learner) -> Progress:
+        """What the learner has done, read as plain columns (no ORM objects to build), from the
+        learner's own rows only: the cost does not grow with their step history."""
+        lid = learner.id
+        rows = s.execute(
+            select(LessonProgress.lesson_id, LessonProgress.status, LessonProgress.step).where(
+                LessonProgress.learner_id == lid
+            )
+        ).all()
+        tracks = s.execute(
+            select(TrackProgress.track, TrackProgress.unlocked_tier).where(TrackProgress.learner_id == lid)
+        ).all()
+        reports = s.execute(
+            select(PracticeReport.lesson_id, PracticeReport.status)
+            .where(PracticeReport.learner_id == lid)
+            .order_by(col(PracticeReport.id))
+        ).all()
+        awaiting = s.execute(
+            select(Nudge.lesson_id)
+            .where(
+                Nudge.learner_id == lid,
+                Nudge.kind == "follow_up",
+                col(Nudge.sent_at).is_not(None),
+                col(Nudge.answered_at).is_(None),
+            )
+            .order_by(col(Nudge.sent_at).desc())
+            .limit(1)
+        ).scalar()
+        done = frozenset(lesson for lesson, status in reports if status == "done")
+        later = tuple(
+            dict.fromkeys(lesson for lesson, status in reports if status == "later" and lesson not in done)
+        )
+        return Progress(
+            completed=frozenset(lesson for lesson, status, _ in rows if status == "completed"),
+            started={lesson: step for lesson, status, step in rows if status == "started"},
+            unlocked={track: Tier(tier) for track, tier in tracks},
+            open_tasks=later,
+            done_tasks=done,
+            awaiting=awaiting,
+            streak=streak_today(learner, self.zone_of(learner)),
+        )
+
     # ----- recording -------------------------------------------------------------------------
 
     def record(self, learner_id: int, changes: Iterable[Change], place: Place, now: datetime) -> None:
         """Apply the engine's changes and the new place atomically."""
         with self.session() as s:
-            learner = s.get(Learner, learner_id)
+            learner = _loaded_in(s, learner_id) or s.get(Learner, learner_id)
             if learner is None:
                 return  # deleted meanwhile (/forget): nothing to record
             for change in changes:
@@ -198,12 +227,17 @@ class ProgressStore:
             learner.active = True
             s.add(learner)
             s.commit()
+            _remember(s, learner)
 
     def _nudge(self, s: Session, learner_id: int, kind: str, key: str) -> Nudge | None:
         query = select(Nudge).where(Nudge.learner_id == learner_id, Nudge.kind == kind, Nudge.key == key)
         return s.exec(query).first()
 
     def _progress_row(self, s: Session, learner_id: int, lesson_id: str, now: datetime) -> LessonProgress:
+        # One update often names the same lesson twice (started, a step shown): read it once.
+        known: dict[tuple[int, str], LessonProgress] = s.info.setdefault("progress_rows", {})
+        if (learner_id, lesson_id) in known:
+            return known[(learner_id, lesson_id)]
         row = s.exec(
             select(LessonProgress).where(
                 LessonProgress.learner_id == learner_id, LessonProgress.lesson_id == lesson_id
@@ -221,6 +255,7 @@ class ProgressStore:
                 started_at=now,
             )
             s.add(row)
+        known[(learner_id, lesson_id)] = row
         return row
 
     def _apply(self, s: Session, learner: Learner, change: Change, now: datetime) -> None:
@@ -307,6 +342,7 @@ class ProgressStore:
                     s.add(latest)
             case StepShown(lesson=lesson, step=step, action=action):
                 s.add(StepEvent(learner_id=lid, lesson_id=lesson, step=step, action=action, at=now))
+                step_learned(learner, local(now, self.zone_of(learner)).date())
                 row = self._progress_row(s, lid, lesson, now)
                 if row.status == "started":
                     row.step = step
@@ -408,6 +444,47 @@ def days_in_a_row(moments: Iterable[datetime], today_at: datetime, tz: str) -> i
         count += 1
         day -= timedelta(days=1)
     return count
+
+
+# The learner row `load` read, with the unit of work's connection it was read on: `record` in the
+# same unit starts from it rather than reading the row again. Only ever used on that very
+# connection (one transaction, holding the write lock on SQLite), so it cannot be stale.
+_loaded: ContextVar[tuple[Connection, Learner] | None] = ContextVar("farmskills_loaded_learner", default=None)
+
+
+def _remember(s: Session, learner: Learner) -> None:
+    if s.bind is not None and isinstance(s.bind, Connection):  # inside a unit of work
+        _loaded.set((s.bind, learner))
+
+
+def _loaded_in(s: Session, learner_id: int) -> Learner | None:
+    known = _loaded.get()
+    if known is None or known[0] is not s.bind or known[1].id != learner_id:
+        return None
+    return s.merge(known[1], load=False)
+
+
+def streak_today(learner: Learner, tz: str) -> int:
+    """`days_in_a_row` from the run kept on the learner row: the same count, without the events."""
+    last, run = learner.streak_day, learner.streak_days
+    if last is None or run <= 0:
+        return 0
+    first = last - timedelta(days=run - 1)
+    day = local(learner.last_active_at, tz).date()
+    if not first <= day <= last:
+        day -= timedelta(days=1)
+    return (day - first).days + 1 if first <= day <= last else 0
+
+
+def step_learned(learner: Learner, day: date) -> None:
+    """Keep the run of days in a row ending on the latest day with a step learned."""
+    last, run = learner.streak_day, learner.streak_days
+    if last is None or run <= 0 or day > last + timedelta(days=1):
+        learner.streak_day, learner.streak_days = day, 1
+    elif day == last + timedelta(days=1):
+        learner.streak_day, learner.streak_days = day, run + 1
+    elif day == last - timedelta(days=run):
+        learner.streak_days = run + 1  # a step stamped just before the run (a clock set back)
 
 
 def latest_question(s: Session, learner_id: int) -> FaqQuestion | None:

@@ -6,7 +6,7 @@ measure drop-off and outcomes over time.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlalchemy import Text as SAText
@@ -29,6 +29,10 @@ class Learner(SQLModel, table=True):
     reminders_on: bool = True
     reminder_hour: int = 19  # local hour for the daily nudge
     timezone: str | None = Field(default=None, max_length=40)  # None: the bot's default time zone
+    # The streak, kept as steps are learned (not recounted from every step event on each update):
+    # the latest local day with a step learned, and how many days in a row end on it.
+    streak_day: date | None = None
+    streak_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LessonProgress(SQLModel, table=True):

@@ -1,0 +1,131 @@
+"""What the live benchmarks share: the fake Bot API with arrival times, bot processes, /proc readings.
+
+A bot under test runs in its own process (`farmskills run`, or the bare echo bot) against a
+`TimedFake` — the project's fake Bot API that also notes when each message reached each chat —
+and is measured from outside: CPU time and peak memory from /proc/<pid>, Bot API calls from the
+fake's log, latency from the moment a learner taps to the moment the next message arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from tests.fake_telegram import TOKEN, FakeTelegram, Sent
+
+REPO = Path(__file__).resolve().parents[1]
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class TimedFake(FakeTelegram):
+    """The fake Bot API, noting when each message reached each chat."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.arrivals: dict[int, list[float]] = defaultdict(list)
+
+    def _send(self, method: str, params: dict[str, Any]) -> web.Response:
+        response = super()._send(method, params)
+        if response.status == 200:
+            self.arrivals[int(params["chat_id"])].append(time.monotonic())
+        return response
+
+    def api_calls(self) -> int:
+        """Calls the bot made, long polls left out (they are waiting, not work)."""
+        return sum(1 for method, _ in self.calls if method.lower() != "getupdates")
+
+    def polls(self) -> int:
+        return sum(1 for method, _ in self.calls if method.lower() == "getupdates")
+
+    async def next_message(self, chat: int, after: int, timeout: float = 60) -> float:
+        """Wait for message number `after` + 1 to the chat; its arrival time."""
+        deadline = time.monotonic() + timeout
+        while len(self.arrivals[chat]) <= after:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"chat {chat}: no message {after + 1} in {timeout} s")
+            await asyncio.sleep(0.002)
+        return self.arrivals[chat][after]
+
+    def newest_buttons(self, chat: int) -> tuple[Sent, str] | None:
+        """The newest message to the chat with a callback button, and its first button's data."""
+        for sent in reversed(self.to(chat)):
+            data = [b["callback_data"] for row in sent.buttons for b in row if "callback_data" in b]
+            if data:
+                return sent, str(data[0])
+        return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def start_bot(
+    fake: TimedFake, module: list[str], db: Path | None = None, log: Path | None = None
+) -> asyncio.subprocess.Process:
+    """`python -m <module>` against the fake, with this checkout first on the path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url, PYTHONPATH=str(REPO))
+    if db is not None:
+        env["DATABASE_URL"] = f"sqlite:///{db}"
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        *module,
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab") if log is not None else subprocess.DEVNULL,
+    )
+
+
+async def stop_bot(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is None:
+        proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), 30)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+
+async def until_polling(fake: TimedFake, proc: asyncio.subprocess.Process, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while fake.polls() == 0:
+        if proc.returncode is not None:
+            raise RuntimeError(f"the bot exited with {proc.returncode} before polling")
+        if time.monotonic() > deadline:
+            raise TimeoutError("the bot did not start polling")
+        await asyncio.sleep(0.01)
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
