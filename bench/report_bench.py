@@ -35,7 +35,7 @@ def make_one(db_url: str, fmt: str, out: Path) -> dict[str, float]:
     from bot.reports.csv_out import render_csv
     from bot.reports.html import render_html
     from bot.reports.model import ReportFilter
-    from bot.reports.queries import build_report
+    from bot.reports.build import build_report
     from bot.reports.text import render_text
     from bot.store.database import make_engine
 

@@ -15,7 +15,7 @@ from bot.content.loader import Curriculum
 from bot.reports.charts import CHARTS
 from bot.reports.html import render_html
 from bot.reports.model import ReportFilter
-from bot.reports.queries import build_report
+from bot.reports.build import build_report
 from bot.store.database import make_engine
 from tests.test_reports_numbers import NOW, build_village, village_content
 

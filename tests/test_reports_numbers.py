@@ -21,12 +21,12 @@ from PIL import Image
 from sqlmodel import Session
 
 from bot.content.loader import Curriculum, load_curriculum
-from bot.reports import queries
+from bot.reports import scope as report_scope
 from bot.reports.charts import CHARTS, chart_svg, chat_chart_png
 from bot.reports.csv_out import render_csv
 from bot.reports.html import render_html
 from bot.reports.model import Cell, Report, ReportFilter, Table
-from bot.reports.queries import UnknownTrack, build_report
+from bot.reports.build import UnknownTrack, build_report
 from bot.reports.text import render_text, short_summary
 from bot.store.database import make_engine, upgrade
 from bot.store.tables import (
@@ -530,7 +530,7 @@ def test_the_numbers_do_not_depend_on_how_the_database_reaches_the_rows(
     def forced(conn: object, scope: Any) -> Any:
         return dataclasses.replace(scope, few_learners=few_learners, events_by_time=events_by_time)
 
-    monkeypatch.setattr(queries, "_choose_paths", forced)
+    monkeypatch.setattr(report_scope, "choose_paths", forced)
     for flt, tables in zip(filters, expected, strict=True):
         assert make(village, **flt).tables == tables, flt
 

@@ -53,7 +53,7 @@ def report(
     """
     from bot.config import Settings
     from bot.reports.model import ReportFilter
-    from bot.reports.queries import UnknownTrack, build_report
+    from bot.reports.build import UnknownTrack, build_report
     from bot.store.database import make_engine, upgrade
 
     if fmt not in FORMATS:
