@@ -59,7 +59,7 @@ def make_one(db_url: str, fmt: str, out: Path) -> dict[str, float]:
 def fill(db_url: str, learners: int) -> tuple[float, int]:
     from bot.content.loader import load_curriculum
     from bot.store.database import make_engine, upgrade
-    from bot.store.demo_data import fill_demo
+    from bot.demo import fill_demo
 
     upgrade(db_url)
     summary = fill_demo(make_engine(db_url), load_curriculum(), learners, seed=1, now=NOW)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from bot.content.loader import Curriculum
-from bot.reports.labels import COLUMNS, NOTES, TITLES
+from bot.reports.labels import COLUMNS, MIN_RANKED, NOTES, TITLES
 from bot.reports.model import ALL, Cell, Report, ReportFilter, Table
 from bot.reports.scope import Scope, drop_scope, fill_scope, make_scope
 from bot.reports.tables import (
@@ -105,9 +105,6 @@ def build_report(
     return Report(
         generated, flt, tables, timezone, lang, titles, lesson_titles=lesson_titles, windows=q.windows
     )
-
-
-MIN_RANKED = 5  # a village where fewer started is listed after the ranked ones: 1 of 1 is not 100%
 
 
 def villages(

@@ -6,6 +6,8 @@ headers and values from `bot.reports.words`, in the report's language.
 
 from __future__ import annotations
 
+MIN_RANKED = 5  # a village where fewer started is listed after the ranked ones: 1 of 1 is not 100%
+
 TITLES: dict[str, dict[str, str]] = {
     "headline": {"en": "Is it working? The headline numbers", "zh": "效果如何：主要数字"},
     "villages": {"en": "Villages side by side", "zh": "各村对比"},

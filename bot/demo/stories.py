@@ -1,200 +1,58 @@
-"""Synthetic learners and their history, for trying the administrator reports and for benchmarks.
-
-`fill_demo` writes rows exactly as the running bot would (`ProgressStore.record` and friends):
-the same tables, columns, statuses, actions and 0-based step numbers, and datetimes as SQLAlchemy
-stores them in SQLite (UTC without an offset, "YYYY-MM-DD HH:MM:SS.ffffff", read back as aware
-UTC). It is deterministic for a given seed and `now`, and every activity timestamp lies at or
-before `now` (only the due time of a follow-up not yet sent may lie ahead, as in a live database).
-
-The model, in short (all "local" times are the learners' time zone, Asia/Shanghai by default):
-
-- **Cohorts**: villages with made-up names built from common surnames and place words (李家庄村,
-  code `v-lijiazhuang`); about one per 50 learners, at most 60 up to ~10,000 learners and about
-  one per 160 beyond that, so a cohort holds from a handful to a few hundred learners (log-normal
-  sizes). 85% have a trainer. 5% (at least one once there are ten) are in Xinjiang, where life
-  runs two hours behind Beijing time; 60% of their learners picked Xinjiang time in the bot. A
-  village "launches" on a day picked with a weekly ramp over the last `weeks` weeks (later weeks
-  likelier); its learners join after it, mostly in the first week or two (exponential, mean 6
-  days). 7% of learners came without a village link.
-- **Learners**: 85% Chinese, 15% English; synthetic names from common surnames and given-name
-  characters (in pinyin for English speakers); a few keep the default name. 3% blocked the bot
-  (inactive), 8% turned reminders off, some moved them to 08:00 or 12:00.
-- **Learning**: 12% never open a lesson. The others pick one track (65%) or two, 8% take the
-  placement test first (and may skip a tier), then go through the lessons in order, basic →
-  intermediate → advanced. Each step is read for ~35 s (log-normal; longer on a lesson's one
-  "hard" step), sometimes repeated or gone back to. At every step the learner may drop off: the
-  chance grows with the tier (1.8% / 3% / 4.5% a step), is four times higher on each lesson's
-  hard step, and higher on the very first step a learner ever sees. 30% of those who drop come
-  back a day or two later and resume at the same step. Between lessons 6% stop (15% at the end
-  of a tier); otherwise they carry on in the same sitting or another day.
-- **Check questions** have a first-try success rate fixed per question (from the content, the
-  same for every seed): most 72–95%, a quarter notably hard at 50–65%, a little lower in higher
-  tiers. A wrong answer is followed by a retry (another option) until right, one row per try.
-- **Practice**: after a completed lesson 36% report the task done at once and 26% tap "Later"
-  (about half of them report it done a day or so later): ~50% done overall, with the evidence the
-  lesson asks for (a fake Telegram photo file id, a number, or a few words), skipped by 15–20%.
-  Each done task of a lesson with a follow-up gets its `nudge` row (due N days later at 10:00
-  local, sent within a minute once due); 40% of the sent ones are answered with an outcome in
-  the lesson's unit (typed, or a range button's middle): yuan log-normal (tens to thousands),
-  orders and counts small, mu in the tens, some zeros. 4% of learners also volunteer an income
-  with /income.
-- **Questions**: 0–3 FAQ questions each (55% / 25% / 13% / 7%), mostly the bank's own Chinese or
-  English phrasings about the learner's tracks or the bot, 8% made-up ones the bank can't answer;
-  decisions roughly 75% answer / 15% choices / 10% none. Some are sent to a person; two thirds
-  of those get a trainer's reply within hours.
-- **Time**: activity happens at daytime hours (peaks in the early morning, at midday and in the
-  evening), in sittings spread over days; the story of a learner simply stops at `now`.
-
-Not written: daily reminder nudges, mentors, staff roles, reply drafts and the outbox.
-
-Speed: rows are built as tuples and inserted in batches of ~50,000 with the DB-API `executemany`
-on the raw SQLite connection (`PRAGMA synchronous=OFF` during the load), one transaction per
-batch; other databases get SQLAlchemy Core inserts. Row ids of event tables are in learner
-order, not time order.
+"""Each demo learner's story: lessons taken in tier order and dropped at some steps more than
+others, check answers, practice reports with evidence, follow-ups and outcomes in each lesson's
+unit, FAQ questions and trainers' replies — the rows exactly as the running bot would store them.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import time
-from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from itertools import accumulate
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import Engine, func, insert, select, text
-from sqlmodel import SQLModel, col
 
 from bot.content.loader import Curriculum
 from bot.content.models import Evidence, Tier, Unit
 from bot.core.engine import placement_tier
 from bot.core.practice import ranges, shown_number
-from bot.core.schedule import LEARNER_ZONES
-from bot.core.state import Place, Screen
-from bot.store.tables import (
-    CheckAnswer,
-    Cohort,
-    FaqQuestion,
-    Learner,
-    LessonProgress,
-    Nudge,
-    Outcome,
-    PlacementResult,
-    PracticeReport,
-    StepEvent,
-    TrackProgress,
+from bot.core.state import Screen
+from bot.demo.constants import (
+    ADMIN_ID,
+    BLOCKED,
+    CHINESE,
+    CUT,
+    DAY,
+    DONE,
+    FIRST_STEP_EXTRA,
+    HARD_STEP_FACTOR,
+    HOUR,
+    LEARNERS_PER_LARGE_VILLAGE,
+    LEARNERS_PER_VILLAGE,
+    MAX_SMALL_VILLAGES,
+    MINUTE,
+    NEVER_STARTED,
+    ONE_TRACK,
+    OTHER_TRACK_POPULARITY,
+    PHOTO_ID_CHARS,
+    PLACEMENT,
+    QUIT_AT_TIER_END,
+    QUIT_BETWEEN_LESSONS,
+    REMINDERS_OFF,
+    RETURN_AFTER_DROP,
+    STOP,
+    TIER_HAZARD,
+    TRACK_POPULARITY,
+    US,
+    VOLUNTEER_INCOME,
+    WEEK,
 )
+from bot.demo.population import Person, Population
+from bot.demo.writer import Sink
 
-US = 1_000_000
-MINUTE = 60 * US
-HOUR = 60 * MINUTE
-DAY = 24 * HOUR
-WEEK = 7 * DAY
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-Row = tuple[Any, ...]
-
-# Table name -> (model, columns in the order the rows are built). Learner ids are given explicitly.
-COLUMNS: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
-    "cohort": (Cohort, ("code", "name", "trainer_id", "created_at")),
-    "learner": (
-        Learner,
-        (
-            "id",
-            "channel",
-            "external_id",
-            "name",
-            "lang",
-            "cohort",
-            "place",
-            "created_at",
-            "last_active_at",
-            "active",
-            "reminders_on",
-            "reminder_hour",
-            "timezone",
-        ),
-    ),
-    "lesson_progress": (
-        LessonProgress,
-        ("learner_id", "lesson_id", "track", "tier", "status", "step", "started_at", "completed_at"),
-    ),
-    "track_progress": (TrackProgress, ("learner_id", "track", "unlocked_tier", "placed_tier", "updated_at")),
-    "step_event": (StepEvent, ("learner_id", "lesson_id", "step", "action", "at")),
-    "check_answer": (CheckAnswer, ("learner_id", "lesson_id", "question", "option", "correct", "at")),
-    "placement_result": (PlacementResult, ("learner_id", "track", "answers", "placed_tier", "at")),
-    "practice_report": (
-        PracticeReport,
-        ("learner_id", "lesson_id", "status", "evidence_kind", "evidence", "at"),
-    ),
-    "outcome": (Outcome, ("learner_id", "lesson_id", "value", "unit", "asked", "exact", "at")),
-    "faq_question": (
-        FaqQuestion,
-        (
-            "learner_id",
-            "asked_at",
-            "lang",
-            "text",
-            "decision",
-            "best_id",
-            "best_score",
-            "offered",
-            "lesson_id",
-            "picked",
-            "handed_off_at",
-            "answered_at",
-            "answered_by",
-            "answer",
-        ),
-    ),
-    "nudge": (Nudge, ("learner_id", "kind", "key", "lesson_id", "due_at", "sent_at", "answered_at")),
-}
-
-# ----- the population's words ----------------------------------------------------------------------
-
-SURNAMES: tuple[tuple[str, str], ...] = (
-    ("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"), ("杨", "yang"),
-    ("黄", "huang"), ("赵", "zhao"), ("吴", "wu"), ("周", "zhou"), ("徐", "xu"), ("孙", "sun"),
-    ("马", "ma"), ("朱", "zhu"), ("胡", "hu"), ("郭", "guo"), ("何", "he"), ("高", "gao"),
-    ("林", "lin"), ("罗", "luo"), ("郑", "zheng"), ("梁", "liang"), ("谢", "xie"), ("宋", "song"),
-    ("唐", "tang"), ("韩", "han"), ("冯", "feng"), ("邓", "deng"), ("曹", "cao"), ("彭", "peng"),
-    ("曾", "zeng"), ("肖", "xiao"), ("田", "tian"), ("董", "dong"), ("袁", "yuan"), ("潘", "pan"),
-    ("于", "yu"), ("蒋", "jiang"), ("蔡", "cai"), ("杜", "du"), ("叶", "ye"), ("程", "cheng"),
-    ("苏", "su"), ("魏", "wei"), ("吕", "lv"), ("丁", "ding"), ("任", "ren"), ("沈", "shen"),
-)  # fmt: skip
-GIVEN: tuple[tuple[str, str], ...] = (
-    ("建", "jian"), ("国", "guo"), ("军", "jun"), ("华", "hua"), ("明", "ming"), ("秀", "xiu"),
-    ("英", "ying"), ("兰", "lan"), ("芳", "fang"), ("桂", "gui"), ("珍", "zhen"), ("红", "hong"),
-    ("梅", "mei"), ("玉", "yu"), ("平", "ping"), ("伟", "wei"), ("强", "qiang"), ("勇", "yong"),
-    ("德", "de"), ("福", "fu"), ("海", "hai"), ("春", "chun"), ("丽", "li"), ("霞", "xia"),
-    ("凤", "feng"), ("根", "gen"), ("生", "sheng"), ("永", "yong"), ("志", "zhi"), ("文", "wen"),
-    ("富", "fu"), ("金", "jin"), ("山", "shan"), ("荣", "rong"), ("成", "cheng"), ("芬", "fen"),
-    ("琴", "qin"), ("云", "yun"), ("庆", "qing"), ("宝", "bao"), ("喜", "xi"), ("发", "fa"),
-)  # fmt: skip
-PLACE_WORDS: tuple[tuple[str, str], ...] = (
-    ("庄", "zhuang"), ("村", "cun"), ("湾", "wan"), ("沟", "gou"), ("屯", "tun"), ("营", "ying"),
-    ("坡", "po"), ("寨", "zhai"), ("河", "he"), ("铺", "pu"), ("店", "dian"), ("桥", "qiao"),
-    ("堡", "bao"), ("岭", "ling"), ("坪", "ping"), ("洼", "wa"),
-)  # fmt: skip
-DIRECTIONS: tuple[tuple[str, str], ...] = (
-    ("东", "dong"), ("西", "xi"), ("南", "nan"), ("北", "bei"), ("前", "qian"), ("后", "hou"),
-    ("大", "da"), ("小", "xiao"),
-)  # fmt: skip
-
-# Local hours people study at: before field work, at midday, and after supper; never at night.
-HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 2, 5, 6, 4, 3, 3, 5, 5, 3, 3, 3, 4, 5, 8, 9, 7, 1, 0)
-
-TIER_HAZARD = {Tier.basic: 0.018, Tier.intermediate: 0.030, Tier.advanced: 0.045}
-HARD_STEP_FACTOR = 4.0
-FIRST_STEP_EXTRA = 0.08  # the very first step anyone sees: some only came to look
-RETURN_AFTER_DROP = 0.30
-QUIT_BETWEEN_LESSONS = 0.06
-QUIT_AT_TIER_END = 0.15
+Progress = Callable[[int, int], None]  # (learners made so far, learners in all)
+PROGRESS_EVERY = 500  # learners between two progress reports
 
 TEXT_EVIDENCE = {
     "zh": (
@@ -266,29 +124,6 @@ TRAINER_REPLIES = {
         "Try the steps in the lesson first, then tell me how it went.",
     ),
 }
-ADMIN_ID = "900000001"  # who answers when a village has no trainer
-PHOTO_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-class DemoDataError(Exception):
-    """The database can't take demo data as asked (it already has learners)."""
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    """What `fill_demo` wrote: rows per table (in insertion order) and the time it took."""
-
-    learners: int
-    rows: dict[str, int]
-    seconds: float
-    first_learner_id: int = 1
-
-    @property
-    def total_rows(self) -> int:
-        return sum(self.rows.values())
-
-
-# ----- content, prepared for speed ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -356,97 +191,6 @@ def _lesson_plans(curriculum: Curriculum) -> dict[str, list[_Lesson]]:
     return plans
 
 
-# ----- writing ------------------------------------------------------------------------------------
-
-
-def _sqlite_clock() -> Callable[[int], str]:
-    """Microseconds since the epoch -> the text SQLAlchemy stores for a UTC datetime in SQLite."""
-    days: dict[int, str] = {}
-    clock = [f"{h:02d}:{m:02d}:{s:02d}." for h in range(24) for m in range(60) for s in range(60)]
-
-    def stamp(us: int) -> str:
-        day, rest = divmod(us, DAY)
-        prefix = days.get(day)
-        if prefix is None:
-            prefix = days[day] = (EPOCH + timedelta(days=day)).strftime("%Y-%m-%d ")
-        second, micro = divmod(rest, US)
-        return f"{prefix}{clock[second]}{micro:06d}"
-
-    return stamp
-
-
-def _datetime_clock(us: int) -> datetime:
-    return EPOCH + timedelta(microseconds=us)
-
-
-class _Sink:
-    """Inserts batches of rows, one transaction per batch."""
-
-    def __init__(self, engine: Engine, force_core: bool = False) -> None:
-        self.engine = engine
-        self.sqlite = engine.dialect.name == "sqlite" and not force_core
-        self.stamp: Callable[[int], Any] = _sqlite_clock() if self.sqlite else _datetime_clock
-        self._raw: Any = None
-        if self.sqlite:
-            self._raw = engine.raw_connection()
-            self._con = self._raw.driver_connection
-            self._con.execute("PRAGMA synchronous=OFF")
-            self._con.execute("PRAGMA cache_size=-65536")  # 64 MB: index pages stay in memory
-
-    def write(self, batch: dict[str, list[Row]]) -> None:
-        if self.sqlite:
-            con = self._con
-            try:
-                for table, rows in batch.items():
-                    if rows:
-                        cols = COLUMNS[table][1]
-                        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-                        con.executemany(sql, rows)
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
-            return
-        with self.engine.begin() as conn:
-            for table, rows in batch.items():
-                if rows:
-                    model, cols = COLUMNS[table]
-                    conn.execute(insert(model.__table__), [dict(zip(cols, r, strict=True)) for r in rows])  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        if self._raw is not None:
-            self._con.execute("PRAGMA synchronous=NORMAL")
-            self._con.execute("PRAGMA cache_size=-2000")
-            self._raw.close()
-            self._raw = None
-        elif self.engine.dialect.name == "postgresql":
-            with self.engine.begin() as conn:  # explicit learner ids: move the sequence past them
-                sequence = "pg_get_serial_sequence('learner', 'id')"
-                conn.execute(text(f"SELECT setval({sequence}, (SELECT MAX(id) FROM learner))"))
-
-
-# ----- the generator ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Village:
-    code: str
-    name: str
-    trainer: str | None
-    launched: int  # microseconds since the epoch
-    off: int  # the local time's offset from UTC, in microseconds
-    far_west: bool  # in Xinjiang, where daily life runs on local time, two hours behind Beijing
-
-
-@dataclass
-class _Person:
-    id: int
-    cohort: int | None  # index into the villages
-    joined: int  # microseconds since the epoch
-    off: int  # offset of the local time the learner lives by
-    zone: str | None  # the time zone the learner picked in the bot (None: the bot's default)
-
-
 @dataclass
 class _Story:
     """One learner's running state while their history is written."""
@@ -463,52 +207,25 @@ class _Story:
     completed: int = 0
 
 
-def _offset(zone: str, now: datetime) -> int:
-    """The zone's offset from UTC at `now`, in microseconds (China keeps no summer time)."""
-    return (ZoneInfo(zone).utcoffset(now) or timedelta(0)) // timedelta(microseconds=1)
+class Stories(Population):
+    """The population, and what each of its learners did."""
 
-
-STOP, CUT, DONE = 0, 1, 2  # lesson results: dropped for good, reached `now`, completed
-
-
-class _Generator:
     def __init__(
         self,
         curriculum: Curriculum,
-        sink: _Sink,
+        sink: Sink,
         seed: int,
         now: datetime,
         weeks: int,
         timezone: str,
         batch_size: int,
     ) -> None:
-        self.cur = curriculum
-        self.sink = sink
-        self.stamp = sink.stamp
-        self.rng = random.Random(seed)
-        self.now = (now - EPOCH) // timedelta(microseconds=1)
-        self.weeks = weeks
-        self.default_off = _offset(timezone, now)
-        self.west_zone = LEARNER_ZONES["xinjiang"]
-        self.west_off = _offset(self.west_zone, now)
-        self.has_west = self.west_off != self.default_off
-        self.off = self.due_off = self.default_off  # per learner: the zone lived by, the zone picked
-        self.batch_size = batch_size
+        super().__init__(curriculum, sink, seed, now, weeks, timezone, batch_size)
         self.plans = _lesson_plans(curriculum)
         self.tracks = [t for t in curriculum.track_ids if self.plans.get(t)]
-        popularity = {"ecommerce": 0.45, "livestream": 0.35, "machinery": 0.20}
-        self.track_weights = [popularity.get(t, 0.3) for t in self.tracks]
-        self.hour_cum = list(accumulate(HOUR_WEIGHTS))
-        self.surname_cum = list(accumulate(1 / (i + 4) for i in range(len(SURNAMES))))
-        self.buf: dict[str, list[Row]] = {name: [] for name in COLUMNS}
-        self.rows: dict[str, int] = dict.fromkeys(COLUMNS, 0)
-        self.place_json: dict[tuple[Any, ...], str] = {}
+        self.track_weights = [TRACK_POPULARITY.get(t, OTHER_TRACK_POPULARITY) for t in self.tracks]
         self.plan_track = {p.id: p.track for plans in self.plans.values() for p in plans}
-        self._ramp = list(accumulate(float(k + 1) for k in range(weeks)))  # weekly ramp: later weeks busier
         self._faq_by_topic()
-        self.cohorts: list[_Village] = []
-
-    # ----- small helpers ------------------------------------------------------------------------
 
     def _faq_by_topic(self) -> None:
         entries = list(self.cur.faq.entries)
@@ -518,35 +235,6 @@ class _Generator:
             topic = PurePosixPath(e.source).stem if e.source else "other"
             self.faq_topic.setdefault(topic, []).append((e.id, tuple(e.questions.zh), tuple(e.questions.en)))
         self.faq_all = [item for items in self.faq_topic.values() for item in items]
-
-    def _span(self, low: int, high: int) -> int:
-        """A whole number from `low` up to (not including) `high`; quicker than randrange."""
-        return low + int(self.rng.random() * (high - low))
-
-    def _hour(self) -> int:
-        return bisect(self.hour_cum, self.rng.random() * self.hour_cum[-1])
-
-    def _daytime(self, day: int, off: int) -> int:
-        """A moment at a daytime hour of local day `day` (days since the epoch), in UTC microseconds."""
-        return day * DAY + self._hour() * HOUR + self.rng.randrange(HOUR) - off
-
-    def _sitting_after(self, t: int, days: float) -> int:
-        """The start of a later sitting, about `days` after `t`, at a daytime hour."""
-        day = (t + int(days * DAY) + self.off) // DAY
-        start = self._daytime(day, self.off)
-        while start <= t + 20 * MINUTE:
-            start += DAY
-        return start
-
-    def _place(self, key: tuple[Any, ...]) -> str:
-        found = self.place_json.get(key)
-        if found is None:
-            screen, track, tier, lesson, step, question = key + (None, None, None, 0, 0)[len(key) - 1 :]
-            found = Place(
-                screen=screen, track=track, tier=tier, lesson=lesson, step=step, question=question
-            ).to_json()
-            self.place_json[key] = found
-        return found
 
     def _amount(self, unit: Unit | None) -> float:
         """A typed answer to "what did it bring?", in `unit`."""
@@ -569,108 +257,23 @@ class _Generator:
                 return float(rng.randint(1, 12))
         return float(rng.randint(1, 10))
 
-    def _add(self, table: str, row: Row) -> None:
-        self.buf[table].append(row)
-
-    def flush(self) -> None:
-        batch = {name: rows for name, rows in self.buf.items() if rows}
-        if not batch:
-            return
-        self.sink.write(batch)
-        for name, rows in batch.items():
-            self.rows[name] += len(rows)
-        self.buf = {name: [] for name in COLUMNS}
-
-    # ----- villages and people ------------------------------------------------------------------
-
-    def make_cohorts(self, count: int, start: int, taken: set[str]) -> None:
-        rng = self.rng
-        used = set(taken)
-        # 5% of villages are in Xinjiang, at least one once there are ten.
-        west = (
-            set(rng.sample(range(count), max(round(count * 0.05), count >= 10))) if self.has_west else set()
-        )
-        for index in range(count):
-            for attempt in range(60):
-                (sn, sp) = SURNAMES[rng.randrange(30)]
-                word, wp = PLACE_WORDS[rng.randrange(len(PLACE_WORDS))]
-                jia = rng.random() < 0.5
-                dn, dp = DIRECTIONS[rng.randrange(len(DIRECTIONS))] if rng.random() < 0.25 else ("", "")
-                name = f"{dn}{sn}{'家' if jia else ''}{word}{'' if word == '村' else '村'}"
-                code = f"v-{dp}{sp}{'jia' if jia else ''}{wp}"
-                if attempt >= 50:
-                    code += f"-{attempt}"
-                if code not in used:
-                    break
-            used.add(code)
-            week = bisect(self._ramp, rng.random() * self._ramp[-1])
-            launched = min(start + week * WEEK + rng.randrange(WEEK), self.now - HOUR)
-            trainer = str(self._span(1_000_000_000, 7_000_000_000)) if rng.random() < 0.85 else None
-            far_west = index in west
-            off = self.west_off if far_west else self.default_off
-            self.cohorts.append(_Village(code, name, trainer, launched, off, far_west))
-
-    def people(self, count: int, first_id: int, start: int) -> list[_Person]:
-        rng = self.rng
-        weights = list(accumulate(rng.lognormvariate(0, 0.6) for _ in self.cohorts))
-        people = []
-        for _ in range(count):
-            cohort: int | None = None
-            off, zone = self.default_off, None
-            if self.cohorts and rng.random() >= 0.07:
-                cohort = bisect(weights, rng.random() * weights[-1])
-                village = self.cohorts[cohort]
-                launched = village.launched
-                if village.far_west:
-                    off = self.west_off
-                    zone = self.west_zone if rng.random() < 0.6 else None
-                raw = launched + int(rng.expovariate(1 / 6) * DAY)
-                if raw > self.now:
-                    raw = launched + rng.randrange(max(1, self.now - launched))
-            else:
-                week = bisect(self._ramp, rng.random() * self._ramp[-1])
-                raw = min(start + week * WEEK + rng.randrange(WEEK), self.now - 1)
-                launched = start
-            joined = self._daytime((raw + off) // DAY, off)
-            if joined > self.now:
-                joined -= DAY
-            if joined < launched:
-                joined = raw
-            people.append(_Person(0, cohort, joined, off, zone))
-        people.sort(key=lambda p: p.joined)
-        for i, p in enumerate(people):
-            p.id = first_id + i
-        return people
-
-    def _name(self, lang: str) -> str:
-        rng = self.rng
-        if rng.random() < 0.05:
-            return self.cur.ui.get(lang, {}).get("default_name", "")
-        sn, sp = SURNAMES[bisect(self.surname_cum, rng.random() * self.surname_cum[-1])]
-        given = [GIVEN[rng.randrange(len(GIVEN))] for _ in range(1 if rng.random() < 0.35 else 2)]
-        if lang == "en":
-            return f"{sp.capitalize()} {''.join(g[1] for g in given).capitalize()}"
-        if rng.random() < 0.08:
-            return f"老{sn}"
-        return sn + "".join(g[0] for g in given)
-
     # ----- one learner --------------------------------------------------------------------------
 
-    def learner(self, person: _Person) -> None:
+    def learner(self, person: Person) -> None:
         rng = self.rng
-        lang = "zh" if rng.random() < 0.85 else "en"
+        lang = "zh" if rng.random() < CHINESE else "en"
         self.off = person.off
         self.due_off = self.west_off if person.zone == self.west_zone else self.default_off
-        story = _Story(person.id, lang, person.cohort, rng.random() >= 0.03, person.joined)
+        story = _Story(person.id, lang, person.cohort, rng.random() >= BLOCKED, person.joined)
         story.sittings.append(person.joined)
         name = self._name(lang)
         t = person.joined + self._span(30 * US, 180 * US)  # welcome, name, menu
-        if rng.random() >= 0.12 and t <= self.now:
+        if rng.random() >= NEVER_STARTED and t <= self.now:
             self._learn(story, t)
         self._questions(story)
-        if story.completed and rng.random() < 0.04:
+        if story.completed and rng.random() < VOLUNTEER_INCOME:
             self._volunteer(story)
-        reminders_on = rng.random() >= 0.08
+        reminders_on = rng.random() >= REMINDERS_OFF
         hour = 19 if rng.random() < 0.8 else (8 if rng.random() < 0.5 else 12)
         cohort = self.cohorts[person.cohort].code if person.cohort is not None else None
         self._add(
@@ -694,7 +297,7 @@ class _Generator:
 
     def _learn(self, story: _Story, t: int) -> None:
         rng = self.rng
-        k = 1 if rng.random() < 0.65 or len(self.tracks) < 2 else 2
+        k = 1 if rng.random() < ONE_TRACK or len(self.tracks) < 2 else 2
         tracks = rng.choices(self.tracks, self.track_weights, k=1)
         if k == 2:
             rest = [i for i, tr in enumerate(self.tracks) if tr != tracks[0]]
@@ -708,7 +311,7 @@ class _Generator:
                 story.sittings.append(t)
             unlocked: list[Any] | None = None  # [unlocked tier, placed tier, updated_at]
             start_tier = Tier.basic
-            if rng.random() < 0.08 and self.cur.tracks[track].placement:
+            if rng.random() < PLACEMENT and self.cur.tracks[track].placement:
                 start_tier, t = self._placement(story, track, t)
                 if start_tier is not Tier.basic:
                     unlocked = [start_tier, start_tier, t]
@@ -1055,62 +658,24 @@ class _Generator:
 
     # ----- the whole run ------------------------------------------------------------------------
 
-    def run(self, learners: int, first_id: int, taken_cohorts: set[str]) -> None:
+    def run(
+        self, learners: int, first_id: int, taken_cohorts: set[str], progress: Progress | None = None
+    ) -> None:
         start = self.now - self.weeks * WEEK
         # About one village per 50 learners, at most 60 up to ~10,000; beyond, one per 160.
-        n_cohorts = min(max(learners // 50, 1), 60) if learners <= 60 * 160 else math.ceil(learners / 160)
+        small = learners <= MAX_SMALL_VILLAGES * LEARNERS_PER_LARGE_VILLAGE
+        n_cohorts = (
+            min(max(learners // LEARNERS_PER_VILLAGE, 1), MAX_SMALL_VILLAGES)
+            if small
+            else math.ceil(learners / LEARNERS_PER_LARGE_VILLAGE)
+        )
         self.make_cohorts(n_cohorts, start, taken_cohorts)
-        for person in self.people(learners, first_id, start):
+        for done, person in enumerate(self.people(learners, first_id, start), start=1):
             self.learner(person)
             if len(self.buf["step_event"]) >= self.batch_size:
                 self.flush()
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, learners)
         for v in self.cohorts:
             self._add("cohort", (v.code, v.name, v.trainer, self.stamp(v.launched - DAY)))
         self.flush()
-
-
-def fill_demo(
-    engine: Engine,
-    curriculum: Curriculum,
-    learners: int,
-    seed: int = 1,
-    now: datetime | None = None,
-    weeks: int = 12,
-    *,
-    append: bool = False,
-    timezone: str = "Asia/Shanghai",
-    batch_size: int = 50_000,
-    force_core: bool = False,
-) -> DemoSummary:
-    """Write `learners` synthetic learners and their history (see the module docstring).
-
-    The schema must exist (`bot.store.database.upgrade`). Raises `DemoDataError` if the database
-    already has learners, unless `append`. `force_core` uses SQLAlchemy Core inserts even on SQLite.
-    """
-    if learners < 1:
-        raise ValueError("learners must be at least 1")
-    if weeks < 1:
-        raise ValueError("weeks must be at least 1")
-    began = time.perf_counter()
-    now = now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    with engine.connect() as conn:
-        existing = int(conn.execute(select(func.count()).select_from(Learner)).scalar_one())
-        top = conn.execute(select(func.max(col(Learner.id)))).scalar_one()
-        taken = set(conn.execute(select(col(Cohort.code))).scalars())
-    if existing and not append:
-        raise DemoDataError(
-            f"The database already has {existing} learner(s); demo data goes into an empty one "
-            "(or add --append to add demo learners to it)."
-        )
-    sink = _Sink(engine, force_core=force_core)
-    try:
-        generator = _Generator(curriculum, sink, seed, now, weeks, timezone, batch_size)
-        first_id = int(top or 0) + 1
-        generator.run(learners, first_id, taken)
-    finally:
-        sink.close()
-    order = ("cohort", "learner", *(name for name in COLUMNS if name not in ("cohort", "learner")))
-    rows = {name: generator.rows[name] for name in order}
-    return DemoSummary(learners, rows, time.perf_counter() - began, first_id)
