@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.app import app
+from bot.reports.charts import CHARTS
 from tests.test_reports_numbers import PEOPLE, build_village, village_content
 
 
@@ -61,7 +62,7 @@ def test_the_text_report_goes_to_the_terminal_and_html_to_a_file(
     saved = runner.invoke(app, ["report", "--format", "html", "--out", str(page), *village_args])
     assert saved.exit_code == 0, saved.output
     html = page.read_text(encoding="utf-8")
-    assert html.startswith("<!doctype html>") and html.count("<svg") == 4
+    assert html.startswith("<!doctype html>") and html.count("<svg") == len(CHARTS)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,7 @@ def test_the_text_report_goes_to_the_terminal_and_html_to_a_file(
         ("--since", "2026-02-30", "--since must be a date like 2026-05-01, not '2026-02-30'."),
         ("--until", "May 5", "--until must be a date like 2026-05-01, not 'May 5'."),
         ("--track", "fishing", "No track 'fishing'; the tracks are: shop, farm."),
-        ("--format", "pdf", "--format must be one of: text, csv, html (not 'pdf')."),
+        ("--format", "pdf", "--format must be one of: text, csv, html, xlsx (not 'pdf')."),
     ],
 )
 def test_a_bad_date_track_or_format_gets_one_kind_line_and_exit_2(
@@ -95,5 +96,7 @@ def test_an_empty_database_gives_a_report_of_zeros(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--db", db_url, "--lang", "en"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    header = lines.index(next(line for line in lines if line.startswith("cohort  learners")))
-    assert lines[header + 2].split() == ["(all)", "0", "0", "0", "0", "0", "0", "0", "0"]
+    assert "⚠ The database has no learners yet." in lines  # said on stderr, and at the top
+    title = lines.index("Summary by cohort")
+    header = next(i for i in range(title, len(lines)) if lines[i].startswith("village "))
+    assert lines[header + 2].split() == ["all", "villages", "0", "0", "0", "0", "0", "0", "0", "0"]

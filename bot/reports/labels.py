@@ -45,13 +45,13 @@ NOTES: dict[str, dict[str, str]] = {
         "zh": "每周（周一到周日，当地时间）做到每一步的人数，以及报告的收入（元）。",
     },
     "summary": {
-        "en": "learners: joined by the end of the period; active_7d/30d: a lesson step in the 7/30 days "
-        "before the period's end; lessons and tiers completed within the period.",
+        "en": "learners: joined by the end of the period; active: a lesson step in the last 7 or 30 days "
+        "of the period; lessons and tiers finished within the period.",
         "zh": "学员：截至期末加入的人数；近7/30天活跃：期末前7/30天内学过一步；完成数按期内计。",
     },
     "completion": {
         "en": "started: began a lesson of the tier in the period; completed: of those, finished every "
-        "lesson of the tier by the period's end; median_days: first start to last lesson finished.",
+        "lesson of the tier by the period's end; median days: first start to last lesson finished.",
         "zh": "开始：期内开始过该级别的课；完成：其中期末前学完该级别全部课程的人；中位天数：从开始到学完。",
     },
     "dropoff": {
@@ -77,8 +77,11 @@ NOTES: dict[str, dict[str, str]] = {
         "zh": "期内开始学习该课程的学员；每一级都是上一级的一部分：学完一课、完成实践任务、报告成果。",
     },
     "outcomes": {
-        "en": "An outcome's track is its lesson's track; (none) when it was reported without a lesson.",
-        "zh": "成果按所属课程的方向统计；没有对应课的记为 (none)。",
+        "en": "An outcome's track is its lesson's track; none when it was reported without a lesson. "
+        "reports counts answers, learners counts people; the funnel's last stage counts only learners "
+        "who passed every earlier stage in the period.",
+        "zh": "成果按所属课的方向统计；没有对应课的记为“无”。报告次数按回答算，人数按人算；"
+        "漏斗最后一级只算前面每一步也在期内做到的人。",
     },
     "weekly": {
         "en": "Weeks start on Monday, local time.",
