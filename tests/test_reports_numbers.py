@@ -666,7 +666,7 @@ def test_villages_are_listed_and_shown_by_their_names_as_well_as_their_codes(rep
     assert report.cohort_label("east") == "东村 (east)" and report.cohort_label("west") == "west"
     page = render_html(report)
     # People read the village's name; its code stays in the table that pairs them (and the CSV).
-    assert "<td>东村</td>" in page and "<td>east</td><td class=\"text\">东村</td>" in page
+    assert "<td>东村</td>" in page and '<td>east</td><td class="text">东村</td>' in page
     assert "<td>西村</td>" not in page and "<td>west</td>" in page
     summary_text = render_text(report)
     assert "东村" in summary_text
