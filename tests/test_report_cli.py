@@ -100,3 +100,57 @@ def test_an_empty_database_gives_a_report_of_zeros(tmp_path: Path) -> None:
     title = lines.index("Summary by cohort")
     header = next(i for i in range(title, len(lines)) if lines[i].startswith("village "))
     assert lines[header + 2].split() == ["all", "villages", "0", "0", "0", "0", "0", "0", "0", "0"]
+
+
+def test_an_administrator_opens_the_report_in_excel_one_sheet_per_table(
+    village_args: list[str], tmp_path: Path
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl", reason="openpyxl is not installed")
+    out = tmp_path / "report.xlsx"
+    args = [a for a in village_args if a != "en"][:-1] + ["--lang", "zh"]  # the Chinese report
+    result = CliRunner().invoke(app, ["report", "--format", "xlsx", "--out", str(out), *args])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert len(book.sheetnames) == 13  # every table of the report (no named list), the headline first
+    assert book.sheetnames[:3] == ["主要数字", "各村对比", "各村概况"]
+    summary = book["各村概况"]
+    heads = [c.value for c in summary[1]]
+    assert heads[:3] == ["村（班组）", "学员", "开始学习"]
+    assert all(isinstance(h, str) and "_" not in h for h in heads)
+    last = [c.value for c in summary[summary.max_row]]
+    assert last[:3] == ["全部村", 5, 4]  # numbers stay numbers
+    completion = book["完成情况"]
+    rate = next(r for r in completion.iter_rows(min_row=2) if r[0].value == "东村" and r[2].value == "基础")
+    assert rate[7].value == 0.5 and rate[7].number_format == "0.0%"
+    assert summary["B2"].number_format == "#,##0"
+
+
+def test_a_village_by_its_name_works_and_a_typo_names_the_near_ones(
+    village_args: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "east.csv"
+    by_name = CliRunner().invoke(
+        app, ["report", "--format", "csv", "--out", str(out), "--cohort", "东村", *village_args]
+    )
+    assert by_name.exit_code == 0, by_name.output
+    assert "_report,1,cohorts,east" in out.read_bytes().decode("utf-8-sig")
+    typo = CliRunner().invoke(app, ["report", "--cohort", "wset", *village_args])
+    assert typo.exit_code == 2
+    assert typo.output.strip() == "No village 'wset'; did you mean: west, 东村 (east)?"
+    chinese_typo = CliRunner().invoke(app, ["report", "--cohort", "东屯", *village_args])
+    assert chinese_typo.exit_code == 2
+    assert "did you mean: 东村 (east)?" in chinese_typo.output
+
+
+def test_without_a_chinese_font_the_cli_warns_and_the_page_says_so(
+    village_args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.reports import charts
+
+    monkeypatch.setattr(charts, "cjk_family", lambda: None)
+    page = tmp_path / "report.html"
+    args = [a for a in village_args if a != "en"][:-1] + ["--lang", "zh"]
+    result = CliRunner().invoke(app, ["report", "--format", "html", "--out", str(page), *args])
+    assert result.exit_code == 0, result.output
+    assert "⚠ No Chinese font on this computer: the charts are labelled in English" in result.output
+    assert "本机没有中文字体，图表里的文字只好用英文" in page.read_text(encoding="utf-8")

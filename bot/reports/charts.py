@@ -168,7 +168,8 @@ def _draw_completion(ax: Axes, report: Report, lang: str) -> None:
         ax.bar(xs, heights, width=bar * 0.92, color=TIER_COLOURS[tier], label=_t(tier, lang))
         for x, h in zip(xs, heights, strict=True):
             ax.text(x, h + 1.5, f"{h:.0f}%", ha="center", va="bottom", fontsize=9, color=INK)
-    ax.set_xticks(range(len(tracks)), [_short(report.track_title(t), 10) for t in tracks])
+    names = [t if _fallback(report, lang) else report.track_title(t) for t in tracks]
+    ax.set_xticks(range(len(tracks)), [_short(n, 10) for n in names])
     ax.set_ylim(0, 115)
     ax.set_ylabel(_t("rate", lang))
     ax.legend(frameon=False, ncols=len(tiers), loc="upper left", fontsize=9)
@@ -226,10 +227,16 @@ def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
     ax.barh(
         ys, [done for _, _, done in rows], left=left, color="#74c476", height=0.7, label=_t("finished", lang)
     )
-    ax.set_yticks(ys, [_short(report.lesson_title(lid), 14) for lid, _, _ in rows], fontsize=9)
+    names = [lid if _fallback(report, lang) else report.lesson_title(lid) for lid, _, _ in rows]
+    ax.set_yticks(ys, [_short(n, 14) for n in names], fontsize=9)
     ax.set_xlabel(_t("learners", lang))
     ax.legend(frameon=False, fontsize=8, loc="lower right", ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
+
+
+def _fallback(report: Report, lang: str) -> bool:
+    """Labels fell back to English for want of a CJK font: name things by their codes, not boxes."""
+    return lang != report.lang
 
 
 def _short(text: str, limit: int) -> str:
@@ -256,7 +263,7 @@ def _village_rows(report: Report, lang: str) -> list[tuple[str, float, float, st
             out.append(("…", 0.0, 0.0, "", ""))
             continue
         started = _num(r["started"])
-        name = cohort_name(report, r["cohort"], lang)
+        name = str(r["cohort"]) if _fallback(report, lang) else cohort_name(report, r["cohort"], lang)
         done, result = _num(r["completed_lesson"]), _num(r["outcome"])
         out.append(
             (
