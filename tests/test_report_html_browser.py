@@ -109,6 +109,21 @@ def test_the_first_screen_answers_is_it_working_on_desktop_and_phone(
     assert (tmp_path / "report-phone.png").stat().st_size > 10_000
 
 
+def test_saved_as_pdf_the_page_is_one_a4_sheet_of_headline_cards_and_funnel(
+    village: tuple[Curriculum, Path], browser: Any
+) -> None:
+    _, report_file = village
+    page = browser.new_page()
+    page.goto(report_file.as_uri(), wait_until="load")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.emulate_media(media="print")
+    shown = [s for s in page.locator("section").all() if s.is_visible()]
+    assert [s.get_attribute("id") for s in shown] == ["table-funnel"]
+    assert page.locator("#card-income").is_visible() and not page.locator("nav#toc").is_visible()
+    page.close()
+
+
 def test_the_chinese_report_shows_words_not_column_keys_or_codes(
     village: tuple[Curriculum, Path], browser: Any
 ) -> None:

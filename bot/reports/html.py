@@ -41,6 +41,8 @@ ORDER = (
     "learners",
 )
 
+OPEN_ROWS = 12  # a table without a chart and at most this many rows is shown unfolded
+
 _CSS = """
 *{box-sizing:border-box}
 body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",
@@ -81,6 +83,7 @@ th{background:#f0f2ec;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.text{white-space:normal;min-width:12em;max-width:28em}
 .empty{color:#888;font-style:italic}
+@media (min-width:1000px){.cards{grid-template-columns:repeat(5,1fr)}}
 @media (max-width:640px){.wrap{padding:6px}section,header{padding:8px 10px}h1{font-size:1.1rem}
 .cards{grid-template-columns:repeat(2,1fr);gap:6px}.card{padding:6px 10px}.card .value{font-size:1.3rem}
 nav.toc ol{columns:1}}
@@ -88,7 +91,7 @@ nav.toc ol{columns:1}}
 @media print{body{background:#fff;font-size:11pt}.wrap{max-width:none;padding:0}
 nav.toc,details,.no-print,section:not(.print){display:none!important}
 header,section,.card{border:1px solid #ccc;break-inside:avoid}
-.cards{grid-template-columns:repeat(3,1fr)}
+.cards{grid-template-columns:repeat(3,1fr)!important}
 figure.chart{max-width:150mm;margin:0 auto}}
 """
 
@@ -141,7 +144,7 @@ _TEMPLATE = """<!doctype html>
 {% for line in s.why %}<p class="why">{{ line }}</p>{% endfor %}
 {% if s.chart %}<figure class="chart" id="figure-{{ s.key }}">{{ s.chart }}</figure>{% endif %}
 {% if s.rows %}
-<details class="rows"{% if not s.chart %} open{% endif %}>
+<details class="rows"{% if s.open %} open{% endif %}>
 <summary>{{ s.summary }}</summary>
 <div class="table-wrap">
 <table>
@@ -265,6 +268,8 @@ def render_html(report: Report) -> str:
                 "chart": Markup(charts[key]) if key in charts else None,
                 "columns": [header(key, table.columns[i], report.lang) for i in columns],
                 "rows": len(table.rows),
+                # A short table without a chart is the section: shown; anything longer is folded.
+                "open": key not in charts and len(table.rows) <= OPEN_ROWS,
                 "summary": words["rows"].format(n=f"{len(table.rows):,}"),
                 "body": _body(table, report, columns),
             }
