@@ -107,7 +107,7 @@ def test_an_administrator_opens_the_report_in_excel_one_sheet_per_table(
 ) -> None:
     openpyxl = pytest.importorskip("openpyxl", reason="openpyxl is not installed")
     out = tmp_path / "report.xlsx"
-    args = [a for a in village_args if a != "en"][:-1] + ["--lang", "zh"]  # the Chinese report
+    args = [*[a for a in village_args if a != "en"][:-1], "--lang", "zh"]  # the Chinese report
     result = CliRunner().invoke(app, ["report", "--format", "xlsx", "--out", str(out), *args])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
@@ -149,7 +149,7 @@ def test_without_a_chinese_font_the_cli_warns_and_the_page_says_so(
 
     monkeypatch.setattr(charts, "cjk_family", lambda: None)
     page = tmp_path / "report.html"
-    args = [a for a in village_args if a != "en"][:-1] + ["--lang", "zh"]
+    args = [*[a for a in village_args if a != "en"][:-1], "--lang", "zh"]
     result = CliRunner().invoke(app, ["report", "--format", "html", "--out", str(page), *args])
     assert result.exit_code == 0, result.output
     assert "⚠ No Chinese font on this computer: the charts are labelled in English" in result.output

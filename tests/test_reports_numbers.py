@@ -22,11 +22,11 @@ from sqlmodel import Session
 
 from bot.content.loader import Curriculum, load_curriculum
 from bot.reports import scope as report_scope
+from bot.reports.build import UnknownTrack, build_report
 from bot.reports.charts import CHARTS, chart_svg, chat_chart_png
 from bot.reports.csv_out import render_csv
 from bot.reports.html import render_html
 from bot.reports.model import Cell, Report, ReportFilter, Table
-from bot.reports.build import UnknownTrack, build_report
 from bot.reports.text import render_text, short_summary
 from bot.store.database import make_engine, upgrade
 from bot.store.tables import (
