@@ -6,11 +6,8 @@ unit, FAQ questions and trainers' replies — the rows exactly as the running bo
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Any
 
 from bot.content.loader import Curriculum
@@ -19,14 +16,12 @@ from bot.core.engine import placement_tier
 from bot.core.practice import ranges, shown_number
 from bot.core.state import Screen
 from bot.demo.constants import (
-    ADMIN_ID,
     BLOCKED,
     CHINESE,
     CUT,
     DAY,
     DONE,
     FIRST_STEP_EXTRA,
-    HARD_STEP_FACTOR,
     HOUR,
     LEARNERS_PER_LARGE_VILLAGE,
     LEARNERS_PER_VILLAGE,
@@ -42,13 +37,14 @@ from bot.demo.constants import (
     REMINDERS_OFF,
     RETURN_AFTER_DROP,
     STOP,
-    TIER_HAZARD,
     TRACK_POPULARITY,
     US,
     VOLUNTEER_INCOME,
     WEEK,
 )
-from bot.demo.population import Person, Population
+from bot.demo.lessons import LessonPlan, Story, lesson_plans
+from bot.demo.population import Person
+from bot.demo.questions import Questions
 from bot.demo.writer import Sink
 
 Progress = Callable[[int, int], None]  # (learners made so far, learners in all)
@@ -74,140 +70,9 @@ TEXT_EVIDENCE = {
         "Agreed with the co-op to sell together",
     ),
 }
-MADE_UP_QUESTIONS = {
-    "zh": (
-        "今年玉米价格会涨吗",
-        "我家的猪不吃食怎么办",
-        "村里啥时候通5G",
-        "能帮我申请贷款不",
-        "化肥哪里买便宜",
-        "明天下雨吗",
-        "手机屏幕碎了去哪修",
-        "儿子在外地打工咋给他寄钱",
-        "新农合怎么交",
-        "苹果树叶子发黄是啥病",
-        "养老金什么时候到账",
-        "鸡蛋多少钱一斤合适",
-        "土地流转合同怎么签",
-        "种子买到假的找谁",
-        "羊拉稀用什么药",
-        "县里的补贴啥时候发",
-        "微信钱包忘了密码",
-        "大棚草莓怎么防冻",
-    ),
-    "en": (
-        "will corn prices go up this year",
-        "my pig won't eat what do i do",
-        "can you help me get a loan",
-        "where is fertiliser cheapest",
-        "is it going to rain tomorrow",
-        "when does my pension arrive",
-        "what disease makes apple leaves yellow",
-        "how do i sign a land lease",
-        "forgot my wechat pay password",
-    ),
-}
-# How people open or close a question, so the same worry is not always typed the same way.
-QUESTION_OPENINGS = {"zh": ("", "", "", "请问", "老师，", "你好 "), "en": ("", "", "", "hi ", "please ")}
-QUESTION_ENDINGS = {"zh": ("", "", "？", "啊", "呢"), "en": ("", "", "?")}
-TRAINER_REPLIES = {
-    "zh": (
-        "您好，这个问题我周六到村里当面给您讲。",
-        "可以的，拍张照片发给我，我帮您看看。",
-        "这个不在课程里，建议问问村里的农技员。",
-        "先按课程里的步骤试一遍，不行再找我。",
-    ),
-    "en": (
-        "Hello, I'll show you in person when I'm in the village on Saturday.",
-        "Yes, send me a photo and I'll take a look.",
-        "That's not in the course; the village extension worker can help.",
-        "Try the steps in the lesson first, then tell me how it went.",
-    ),
-}
 
 
-@dataclass(frozen=True)
-class _Question:
-    options: int
-    right: int
-    first_try: float  # chance the first answer is right
-
-
-@dataclass(frozen=True)
-class _Lesson:
-    id: str
-    track: str
-    tier: Tier
-    rank: int  # the tier's rank: 0 basic, 1 intermediate, 2 advanced
-    steps: int
-    hazards: tuple[float, ...]
-    read_factor: tuple[float, ...]
-    voice: tuple[bool, ...]
-    questions: tuple[_Question, ...]
-    evidence: Evidence
-    follow_days: int | None
-    unit: Unit | None
-    ends_tier: bool
-
-
-def _lesson_plans(curriculum: Curriculum) -> dict[str, list[_Lesson]]:
-    """Per track, its lessons in teaching order with their difficulty (fixed by the content)."""
-    plans: dict[str, list[_Lesson]] = {}
-    for track in curriculum.track_ids:
-        out: list[_Lesson] = []
-        for tier in Tier:
-            cell = curriculum.lessons_in(track, tier)
-            for i, lesson in enumerate(cell):
-                r = random.Random(f"farmskills-demo:{lesson.id}")
-                hard = r.randrange(1, len(lesson.steps)) if len(lesson.steps) > 1 else 0
-                base = TIER_HAZARD[tier]
-                hazards = tuple(
-                    base * (HARD_STEP_FACTOR if s == hard else 1.0) for s in range(len(lesson.steps))
-                )
-                questions = []
-                for q in lesson.questions:
-                    u = r.random()
-                    p = 0.50 + 0.15 * r.random() if u < 0.25 else 0.72 + 0.23 * r.random()
-                    questions.append(_Question(len(q.options), q.right_index, max(0.5, p - 0.03 * tier.rank)))
-                follow = lesson.practice.follow_up
-                out.append(
-                    _Lesson(
-                        id=lesson.id,
-                        track=track,
-                        tier=tier,
-                        rank=tier.rank,
-                        steps=len(lesson.steps),
-                        hazards=hazards,
-                        read_factor=tuple(1.6 if s == hard else 1.0 for s in range(len(lesson.steps))),
-                        voice=tuple(bool(s.voice and (s.voice.zh or s.voice.en)) for s in lesson.steps),
-                        questions=tuple(questions),
-                        evidence=lesson.practice.evidence,
-                        follow_days=follow.after_days if follow else None,
-                        unit=follow.unit if follow else None,
-                        ends_tier=i == len(cell) - 1,
-                    )
-                )
-        plans[track] = out
-    return plans
-
-
-@dataclass
-class _Story:
-    """One learner's running state while their history is written."""
-
-    id: int
-    lang: str
-    cohort: int | None
-    active: bool
-    last: int  # latest moment the learner did something
-    sittings: list[int] = field(default_factory=list)
-    intervals: list[tuple[str, int, int]] = field(default_factory=list)  # lesson, started, ended
-    place: tuple[Any, ...] = (Screen.menu,)
-    first_step_seen: bool = False
-    completed: int = 0
-
-
-class Stories(Population):
+class Stories(Questions):
     """The population, and what each of its learners did."""
 
     def __init__(
@@ -221,20 +86,11 @@ class Stories(Population):
         batch_size: int,
     ) -> None:
         super().__init__(curriculum, sink, seed, now, weeks, timezone, batch_size)
-        self.plans = _lesson_plans(curriculum)
+        self.plans = lesson_plans(curriculum)
         self.tracks = [t for t in curriculum.track_ids if self.plans.get(t)]
         self.track_weights = [TRACK_POPULARITY.get(t, OTHER_TRACK_POPULARITY) for t in self.tracks]
         self.plan_track = {p.id: p.track for plans in self.plans.values() for p in plans}
         self._faq_by_topic()
-
-    def _faq_by_topic(self) -> None:
-        entries = list(self.cur.faq.entries)
-        self.faq_ids = [e.id for e in entries]
-        self.faq_topic: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {}
-        for e in entries:
-            topic = PurePosixPath(e.source).stem if e.source else "other"
-            self.faq_topic.setdefault(topic, []).append((e.id, tuple(e.questions.zh), tuple(e.questions.en)))
-        self.faq_all = [item for items in self.faq_topic.values() for item in items]
 
     def _amount(self, unit: Unit | None) -> float:
         """A typed answer to "what did it bring?", in `unit`."""
@@ -264,7 +120,7 @@ class Stories(Population):
         lang = "zh" if rng.random() < CHINESE else "en"
         self.off = person.off
         self.due_off = self.west_off if person.zone == self.west_zone else self.default_off
-        story = _Story(person.id, lang, person.cohort, rng.random() >= BLOCKED, person.joined)
+        story = Story(person.id, lang, person.cohort, rng.random() >= BLOCKED, person.joined)
         story.sittings.append(person.joined)
         name = self._name(lang)
         t = person.joined + self._span(30 * US, 180 * US)  # welcome, name, menu
@@ -295,7 +151,7 @@ class Stories(Population):
             ),
         )
 
-    def _learn(self, story: _Story, t: int) -> None:
+    def _learn(self, story: Story, t: int) -> None:
         rng = self.rng
         k = 1 if rng.random() < ONE_TRACK or len(self.tracks) < 2 else 2
         tracks = rng.choices(self.tracks, self.track_weights, k=1)
@@ -348,7 +204,7 @@ class Stories(Population):
             if result != DONE:
                 return
 
-    def _placement(self, story: _Story, track: str, t: int) -> tuple[Tier, int]:
+    def _placement(self, story: Story, track: str, t: int) -> tuple[Tier, int]:
         rng = self.rng
         questions = self.cur.tracks[track].placement
         answers = []
@@ -367,7 +223,7 @@ class Stories(Population):
         story.last = max(story.last, t)
         return placed, t
 
-    def _lesson(self, story: _Story, plan: _Lesson, t: int) -> tuple[int, int]:
+    def _lesson(self, story: Story, plan: LessonPlan, t: int) -> tuple[int, int]:
         """Open a lesson at `t` and go through it; returns (STOP | CUT | DONE, the time after it)."""
         rng = self.rng
         random_ = rng.random
@@ -466,7 +322,7 @@ class Stories(Population):
             story.place = (Screen.step, plan.track, plan.tier, lesson, step)
         return result, t
 
-    def _practice(self, story: _Story, plan: _Lesson, t: int) -> int:
+    def _practice(self, story: Story, plan: LessonPlan, t: int) -> int:
         """The practice task after a completed lesson; returns when the learner moves on."""
         rng = self.rng
         r = rng.random()
@@ -489,7 +345,7 @@ class Stories(Population):
                     self._done(story, plan, done)
         return t
 
-    def _done(self, story: _Story, plan: _Lesson, at: int) -> None:
+    def _done(self, story: Story, plan: LessonPlan, at: int) -> None:
         rng = self.rng
         kind, evidence = plan.evidence, None
         if kind is not Evidence.none and rng.random() < (0.2 if kind is Evidence.text else 0.15):
@@ -538,7 +394,7 @@ class Stories(Population):
             self._add("outcome", (story.id, plan.id, value, unit.value, 1, int(exact), self.stamp(answered)))
             story.last = max(story.last, answered)
 
-    def _volunteer(self, story: _Story) -> None:
+    def _volunteer(self, story: Story) -> None:
         """An income reported unasked with /income."""
         rng = self.rng
         at = self._sitting_after(story.sittings[-1], rng.expovariate(1 / 4))
@@ -550,111 +406,6 @@ class Stories(Population):
             value, exact = max(self._amount(Unit.yuan), 10.0), True
         self._add("outcome", (story.id, None, value, Unit.yuan.value, 0, int(exact), self.stamp(at)))
         story.last = max(story.last, at)
-
-    def _questions(self, story: _Story) -> None:
-        rng = self.rng
-        r = rng.random()
-        count = 0 if r < 0.55 else 1 if r < 0.80 else 2 if r < 0.93 else 3
-        for _ in range(count):
-            lesson_id = None
-            if story.intervals and rng.random() < 0.4:
-                lesson_id, begun, ended = story.intervals[rng.randrange(len(story.intervals))]
-                asked = begun + rng.randrange(max(1, ended - begun))
-            else:
-                asked = story.sittings[rng.randrange(len(story.sittings))] + self._span(10 * US, 120 * US)
-            if asked > self.now:
-                continue
-            self._question(story, asked, lesson_id)
-
-    def _question(self, story: _Story, asked: int, lesson_id: str | None) -> None:
-        rng = self.rng
-        lang = story.lang
-        stamp = self.stamp
-        made_up = not self.faq_all or rng.random() < 0.08
-        if made_up:
-            text_ = (
-                rng.choice(QUESTION_OPENINGS[lang])
-                + rng.choice(MADE_UP_QUESTIONS[lang])
-                + rng.choice(QUESTION_ENDINGS[lang])
-            )
-            decision = "none" if rng.random() < 0.8 else "choices"
-            true_id = None
-        else:
-            topics = [t for t in self._learner_topics(story) if t in self.faq_topic]
-            r = rng.random()
-            pool = (
-                self.faq_topic[rng.choice(topics)]
-                if topics and r < 0.7
-                else self.faq_topic.get("bot", self.faq_all)
-                if r < 0.9
-                else self.faq_all
-            )
-            true_id, zh, en = pool[rng.randrange(len(pool))]
-            phrasings = zh if lang == "zh" else en
-            text_ = phrasings[rng.randrange(len(phrasings))]
-            r = rng.random()
-            decision = "answer" if r < 0.815 else "choices" if r < 0.965 else "none"
-        others = [i for i in self.faq_ids if i != true_id]
-        best: str | None
-        score: float | None
-        picked: str | None = None
-        handed: int | None = None
-        if decision == "answer":
-            assert true_id is not None
-            best, score, offered = true_id, round(rng.uniform(65, 99), 1), [true_id]
-            if rng.random() < 0.05:
-                handed = asked + self._span(10 * US, 60 * US)
-        elif decision == "choices":
-            offered = rng.sample(others, min(len(others), rng.randint(1, 2)))
-            if true_id is not None:
-                offered.insert(0 if rng.random() < 0.7 else min(1, len(offered)), true_id)
-            best, score = offered[0], round(rng.uniform(40, 64), 1)
-            r = rng.random()
-            if r < 0.7:
-                picked = true_id if true_id is not None and rng.random() < 0.85 else offered[-1]
-            elif r < 0.9:
-                picked = "none"
-                if rng.random() < 0.5:
-                    handed = asked + self._span(10 * US, 90 * US)
-        else:
-            best = (true_id if true_id and rng.random() < 0.5 else rng.choice(others)) if others else None
-            score, offered = round(rng.uniform(8, 37), 1) if best else None, []
-            if rng.random() < 0.5:
-                handed = asked + self._span(10 * US, 90 * US)
-        if handed is not None and handed > self.now:
-            handed = None
-        answered = by = reply = None
-        if handed is not None and rng.random() < 0.65:
-            answered = handed + int(rng.expovariate(1 / 8) * HOUR) + self._span(MINUTE, 10 * MINUTE)
-            if answered <= self.now:
-                trainer = self.cohorts[story.cohort].trainer if story.cohort is not None else None
-                by, reply = trainer or ADMIN_ID, rng.choice(TRAINER_REPLIES[lang])
-            else:
-                answered = None
-        self._add(
-            "faq_question",
-            (
-                story.id,
-                stamp(asked),
-                lang,
-                text_,
-                decision,
-                best,
-                score,
-                ",".join(offered),
-                lesson_id,
-                picked,
-                stamp(handed) if handed is not None else None,
-                stamp(answered) if answered is not None else None,
-                by,
-                reply,
-            ),
-        )
-        story.last = max(story.last, handed or asked)
-
-    def _learner_topics(self, story: _Story) -> list[str]:
-        """The tracks the learner studied: their questions are mostly about those."""
-        return list(dict.fromkeys(self.plan_track[lesson] for lesson, _b, _e in story.intervals))
 
     # ----- the whole run ------------------------------------------------------------------------
 
