@@ -48,7 +48,6 @@ QUERIES: dict[str, Callable[[Connection, Scope], list[tuple[Any, ...]]]] = {
     "funnel": funnel.funnel,
     "outcomes": outcomes.outcomes,
     "weekly": weekly.weekly,
-    "stages_weekly": weekly.stages,
     "cohorts": lambda conn, _s: people.cohorts(conn),
     "learners": people.learners,
 }
@@ -96,8 +95,10 @@ def build_report(
         (lid, question + 1, _ask(curriculum, lid, question, lang), n, right, rate)
         for lid, question, n, right, rate in found["check_questions"]
     ]
+    found["weekly"], found["stages_weekly"] = weekly.split_weekly(found["weekly"])
     found["villages"] = villages(found["summary"], found["funnel"], found["outcomes"])
     order = ["headline", "villages", *(k for k in keys if k != "headline")]
+    order.insert(order.index("weekly") + 1, "stages_weekly")
     tables = tuple(_table(key, found[key], lang) for key in order)
     titles = tuple((t, curriculum.tracks[t].title.get(lang)) for t in curriculum.track_ids)
     lesson_titles = tuple((ls.id, ls.title.get(lang)) for ls in curriculum.ordered_lessons())
