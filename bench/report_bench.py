@@ -11,6 +11,7 @@ under 500 MB per format.
     python -m bench.report_bench --sizes 1000       # one size
     python -m bench.report_bench --quick            # 1k only, for CI's log
     python -m bench.report_bench --formats html xlsx --sizes 100000   # some formats, one size
+    python -m bench.report_bench --sizes 100000 --keep DIR --reuse    # again, on the same data
 """
 
 from __future__ import annotations
@@ -87,15 +88,28 @@ def cli_run(db_url: str, fmt: str, out: Path) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def run(sizes: list[int], folder: Path, formats: tuple[str, ...] = FORMATS) -> None:
+def counted(db_url: str) -> int:
+    """The rows of a database filled earlier (for --reuse)."""
+    from bot.demo import COLUMNS
+    from bot.store.database import make_engine
+
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        return sum(int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {t}").scalar() or 0) for t in COLUMNS)
+
+
+def run(sizes: list[int], folder: Path, formats: tuple[str, ...] = FORMATS, reuse: bool = False) -> None:
     print("in-process: query and render only; CLI: `farmskills report` end to end (start-up included)")
     heads = " | ".join(f"{f:>4}: in-proc s  CLI s  MB" for f in formats)
     print(f"{'learners':>9} {'rows':>11} {'fill s':>7} | {heads}")
     for learners in sizes:
         db = folder / f"demo-{learners}.db"
-        db.unlink(missing_ok=True)
         db_url = f"sqlite:///{db}"
-        fill_s, rows = fill(db_url, learners)
+        if reuse and db.exists():
+            fill_s, rows = float("nan"), counted(db_url)
+        else:
+            db.unlink(missing_ok=True)
+            fill_s, rows = fill(db_url, learners)
         cells = []
         for fmt in formats:
             out = folder / f"report-{learners}.{fmt}"
@@ -120,6 +134,7 @@ def main() -> None:
     parser.add_argument("--one", nargs=3, metavar=("FORMAT", "DB_URL", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="folder to keep the databases and reports in")
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+    parser.add_argument("--reuse", action="store_true", help="with --keep: use the databases already there")
     args = parser.parse_args()
     if args.one:
         fmt, db_url, out = args.one
@@ -128,7 +143,7 @@ def main() -> None:
     sizes = [1_000] if args.quick else args.sizes
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        run(sizes, args.keep, tuple(args.formats))
+        run(sizes, args.keep, tuple(args.formats), args.reuse)
         return
     with tempfile.TemporaryDirectory(prefix="farmskills-report-bench-") as folder:
         run(sizes, Path(folder), tuple(args.formats))
