@@ -103,7 +103,8 @@ class Report:
         return {str(code): str(name) for code, name, *_ in self.table("cohorts").rows if name}
 
     def cohort_label(self, code: Cell) -> str:
-        """李家村 (lijia) where the cohort was given a name; the code alone otherwise."""
+        """李家村 (lijia) where the cohort was given a name; the code alone otherwise (the chat summary
+        names cohorts so; the text, HTML and Excel reports show the name alone, `words.cohort_name`)."""
         text = cell_text(code)
         name = self.cohort_names.get(text)
         return f"{name} ({text})" if name and name != text else text
