@@ -39,8 +39,10 @@ def headline(report: Report) -> dict[str, tuple[float, float, float]]:
 
 def _change(recent: float, before: float, zh: bool) -> tuple[str, str]:
     counts = f"{number(recent)} {'对' if zh else 'vs'} {number(before)}"
-    if before == 0:
-        return (f"{'比较期' if zh else 'compared'}: {counts}", "flat" if recent == 0 else "up")
+    if before == 0:  # no percentage of nothing: the count, and that there was none before
+        if recent == 0:
+            return ("前后两期都是 0" if zh else "0 in both windows"), "flat"
+        return (f"{number(recent)}（前一期 0）" if zh else f"{number(recent)} (none the window before)"), "up"
     rate = recent / before - 1
     arrow = "▲" if rate > 0.005 else ("▼" if rate < -0.005 else "＝")
     trend = "up" if rate > 0.005 else ("down" if rate < -0.005 else "flat")
