@@ -154,3 +154,23 @@ def test_without_a_chinese_font_the_cli_warns_and_the_page_says_so(
     assert result.exit_code == 0, result.output
     assert "⚠ No Chinese font on this computer: the charts are labelled in English" in result.output
     assert "本机没有中文字体，图表里的文字只好用英文" in page.read_text(encoding="utf-8")
+
+
+def test_on_a_terminal_a_progress_bar_shows_the_counting_and_piped_it_stays_quiet(
+    village_args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from bot.cli import report as report_cli
+
+    quiet = CliRunner().invoke(
+        app, ["report", "--format", "csv", "--out", str(tmp_path / "a.csv"), *village_args]
+    )
+    assert quiet.output.strip() == f"✓ csv report written to {tmp_path / 'a.csv'}"  # piped: no bar
+    screen = io.StringIO()
+    monkeypatch.setattr(report_cli, "err", Console(file=screen, force_terminal=True, width=100))
+    shown = CliRunner().invoke(
+        app, ["report", "--format", "csv", "--out", str(tmp_path / "b.csv"), *village_args]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "counting" in screen.getvalue() and "━" in screen.getvalue()  # the bar, refreshed as it goes
