@@ -92,7 +92,8 @@ def _write_table(ws: WriteOnlyWorksheet, table: Table, report: Report) -> None:
             fmt = formats[i]
             if fmt is not None and value is not None:
                 cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = fmt
+                whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+                cell.number_format = COUNT if fmt == MONEY and whole else fmt  # 1,000 beside 28,584.37
                 out.append(cell)
             elif i in dates and isinstance(value, str) and value:
                 cell = WriteOnlyCell(ws, value=date.fromisoformat(value))
