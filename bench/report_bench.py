@@ -10,6 +10,8 @@ under 500 MB per format.
     python -m bench.report_bench                    # 1k, 10k, 100k
     python -m bench.report_bench --sizes 1000       # one size
     python -m bench.report_bench --quick            # 1k only, for CI's log
+    python -m bench.report_bench --formats html xlsx --sizes 100000   # some formats, one size
+    python -m bench.report_bench --sizes 100000 --keep DIR --reuse    # again, on the same data
 """
 
 from __future__ import annotations
@@ -25,51 +27,66 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-FORMATS = ("text", "csv", "html")
+FORMATS = ("text", "csv", "html", "xlsx")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def make_one(db_url: str, fmt: str, out: Path) -> dict[str, float]:
     """In the child: build and write one report; return seconds and peak MB."""
+    from bot.cli.report import result_bytes
     from bot.content.loader import load_curriculum
-    from bot.reports.csv_out import render_csv
-    from bot.reports.html import render_html
+    from bot.reports.build import build_report
     from bot.reports.model import ReportFilter
-    from bot.reports.queries import build_report
-    from bot.reports.text import render_text
     from bot.store.database import make_engine
 
     curriculum = load_curriculum()
     engine = make_engine(db_url)
     began = time.perf_counter()
-    report = build_report(engine, curriculum, ReportFilter(), NOW)
+    cpu_began = time.process_time()
+    report = build_report(engine, curriculum, ReportFilter(), NOW, lang="zh")
     built = time.perf_counter()
-    if fmt == "text":
-        out.write_text(render_text(report), encoding="utf-8")
-    elif fmt == "csv":
-        out.write_bytes(render_csv(report))
-    else:
-        out.write_text(render_html(report), encoding="utf-8")
+    out.write_bytes(result_bytes(report, fmt))
     done = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     size = out.stat().st_size
-    return {"query_s": built - began, "total_s": done - began, "peak_mb": peak_mb, "bytes": size}
+    cpu = time.process_time() - cpu_began
+    return {
+        "query_s": built - began,
+        "total_s": done - began,
+        "cpu_s": cpu,
+        "peak_mb": peak_mb,
+        "bytes": size,
+    }
 
 
 def fill(db_url: str, learners: int) -> tuple[float, int]:
     from bot.content.loader import load_curriculum
+    from bot.demo import fill_demo
     from bot.store.database import make_engine, upgrade
-    from bot.store.demo_data import fill_demo
 
     upgrade(db_url)
     summary = fill_demo(make_engine(db_url), load_curriculum(), learners, seed=1, now=NOW)
     return summary.seconds, summary.total_rows
 
 
-def cli_run(db_url: str, fmt: str, out: Path) -> tuple[float, float]:
-    """`farmskills report` as an operator runs it: wall time (start-up included) and peak MB."""
+def cli_run(db_url: str, fmt: str, out: Path) -> tuple[float, float, float]:
+    """`farmskills report` as an operator runs it: wall time (start-up included), CPU time (user and
+    system: what the run costs however busy the machine is) and peak MB."""
     began = time.perf_counter()
-    args = [sys.executable, "-m", "bot", "report", "--format", fmt, "--out", str(out), "--db", db_url]
+    args = [
+        sys.executable,
+        "-m",
+        "bot",
+        "report",
+        "--format",
+        fmt,
+        "--out",
+        str(out),
+        "--db",
+        db_url,
+        "--lang",
+        "zh",
+    ]
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
@@ -77,20 +94,34 @@ def cli_run(db_url: str, fmt: str, out: Path) -> tuple[float, float]:
         if status != 0:
             errors.seek(0)
             raise RuntimeError(f"farmskills report --format {fmt} failed: {errors.read().decode()}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def run(sizes: list[int], folder: Path) -> None:
+def counted(db_url: str) -> int:
+    """The rows of a database filled earlier (for --reuse)."""
+    from bot.demo import COLUMNS
+    from bot.store.database import make_engine
+
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        return sum(int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {t}").scalar() or 0) for t in COLUMNS)
+
+
+def run(sizes: list[int], folder: Path, formats: tuple[str, ...] = FORMATS, reuse: bool = False) -> None:
     print("in-process: query and render only; CLI: `farmskills report` end to end (start-up included)")
-    heads = " | ".join(f"{f:>4}: in-proc s  CLI s  MB" for f in FORMATS)
+    print("each time as wall/CPU seconds: wall time grows on a busy machine, CPU time much less")
+    heads = " | ".join(f"{f:>4}: in-proc s   CLI s        MB" for f in formats)
     print(f"{'learners':>9} {'rows':>11} {'fill s':>7} | {heads}")
     for learners in sizes:
         db = folder / f"demo-{learners}.db"
-        db.unlink(missing_ok=True)
         db_url = f"sqlite:///{db}"
-        fill_s, rows = fill(db_url, learners)
+        if reuse and db.exists():
+            fill_s, rows = float("nan"), counted(db_url)
+        else:
+            db.unlink(missing_ok=True)
+            fill_s, rows = fill(db_url, learners)
         cells = []
-        for fmt in FORMATS:
+        for fmt in formats:
             out = folder / f"report-{learners}.{fmt}"
             child = subprocess.run(
                 [sys.executable, "-m", "bench.report_bench", "--one", fmt, db_url, str(out)],
@@ -99,8 +130,9 @@ def run(sizes: list[int], folder: Path) -> None:
                 check=True,
             )
             figures = json.loads(child.stdout.strip().splitlines()[-1])
-            wall, peak = cli_run(db_url, fmt, out)
-            cells.append(f"{figures['total_s']:10.2f} {wall:6.2f} {max(peak, figures['peak_mb']):4.0f}")
+            wall, cpu, peak = cli_run(db_url, fmt, out)
+            inproc = f"{figures['total_s']:.2f}/{figures['cpu_s']:.2f}"
+            cells.append(f"{inproc:>11} {wall:6.2f}/{cpu:5.2f} {max(peak, figures['peak_mb']):4.0f}")
         print(f"{learners:>9,} {rows:>11,} {fill_s:7.1f} | " + " | ".join(cells), flush=True)
 
 
@@ -112,6 +144,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 learners only")
     parser.add_argument("--one", nargs=3, metavar=("FORMAT", "DB_URL", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="folder to keep the databases and reports in")
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+    parser.add_argument("--reuse", action="store_true", help="with --keep: use the databases already there")
     args = parser.parse_args()
     if args.one:
         fmt, db_url, out = args.one
@@ -120,10 +154,10 @@ def main() -> None:
     sizes = [1_000] if args.quick else args.sizes
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        run(sizes, args.keep)
+        run(sizes, args.keep, tuple(args.formats), args.reuse)
         return
     with tempfile.TemporaryDirectory(prefix="farmskills-report-bench-") as folder:
-        run(sizes, Path(folder))
+        run(sizes, Path(folder), tuple(args.formats))
 
 
 if __name__ == "__main__":

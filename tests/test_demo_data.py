@@ -20,8 +20,8 @@ from bot.content.loader import Curriculum, load_curriculum
 from bot.content.models import Tier
 from bot.core.practice import ranges
 from bot.core.schedule import follow_up_time
+from bot.demo import COLUMNS, DemoDataError, DemoSummary, fill_demo
 from bot.store.database import make_engine, upgrade
-from bot.store.demo_data import COLUMNS, DemoDataError, DemoSummary, fill_demo
 from bot.store.progress import ProgressStore
 from bot.store.tables import (
     CheckAnswer,

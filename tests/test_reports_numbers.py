@@ -21,12 +21,12 @@ from PIL import Image
 from sqlmodel import Session
 
 from bot.content.loader import Curriculum, load_curriculum
-from bot.reports import queries
+from bot.reports import scope as report_scope
+from bot.reports.build import UnknownTrack, build_report
 from bot.reports.charts import CHARTS, chart_svg, chat_chart_png
 from bot.reports.csv_out import render_csv
 from bot.reports.html import render_html
 from bot.reports.model import Cell, Report, ReportFilter, Table
-from bot.reports.queries import UnknownTrack, build_report
 from bot.reports.text import render_text, short_summary
 from bot.store.database import make_engine, upgrade
 from bot.store.tables import (
@@ -530,7 +530,7 @@ def test_the_numbers_do_not_depend_on_how_the_database_reaches_the_rows(
     def forced(conn: object, scope: Any) -> Any:
         return dataclasses.replace(scope, few_learners=few_learners, events_by_time=events_by_time)
 
-    monkeypatch.setattr(queries, "_choose_paths", forced)
+    monkeypatch.setattr(report_scope, "choose_paths", forced)
     for flt, tables in zip(filters, expected, strict=True):
         assert make(village, **flt).tables == tables, flt
 
@@ -591,11 +591,14 @@ def test_the_text_report_aligns_columns_and_says_it_holds_no_names(report: Repor
     text = render_text(report)
     assert "No names or user ids in this report." in text
     lines = text.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["cohort", "learners"])
-    assert lines[header + 2].split() == ["(none)", "1", "0", "0", "0", "0", "0", "0", "0"]
+    title = lines.index("Summary by cohort")
+    header = next(i for i in range(title, len(lines)) if lines[i].startswith("village "))
+    assert lines[header].split()[:3] == ["village", "learners", "started"]  # words, not column keys
+    assert lines[header + 2].split() == ["no", "village", "1", "0", "0", "0", "0", "0", "0", "0"]
     assert len(lines[header + 2]) == len(lines[header])  # numbers right-aligned under their names
     for table in report.tables:
-        assert table.title in text
+        assert table.title in text or table.key == "headline"  # the headline is the lines on top
+    assert "Income reported (yuan): ≈ ¥950" in text
 
 
 def test_an_empty_database_gives_a_report_of_zeros(tmp_path: Path, village: tuple[Curriculum, str]) -> None:
@@ -613,7 +616,8 @@ def test_an_empty_database_gives_a_report_of_zeros(tmp_path: Path, village: tupl
     for key in ("dropoff", "check_questions", "faq_unanswered", "outcomes", "weekly"):
         assert rows(empty, key) == [], key
     assert "0" in short_summary(empty, "en")
-    assert render_html(empty).count("<svg") == 4
+    assert render_html(empty).count("<svg") == len(CHARTS)
+    assert "The database has no learners yet." in render_html(empty)
     assert render_csv(empty).startswith(b"\xef\xbb\xbf")
 
 
@@ -660,9 +664,12 @@ def test_villages_are_listed_and_shown_by_their_names_as_well_as_their_codes(rep
     assert report.table("cohorts").columns == ("cohort", "name", "learners")
     assert rows(report, "cohorts") == [("(none)", "", 1), ("east", "东村", 2), ("west", "", 2)]
     assert report.cohort_label("east") == "东村 (east)" and report.cohort_label("west") == "west"
-    assert "<td>东村 (east)</td>" in render_html(report)
+    page = render_html(report)
+    # People read the village's name; its code stays in the table that pairs them (and the CSV).
+    assert "<td>东村</td>" in page and '<td>east</td><td class="text">东村</td>' in page
+    assert "<td>西村</td>" not in page and "<td>west</td>" in page
     summary_text = render_text(report)
-    assert "东村 (east)" in summary_text
+    assert "东村" in summary_text
     # The CSV keeps the codes in every table; the `cohorts` table pairs them with the names.
     assert ("east", "东村", 2) in rows(report, "cohorts") and ("east", 2, 2, 1, 2, 2, 1, 1, 2) in rows(
         report, "summary"

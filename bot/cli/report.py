@@ -1,8 +1,14 @@
-"""`farmskills report`: the administrator report as text, one tidy CSV, or one self-contained HTML page."""
+"""`farmskills report`: the administrator report as text, one tidy CSV, an Excel workbook, or one
+self-contained HTML page. On a terminal it shows a progress bar while it counts; piped, it is quiet.
+A village may be given by its code or its name; an unknown one is refused with the nearest ones.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,9 +18,10 @@ import typer
 from bot.cli.common import ContentOpt, DbOpt, check_lang, err, load_content
 
 if TYPE_CHECKING:
+    from bot.reports.build import Progress
     from bot.reports.model import Report
 
-FORMATS = ("text", "csv", "html")
+FORMATS = ("text", "csv", "html", "xlsx")
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -28,12 +35,13 @@ def _day(value: str | None, option: str) -> date | None:
 
 
 def report(
-    fmt: Annotated[str, typer.Option("--format", help="text, csv or html.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text, csv, html or xlsx (Excel).")] = "text",
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write to this file (default: standard output).")
     ] = None,
     cohort: Annotated[
-        str | None, typer.Option("--cohort", help='Only this cohort ("(none)": learners without one).')
+        str | None,
+        typer.Option("--cohort", help='Only this village, by code or name ("(none)": learners without one).'),
     ] = None,
     track: Annotated[str | None, typer.Option("--track", help="Only this track's lessons.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this local date, YYYY-MM-DD.")] = None,
@@ -52,8 +60,9 @@ def report(
     No names or user ids appear unless --named is given.
     """
     from bot.config import Settings
+    from bot.reports.build import UnknownTrack, build_report
+    from bot.reports.cohorts import UnknownCohort, resolve
     from bot.reports.model import ReportFilter
-    from bot.reports.queries import UnknownTrack, build_report
     from bot.store.database import make_engine, upgrade
 
     if fmt not in FORMATS:
@@ -63,7 +72,7 @@ def report(
         raise typer.Exit(2)
     lang = check_lang(lang)
     flt = ReportFilter(
-        cohorts=(cohort,) if cohort else None,
+        cohorts=None,
         track=track,
         since=_day(since, "--since"),
         until=_day(until, "--until"),
@@ -80,15 +89,63 @@ def report(
     upgrade(db)
     engine = make_engine(db)
     try:
-        result = build_report(engine, curriculum, flt, datetime.now(UTC), Settings().timezone, lang)
-    except UnknownTrack as exc:  # checked above; kept for a curriculum that changed meanwhile
-        err.print(str(exc), markup=False, highlight=False)
+        if cohort is not None:
+            flt = replace(flt, cohorts=(resolve(engine, cohort),))
+        with _progress() as tell:
+            result = build_report(
+                engine, curriculum, flt, datetime.now(UTC), Settings().timezone, lang, progress=tell
+            )
+            data = result_bytes(result, fmt)
+    except (
+        UnknownTrack,
+        UnknownCohort,
+    ) as exc:  # a track is checked above; kept for content changed meanwhile
+        err.print(f"{exc}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     finally:
         engine.dispose()
-    _write(result_bytes(result, fmt), out_file)
+    _warn(result, fmt)
+    _write(data, out_file)
     if out_file is not None:
         err.print(f"✓ {fmt} report written to {out_file}", markup=False, highlight=False)
+
+
+def _warn(result: Report, fmt: str) -> None:
+    """Say on stderr what the reader of the file will also be told: an empty report, English charts."""
+    from bot.reports.charts import font_missing
+    from bot.reports.findings import empty_reason
+
+    reason = empty_reason(result)
+    if reason:
+        err.print(f"⚠ {reason}", markup=False, highlight=False)
+    if fmt == "html" and font_missing(result.lang):
+        err.print(
+            "⚠ No Chinese font on this computer: the charts are labelled in English"
+            " (install fonts-wqy-microhei or fonts-noto-cjk). The page says so too.",
+            markup=False,
+            highlight=False,
+        )
+
+
+@contextmanager
+def _progress() -> Iterator[Progress | None]:
+    """A progress bar on stderr when it is a terminal; nothing when piped or in a test."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("counting", total=None)
+
+        def tell(table: str, done: int, total: int) -> None:
+            bar.update(task, description=f"counting: {table}", completed=done, total=total + 1)
+
+        yield tell
+        bar.update(task, description="drawing the report")
 
 
 def result_bytes(result: Report, fmt: str) -> bytes:
@@ -102,6 +159,10 @@ def result_bytes(result: Report, fmt: str) -> bytes:
         from bot.reports.html import render_html
 
         return render_html(result).encode("utf-8")
+    if fmt == "xlsx":
+        from bot.reports.xlsx_out import render_xlsx
+
+        return render_xlsx(result)
     from bot.reports.text import render_text
 
     return render_text(result).encode("utf-8")

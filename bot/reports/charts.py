@@ -2,7 +2,8 @@
 
 Text is drawn as paths (svg.fonttype "path"), so the SVGs need no font in the browser; Chinese
 needs a CJK font at drawing time, found as for certificates (`find_cjk_font`). Without one the
-charts fall back to English labels rather than drawing empty boxes. Each SVG is cleaned for
+charts fall back to English labels rather than drawing empty boxes, and `font_missing` says so,
+so the CLI can warn and the page can carry a note: never a silent switch of language. Each SVG is cleaned for
 inlining: no XML prolog or comments, width 100% with its viewBox kept, and ids prefixed with the
 chart's id so several charts can share one page.
 """
@@ -25,13 +26,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from bot.media.certificate import NoCjkFont, find_cjk_font
+from bot.reports.labels import MIN_RANKED
 from bot.reports.model import ALL, Cell, Report
+from bot.reports.words import cohort_name
 
 TIER_COLOURS = {"basic": "#7fb77e", "intermediate": "#3f8f5f", "advanced": "#1f5f3f"}
 STAGE_COLOURS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c")
 INK, GRID = "#333333", "#dddddd"
 
-CHARTS = ("funnel", "completion", "weekly", "dropoff")  # the chart ids, one per report table
+# The chart ids, one per report table.
+CHARTS = ("funnel", "villages", "stages_weekly", "completion", "weekly", "dropoff")
+WIDTH_IN = 6.4  # inches: drawn narrow, so that scaled to a phone's width the text stays readable
+TOP_VILLAGES = 8  # with more villages, the chart shows the best and the last this many
 
 LABELS: dict[str, dict[str, str]] = {
     "funnel": {"en": "From learning to income", "zh": "从学习到增收"},
@@ -52,6 +58,12 @@ LABELS: dict[str, dict[str, str]] = {
     "finished": {"en": "finished", "zh": "学完"},
     "stopped_at": {"en": "stopped at step {n}", "zh": "停在第{n}步"},
     "no_data": {"en": "no data yet", "zh": "暂无数据"},
+    "villages": {"en": "Villages: finished a lesson and reported a result", "zh": "各村：学完一课、报告成果"},
+    "completion_rate": {"en": "finished a lesson / started", "zh": "学完一课 / 开始"},
+    "result_rate": {"en": "reported a result / started", "zh": "报告成果 / 开始"},
+    "share": {"en": "% of those who started", "zh": "占开始学习人数的%"},
+    "gap": {"en": "…", "zh": "…"},
+    "stages_weekly": {"en": "The funnel week by week", "zh": "每周：学习、实践、成果"},
 }
 
 
@@ -80,13 +92,18 @@ def _style() -> dict[str, Any]:
         "axes.labelcolor": INK,
         "xtick.color": INK,
         "ytick.color": INK,
-        "font.size": 11,
+        "font.size": 12,
     }
 
 
 def _drawing() -> AbstractContextManager[None]:
     """matplotlib settings for the report's charts, for the duration of a `with` block."""
     return cast(AbstractContextManager[None], matplotlib.rc_context(cast(Any, _style())))
+
+
+def font_missing(lang: str) -> bool:
+    """True when a Chinese report's charts must fall back to English: no CJK font to draw with."""
+    return lang == "zh" and cjk_family() is None
 
 
 def _label_lang(lang: str) -> str:
@@ -126,7 +143,7 @@ def _draw_funnel(ax: Axes, report: Report, lang: str) -> None:
     ax.barh(ys, values, color=STAGE_COLOURS, height=0.65)
     top = values[0] or 1.0
     for y, v in zip(ys, values, strict=True):
-        ax.text(v, y, f"  {v:.0f} ({100 * v / top:.0f}%)", va="center", color=INK)
+        ax.text(v, y, f"  {v:,.0f} ({100 * v / top:.0f}%)", va="center", color=INK)
     ax.set_yticks(ys, [_t(s, lang) for s in stages])
     ax.set_xlim(0, max(values) * 1.35)
     ax.set_xlabel(_t("learners", lang))
@@ -151,7 +168,8 @@ def _draw_completion(ax: Axes, report: Report, lang: str) -> None:
         ax.bar(xs, heights, width=bar * 0.92, color=TIER_COLOURS[tier], label=_t(tier, lang))
         for x, h in zip(xs, heights, strict=True):
             ax.text(x, h + 1.5, f"{h:.0f}%", ha="center", va="bottom", fontsize=9, color=INK)
-    ax.set_xticks(range(len(tracks)), [report.track_title(t) if lang == "zh" else t for t in tracks])
+    names = [t if _fallback(report, lang) else report.track_title(t) for t in tracks]
+    ax.set_xticks(range(len(tracks)), [_short(n, 10) for n in names])
     ax.set_ylim(0, 115)
     ax.set_ylabel(_t("rate", lang))
     ax.legend(frameon=False, ncols=len(tiers), loc="upper left", fontsize=9)
@@ -209,14 +227,107 @@ def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
     ax.barh(
         ys, [done for _, _, done in rows], left=left, color="#74c476", height=0.7, label=_t("finished", lang)
     )
-    ax.set_yticks(ys, [lid for lid, _, _ in rows], fontsize=9)
+    names = [lid if _fallback(report, lang) else report.lesson_title(lid) for lid, _, _ in rows]
+    ax.set_yticks(ys, [_short(n, 14) for n in names], fontsize=9)
     ax.set_xlabel(_t("learners", lang))
     ax.legend(frameon=False, fontsize=8, loc="lower right", ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
 
 
+def _fallback(report: Report, lang: str) -> bool:
+    """Labels fell back to English for want of a CJK font: name things by their codes, not boxes."""
+    return lang != report.lang
+
+
+def _short(text: str, limit: int) -> str:
+    """A label cut to `limit` wide characters (twice as many narrow ones), with "…"."""
+    out, used = "", 0.0
+    for ch in text:
+        used += 1.0 if ord(ch) > 0x2E80 else 0.5
+        if used > limit:
+            return out.rstrip() + "…"
+        out += ch
+    return out
+
+
+def _village_rows(report: Report, lang: str) -> list[tuple[str, float, float, str, str]]:
+    """(village, completion %, result %, counts, counts) for the villages ranked, best first;
+    with many, the first and last TOP_VILLAGES with a gap between."""
+    ranked = [r for r in report.table("villages").records() if _num(r["started"]) >= MIN_RANKED]
+    chosen: list[dict[str, Cell] | None] = list(ranked)
+    if len(ranked) > 2 * TOP_VILLAGES:
+        chosen = [*ranked[:TOP_VILLAGES], None, *ranked[-TOP_VILLAGES:]]
+    out = []
+    for r in chosen:
+        if r is None:
+            out.append(("…", 0.0, 0.0, "", ""))
+            continue
+        started = _num(r["started"])
+        name = str(r["cohort"]) if _fallback(report, lang) else cohort_name(report, r["cohort"], lang)
+        done, result = _num(r["completed_lesson"]), _num(r["outcome"])
+        out.append(
+            (
+                _short(name, 8),
+                100 * done / started,
+                100 * result / started,
+                f"{done:,.0f}/{started:,.0f}",
+                f"{result:,.0f}/{started:,.0f}",
+            )
+        )
+    return out
+
+
+def _draw_villages(ax: Axes, report: Report, lang: str) -> None:
+    rows = _village_rows(report, lang)
+    if not _titled(ax, "villages", lang, bool(rows)):
+        return
+    ys = list(range(len(rows)))[::-1]
+    bar = 0.38
+    for offset, index, colour, key in (
+        (bar / 2, 1, "#3182bd", "completion_rate"),
+        (-bar / 2, 2, "#e6550d", "result_rate"),
+    ):
+        widths = [float(r[index]) for r in rows]
+        ax.barh([y + offset for y in ys], widths, height=bar, color=colour, label=_t(key, lang))
+        for y, r in zip(ys, rows, strict=True):
+            if r[3]:
+                ax.text(
+                    float(r[index]),
+                    y + offset,
+                    f" {float(r[index]):.0f}% ({r[index + 2]})",
+                    va="center",
+                    fontsize=8,
+                    color=INK,
+                )
+    ax.set_yticks(ys, [r[0] for r in rows], fontsize=10)
+    ax.set_xlim(0, 135)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel(_t("share", lang))
+    ax.legend(frameon=False, fontsize=9, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_stages_weekly(ax: Axes, report: Report, lang: str) -> None:
+    rows = report.table("stages_weekly").records()
+    if not _titled(ax, "stages_weekly", lang, bool(rows)):
+        return
+    xs = list(range(len(rows)))
+    stages = ("started", "completed_lesson", "applied", "outcome")
+    for key, colour in zip(stages, STAGE_COLOURS, strict=True):
+        ax.plot(xs, [_num(r[key]) for r in rows], marker="o", markersize=3, color=colour, label=_t(key, lang))
+    step = max(1, len(xs) // 8)
+    ax.set_xticks(xs[::step], [str(r["week"])[5:] for r in rows][::step], rotation=45, ha="right")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(_t("learners", lang))
+    ax.legend(frameon=False, fontsize=9, loc="upper left", ncols=2)
+    ax.grid(axis="y", color=GRID)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
 DRAW: dict[str, Callable[[Axes, Report, str], None]] = {
     "funnel": _draw_funnel,
+    "villages": _draw_villages,
+    "stages_weekly": _draw_stages_weekly,
     "completion": _draw_completion,
     "weekly": _draw_weekly,
     "dropoff": _draw_dropoff,
@@ -250,9 +361,33 @@ def _clean_svg(svg: str, chart_id: str, title: str) -> str:
 
 
 def _figure(kind: str, report: Report) -> Figure:
-    rows = len(_dropoff_rows(report)) if kind == "dropoff" else 0
-    height = max(3.5, 0.32 * rows + 1.6) if kind == "dropoff" else 4.0
-    return Figure(figsize=(8.0, height), layout="constrained")
+    if kind == "dropoff":
+        height = max(3.5, 0.3 * len(_dropoff_rows(report)) + 1.8)
+    elif kind == "villages":
+        height = max(3.0, 0.42 * len(_village_rows(report, report.lang)) + 1.4)
+    else:
+        height = 4.2
+    return Figure(figsize=(WIDTH_IN, height))
+
+
+def _ems(text: str) -> float:
+    """A label's width in ems: a Chinese character is one, a Latin one about half."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+
+def _fit(fig: Figure, ax: Axes) -> None:
+    """Margins from the labels' lengths: much cheaper than a layout engine, which measures every
+    piece of text twice (a page's charts drew twice as slowly with it)."""
+    width, height = fig.get_size_inches()
+    ys = [t for t in ax.get_yticklabels() if t.get_text()]
+    left = max((_ems(t.get_text()) * float(t.get_fontsize()) / 72 for t in ys), default=0.3) + 0.2
+    if ax.get_ylabel():
+        left += 0.3
+    rotated = any(t.get_rotation() for t in ax.get_xticklabels())
+    bottom = (0.75 if rotated else 0.45) + (0.25 if ax.get_xlabel() else 0.0)
+    fig.subplots_adjust(
+        left=min(0.5, left / width), right=1 - 0.15 / width, top=1 - 0.4 / height, bottom=bottom / height
+    )
 
 
 def chart_svg(report: Report, kind: str, lang: str | None = None) -> str:
@@ -260,7 +395,9 @@ def chart_svg(report: Report, kind: str, lang: str | None = None) -> str:
     label_lang = _label_lang(lang or report.lang)
     with _drawing():
         fig = _figure(kind, report)
-        DRAW[kind](fig.add_subplot(), report, label_lang)
+        ax = fig.add_subplot()
+        DRAW[kind](ax, report, label_lang)
+        _fit(fig, ax)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _clean_svg(buffer.getvalue(), f"chart-{kind}", _t(kind, label_lang))

@@ -19,11 +19,11 @@ from bot.content.loader import Curriculum
 from bot.core.engine import LessonEngine
 from bot.core.messages import Command, Document, Input, Message, Press, Response, keyboard
 from bot.core.state import LearnerView
+from bot.reports.build import build_report
 from bot.reports.charts import chat_chart_png
 from bot.reports.csv_out import render_csv
 from bot.reports.html import render_html
 from bot.reports.model import Report, ReportFilter
-from bot.reports.queries import build_report
 from bot.reports.text import short_summary
 from bot.store.staff import StaffStore
 

@@ -83,6 +83,9 @@ class Report:
     timezone: str = "Asia/Shanghai"
     lang: str = "en"
     track_titles: tuple[tuple[str, str], ...] = ()  # (track id, title in `lang`), in curriculum order
+    lesson_titles: tuple[tuple[str, str], ...] = ()  # (lesson id, title in `lang`), in curriculum order
+    # The headline's comparison as local dates (first, last): the recent window and the one before.
+    windows: tuple[tuple[date, date], tuple[date, date]] | None = None
 
     def table(self, key: str) -> Table:
         for table in self.tables:
@@ -100,10 +103,18 @@ class Report:
         return {str(code): str(name) for code, name, *_ in self.table("cohorts").rows if name}
 
     def cohort_label(self, code: Cell) -> str:
-        """李家村 (lijia) where the cohort was given a name; the code alone otherwise."""
+        """李家村 (lijia) where the cohort was given a name; the code alone otherwise (the chat summary
+        names cohorts so; the text, HTML and Excel reports show the name alone, `words.cohort_name`)."""
         text = cell_text(code)
         name = self.cohort_names.get(text)
         return f"{name} ({text})" if name and name != text else text
 
     def track_title(self, track: str) -> str:
         return dict(self.track_titles).get(track, track)
+
+    @cached_property
+    def lesson_names(self) -> dict[str, str]:
+        return dict(self.lesson_titles)
+
+    def lesson_title(self, lesson_id: str) -> str:
+        return self.lesson_names.get(lesson_id, lesson_id)

@@ -6,10 +6,10 @@ Column widths count a Chinese character as two columns, so tables stay aligned i
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.reports.model import ALL, Cell, Report, Table, cell_text
+from bot.reports.words import header, showers, shown_columns
 
 MAX_CELL = 40  # display columns; longer cells (questions, titles) are cut with "…"
 
@@ -41,26 +41,37 @@ def _pad(text: str, size: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def render_table(table: Table, label: Callable[[Cell], str] = cell_text) -> str:
-    """A table in aligned columns; `label` shows a cohort cell (with its name, in a report)."""
+def render_table(table: Table, report: Report) -> str:
+    """A table in aligned columns, with headers and values in the report's language."""
     lines = [table.title, "=" * max(8, width(table.title))]
     if table.note:
         lines.append(table.note)
     if not table.rows:
-        lines.append("(no rows)")
+        lines.append("（无）" if report.lang == "zh" else "(no rows)")
         return "\n".join(lines)
-    shown = [label if c == "cohort" and table.key != "cohorts" else cell_text for c in table.columns]
-    cells = [[_cut(shown[i](v)) for i, v in enumerate(row)] for row in table.rows]
-    numeric = [
-        all(isinstance(row[i], int | float) or row[i] is None for row in table.rows)
-        for i in range(len(table.columns))
-    ]
-    sizes = [max(width(name), *(width(row[i]) for row in cells)) for i, name in enumerate(table.columns)]
-    lines.append("  ".join(_pad(n, sizes[i], numeric[i]) for i, n in enumerate(table.columns)).rstrip())
-    lines.append("  ".join("-" * s for s in sizes))
+    columns = shown_columns(table)
+    shows = showers(report, table)
+    heads = [header(table.key, table.columns[i], report.lang) for i in columns]
+    cells = [[_cut(shows[i](row[i])) for i in columns] for row in table.rows]
+    numeric = [all(isinstance(row[i], int | float) or row[i] is None for row in table.rows) for i in columns]
+    sizes = [max(width(name), *(width(row[n]) for row in cells)) for n, name in enumerate(heads)]
+    lines.append("  ".join(_pad(h, sizes[n], numeric[n]) for n, h in enumerate(heads)).rstrip())
+    lines.append("  ".join("-" * size for size in sizes))
     for row in cells:
-        lines.append("  ".join(_pad(v, sizes[i], numeric[i]) for i, v in enumerate(row)).rstrip())
+        lines.append("  ".join(_pad(v, sizes[n], numeric[n]) for n, v in enumerate(row)).rstrip())
     return "\n".join(lines)
+
+
+def _headline(report: Report) -> list[str]:
+    """The headline cards as lines, then what needs saying before the tables."""
+    from bot.reports.findings import cards, comparison_caption, differences, empty_reason
+
+    lines = [
+        f"{c.label}: {c.value}  {c.change}" + (f"\n  {c.detail}" if c.detail else "") for c in cards(report)
+    ]
+    lines.append(comparison_caption(report))
+    reason = empty_reason(report)
+    return ([f"⚠ {reason}"] if reason else []) + lines + differences(report)
 
 
 def local_time(report: Report) -> str:
@@ -77,7 +88,8 @@ def render_text(report: Report) -> str:
     head += [f"{label}: {value}" for label, value in report.filter.describe(report.lang)]
     if not report.filter.named:
         head.append("不含姓名和用户编号。" if zh else "No names or user ids in this report.")
-    blocks = ["\n".join(head), *(render_table(t, report.cohort_label) for t in report.tables)]
+    blocks = ["\n".join(head), "\n".join(_headline(report))]
+    blocks += [render_table(t, report) for t in report.tables if t.key != "headline"]
     return "\n\n".join(blocks) + "\n"
 
 

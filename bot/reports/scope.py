@@ -1,0 +1,353 @@
+"""The report's scope: which learners, lessons and period it covers, held in temporary tables.
+
+`make_scope` binds the period's ends and the time zone's offset; `fill_scope` fills the temporary
+tables every table query reads (the lessons taught, the learners in scope, their progress per tier,
+their step events by hour) and picks how to reach the big tables. Timestamps are stored as naive
+UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'), so the period's ends are bound as text in the same form.
+The SQL is written for SQLite (date(), julianday()), the database FarmSkills ships with; plain SQL
+is preferred where it costs nothing, so the queries can move to another database later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, text
+
+from bot.content.loader import Curriculum
+from bot.reports.model import ALL, NONE, ReportFilter
+
+FAR_PAST = "0001-01-01 00:00:00.000000"
+FAR_FUTURE = "9999-12-31 23:59:59.999999"
+RECENT = timedelta(weeks=4)  # without --since, the headline compares the last 4 weeks with the 4 before
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The bound parameters every query shares, and a few facts that shape the SQL."""
+
+    params: dict[str, Any]
+    track: bool  # a track filter is set
+    cohorts: bool  # a cohort filter is set
+    since: bool  # the period starts on a given day (else: at the beginning)
+    until: bool  # the period ends on a given day (else: now)
+    whole_hours: bool  # the zone's offset is a whole number of hours
+    # How to reach the big tables, chosen by fill_scope from the sizes it finds.
+    few_learners: bool = False  # the learners in scope are a small part of all learners
+    events_by_time: bool = False  # the period holds a small part of all step events
+    # The headline's comparison, as local dates (first, last): the recent window and the one before.
+    windows: tuple[tuple[date, date], tuple[date, date]] | None = None
+
+    def win(self, column: str) -> str:
+        """`column` falls within the period. A bound that is not set is left out, so that without
+        one SQLite scans the table instead of walking the whole of a timestamp index."""
+        return f"{self.after(column)} AND {self.before(column)}"
+
+    def after(self, column: str) -> str:
+        return f"{column} >= :lo" if self.since else "1"
+
+    def before(self, column: str) -> str:
+        return f"{column} < :hi" if self.until else "1"
+
+    def rows_from(self, table: str, alias: str) -> str:
+        """The rows of `table` (as `alias`) that belong to learners in scope, joined to rep_learner as
+        `lr`: reached learner by learner when those are few, else read straight through the table
+        (SQLite would otherwise walk the learner index to save a sort, fetching rows at random)."""
+        if self.few_learners:
+            return f"rep_learner lr CROSS JOIN {table} {alias} ON {alias}.learner_id = lr.id"
+        return f"{table} {alias} NOT INDEXED JOIN rep_learner lr ON lr.id = {alias}.learner_id"
+
+    def progress_from(self) -> str:
+        return self.rows_from("lesson_progress", "p")
+
+    def events_from(self) -> str:
+        """step_event rows in scope (`e`), the cheapest way: learner by learner when the learners in
+        scope are few, through the timestamp index when the period holds few events, else straight
+        through the table (SQLite would otherwise walk an index and fetch every row)."""
+        if self.few_learners:
+            source = "rep_learner lr CROSS JOIN step_event e ON e.learner_id = lr.id"
+        elif self.events_by_time:
+            source = "step_event e"
+        else:
+            source = "step_event e NOT INDEXED"
+        if self.cohorts and not self.few_learners:
+            source += " JOIN rep_learner lr ON lr.id = e.learner_id"
+        if self.track:
+            source += " JOIN rep_lesson cur ON cur.lesson_id = e.lesson_id"
+        return source
+
+    def outcome_join(self, alias: str) -> str:
+        """Outcomes in scope. Without a track filter every outcome counts, and one whose lesson is
+        not taught (or absent) has no track: "(none)". With one, only that track's lessons count."""
+        kind = "JOIN" if self.track else "LEFT JOIN"
+        return f"{kind} rep_lesson cur ON cur.lesson_id = {alias}.lesson_id"
+
+
+def ts(moment: datetime) -> str:
+    """A moment as the database stores it: naive UTC text."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+def offset_modifier(timezone: str, at: datetime) -> str:
+    """The zone's UTC offset at `at` as an SQLite date modifier, e.g. '+480 minutes'."""
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    offset = moment.astimezone(ZoneInfo(timezone)).utcoffset() or timedelta(0)
+    return f"{int(offset.total_seconds() // 60):+d} minutes"
+
+
+def make_scope(flt: ReportFilter, now: datetime, timezone: str) -> Scope:
+    zone = ZoneInfo(timezone)
+    now_utc = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    lo = local_midnight(flt.since, zone) if flt.since else None
+    hi = local_midnight(flt.until + timedelta(days=1), zone) if flt.until else None
+    ref = min(hi, now_utc) if hi is not None else now_utc  # "the last 7 days" end here
+
+    def days_before(days: int) -> str:
+        start = ref - timedelta(days=days)
+        return ts(max(start, lo) if lo is not None else start)
+
+    # The headline's comparison: the period itself against the same length just before it, or,
+    # for a report from the beginning, its last four weeks against the four weeks before.
+    recent_lo = lo if lo is not None and lo < ref else ref - RECENT
+    previous_lo = recent_lo - (ref - recent_lo)
+    mod = offset_modifier(timezone, ref)
+    params: dict[str, Any] = {
+        "lo": ts(lo) if lo else FAR_PAST,
+        "hi": ts(hi) if hi else FAR_FUTURE,
+        "a7": days_before(7),
+        "a30": days_before(30),
+        "mod": mod,
+        "ref": ts(ref),  # the period's end, or now: "recent" windows end here
+        "r_lo": ts(recent_lo),
+        "p_lo": ts(previous_lo),
+    }
+    whole_hours = int(mod.split()[0]) % 60 == 0
+
+    def days(first: datetime, end: datetime) -> tuple[date, date]:
+        return first.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
+
+    windows = (days(recent_lo, ref), days(previous_lo, recent_lo))
+    return Scope(
+        params,
+        flt.track is not None,
+        flt.cohorts is not None,
+        lo is not None,
+        hi is not None,
+        whole_hours,
+        windows=windows,
+    )
+
+
+# The report's temporary tables, on its own connection (see fill_scope).
+SCOPE_TABLES = ("rep_lesson", "rep_cell", "rep_learner", "rep_cellp", "rep_steps", "rep_recent")
+
+
+def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: Scope) -> Scope:
+    """Create and fill the temporary tables the queries share.
+
+    rep_lesson: the lessons in scope (every lesson, or the filtered track's); rep_cell: their
+    track × tier cells and how many lessons each holds; rep_learner: the learners in scope and their
+    cohort. Then aggregates read once and shared by several tables: rep_cellp, each learner's
+    progress in each cell (one pass over lesson_progress); rep_steps, the distinct learner, lesson
+    and hour of their steps in the period (one pass over step_event); and rep_recent, each learner's
+    cells with a step in the last 30 (and 7) days of the period, from rep_steps. Small keyed tables
+    let SQLite look them up cheaply while it scans each big event table once.
+    """
+    drop_scope(conn)
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_lesson (lesson_id TEXT PRIMARY KEY, track TEXT NOT NULL, tier TEXT NOT NULL,"
+        " nsteps INTEGER NOT NULL, nquestions INTEGER NOT NULL, track_order INTEGER NOT NULL,"
+        " tier_rank INTEGER NOT NULL, lesson_order INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_cell (track TEXT NOT NULL, tier TEXT NOT NULL, n INTEGER NOT NULL,"
+        " track_order INTEGER NOT NULL, tier_rank INTEGER NOT NULL, PRIMARY KEY (track, tier)) WITHOUT ROWID"
+    )
+    conn.exec_driver_sql("CREATE TEMP TABLE rep_learner (id INTEGER PRIMARY KEY, cohort TEXT NOT NULL)")
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_cellp (learner_id INTEGER NOT NULL, track TEXT NOT NULL, tier TEXT NOT NULL,"
+        " cohort TEXT NOT NULL, started_in INTEGER NOT NULL, first_start TEXT NOT NULL,"
+        " n_done INTEGER NOT NULL, last_done TEXT, done_in INTEGER NOT NULL,"
+        " PRIMARY KEY (learner_id, track, tier)) WITHOUT ROWID"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_steps (learner_id INTEGER NOT NULL, lesson_id TEXT NOT NULL,"
+        " hour TEXT NOT NULL, r7 INTEGER NOT NULL, r30 INTEGER NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_recent (learner_id INTEGER NOT NULL, track TEXT NOT NULL, tier TEXT NOT NULL,"
+        " cohort TEXT NOT NULL, a7 INTEGER NOT NULL, PRIMARY KEY (learner_id, track, tier)) WITHOUT ROWID"
+    )
+    order = {track: i for i, track in enumerate(curriculum.track_ids)}
+    lessons = [
+        {
+            "lesson_id": ls.id,
+            "track": ls.track,
+            "tier": ls.tier.value,
+            "nsteps": len(ls.steps),
+            "nquestions": len(ls.questions),
+            "track_order": order.get(ls.track, len(order)),
+            "tier_rank": ls.tier.rank,
+            "lesson_order": i,
+        }
+        for i, ls in enumerate(curriculum.ordered_lessons())
+        if flt.track is None or ls.track == flt.track
+    ]
+    if lessons:
+        conn.execute(
+            text(
+                "INSERT INTO rep_lesson VALUES (:lesson_id, :track, :tier, :nsteps, :nquestions,"
+                " :track_order, :tier_rank, :lesson_order)"
+            ),
+            lessons,
+        )
+    conn.exec_driver_sql(
+        "INSERT INTO rep_cell SELECT track, tier, COUNT(*), MIN(track_order), MIN(tier_rank)"
+        " FROM rep_lesson GROUP BY track, tier"
+    )
+    params = dict(s.params)
+    where = s.before("created_at")
+    if flt.cohorts is not None:
+        named = [c for c in flt.cohorts if c != NONE]
+        parts = [f"cohort IN ({', '.join(f':c{i}' for i in range(len(named)))})"] if named else []
+        params.update({f"c{i}": cohort for i, cohort in enumerate(named)})
+        if NONE in flt.cohorts:
+            parts.append("cohort IS NULL")
+        where += f" AND ({' OR '.join(parts) or '0'})"
+    # Trainers and admins talk to the bot too (to answer questions, to ask for this report); they
+    # are not learners. Mentors are: they stay.
+    where += (
+        " AND NOT (channel = 'telegram' AND external_id IN (SELECT user_id FROM staff_role"
+        " UNION SELECT trainer_id FROM cohort WHERE trainer_id IS NOT NULL))"
+    )
+    sql = f"INSERT INTO rep_learner SELECT id, COALESCE(cohort, '{NONE}') FROM learner WHERE {where}"
+    conn.execute(text(sql), params)
+    s = choose_paths(conn, s)
+    done = f"p.status = 'completed' AND {s.before('p.completed_at')}"
+    conn.execute(
+        text(f"""INSERT INTO rep_cellp
+SELECT p.learner_id, cur.track, cur.tier, MIN(lr.cohort),
+       MAX({s.after("p.started_at")}), MIN(p.started_at),
+       SUM({done}), MAX(CASE WHEN {done} THEN p.completed_at END),
+       SUM(p.status = 'completed' AND {s.win("p.completed_at")})
+FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
+WHERE {s.before("p.started_at")}
+GROUP BY p.learner_id, cur.track, cur.tier"""),
+        s.params,
+    )
+    # Step events, read once: each learner's lessons by UTC hour, with whether they fall in the last
+    # 7 or 30 days of the period. Weekly activity and recent activity both come from this table,
+    # a tenth the size of step_event.
+    cut = 13 if s.whole_hours else 16  # to the hour; to the minute for zones such as +05:30
+    conn.execute(
+        text(f"""INSERT INTO rep_steps
+SELECT DISTINCT e.learner_id, e.lesson_id, substr(e.at, 1, {cut}), e.at >= :a7, e.at >= :a30
+FROM {s.events_from()}
+WHERE {s.win("e.at")}"""),
+        s.params,
+    )
+    conn.exec_driver_sql(
+        """INSERT INTO rep_recent
+SELECT e.learner_id, cur.track, cur.tier, MIN(lr.cohort), MAX(e.r7)
+FROM rep_steps e JOIN rep_lesson cur ON cur.lesson_id = e.lesson_id
+     JOIN rep_learner lr ON lr.id = e.learner_id
+WHERE e.r30
+GROUP BY e.learner_id, cur.track, cur.tier"""
+    )
+    return s
+
+
+def choose_paths(conn: Connection, s: Scope) -> Scope:
+    """Pick how to reach the big tables from a few cheap counts (each one index or one seek)."""
+    few_learners = False
+    if s.cohorts:
+        in_scope = conn.exec_driver_sql("SELECT COUNT(*) FROM rep_learner").scalar() or 0
+        everyone = conn.exec_driver_sql("SELECT COUNT(*) FROM learner").scalar() or 0
+        few_learners = in_scope * 5 < everyone
+    events_by_time = False
+    if s.since and not few_learners:
+        sql = f"SELECT COUNT(*) FROM step_event WHERE at >= :lo AND {s.before('at')}"
+        in_period = conn.execute(text(sql), s.params).scalar() or 0
+        span = conn.exec_driver_sql("SELECT MAX(id) - MIN(id) + 1 FROM step_event").scalar() or 0
+        events_by_time = in_period * 5 < span
+    return replace(s, few_learners=few_learners, events_by_time=events_by_time)
+
+
+def drop_scope(conn: Connection) -> None:
+    for name in SCOPE_TABLES:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def rows(conn: Connection, sql: str, scope: Scope) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in conn.execute(text(sql), scope.params).all()]
+
+
+# Cohort rows first (alphabetical), then the "(all)" row.
+COHORT_ORDER = f"CASE cohort WHEN '{ALL}' THEN 1 ELSE 0 END, cohort"
+
+
+def _summary(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
+    sql = f"""WITH
+lp AS (
+  SELECT c.learner_id, MAX(c.started_in) AS started, SUM(c.done_in) AS done,
+         SUM(c.n_done >= cell.n AND {s.after("c.last_done")}) AS tiers
+  FROM rep_cellp c JOIN rep_cell cell ON cell.track = c.track AND cell.tier = c.tier
+  GROUP BY c.learner_id),
+act AS (SELECT learner_id, MAX(a7) AS a7 FROM rep_recent GROUP BY learner_id),
+ap AS (
+  SELECT DISTINCT r.learner_id
+  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
+  WHERE r.status = 'done' AND {s.win("r.at")}),
+oc AS (
+  SELECT DISTINCT o.learner_id FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
+  WHERE {s.win("o.at")}),
+g AS (
+  SELECT lr.cohort,
+         COUNT(*) AS learners,
+         COALESCE(SUM(lp.started), 0) AS started,
+         COALESCE(SUM(act.a7), 0) AS active_7d,
+         COUNT(act.learner_id) AS active_30d,
+         COALESCE(SUM(lp.done), 0) AS lessons_completed,
+         COALESCE(SUM(lp.tiers), 0) AS tiers_completed,
+         COUNT(ap.learner_id) AS applied,
+         COUNT(oc.learner_id) AS outcomes
+  FROM rep_learner lr
+       LEFT JOIN lp ON lp.learner_id = lr.id
+       LEFT JOIN act ON act.learner_id = lr.id
+       LEFT JOIN ap ON ap.learner_id = lr.id
+       LEFT JOIN oc ON oc.learner_id = lr.id
+  GROUP BY lr.cohort)
+SELECT * FROM (
+  SELECT * FROM g
+  UNION ALL
+  SELECT '{ALL}', COALESCE(SUM(learners), 0), COALESCE(SUM(started), 0), COALESCE(SUM(active_7d), 0),
+         COALESCE(SUM(active_30d), 0), COALESCE(SUM(lessons_completed), 0),
+         COALESCE(SUM(tiers_completed), 0), COALESCE(SUM(applied), 0), COALESCE(SUM(outcomes), 0)
+  FROM g)
+ORDER BY {COHORT_ORDER}"""
+    return rows(conn, sql, s)
+
+
+def median_ctes(source: str, keys: str, value: str, name: str) -> str:
+    """Two CTEs, `run` and `med`: the median of `value` for each group of `keys`, from `source`'s
+    rows of (keys…, value, k), k being how often the value occurs. A running total finds the middle
+    (SQLite has no MEDIAN), sorting only the distinct values."""
+    return f"""run AS (
+  SELECT {keys}, {value}, SUM(k) OVER w AS upto, SUM(k) OVER p AS n
+  FROM {source}
+  WINDOW p AS (PARTITION BY {keys}),
+         w AS (PARTITION BY {keys} ORDER BY {value} ROWS UNBOUNDED PRECEDING)),
+med AS (
+  SELECT {keys},
+         (MIN(CASE WHEN upto >= (n + 1) / 2 THEN {value} END)
+          + MIN(CASE WHEN upto >= (n + 2) / 2 THEN {value} END)) / 2.0 AS {name}
+  FROM run GROUP BY {keys})"""

@@ -1,0 +1,1 @@
+"""One module per report table, each a function of (connection, scope) returning rows."""

@@ -1,0 +1,53 @@
+"""The `outcomes` table: results reported, per cohort, track and unit, with totals and medians."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from bot.reports.model import ALL, NONE
+from bot.reports.scope import Scope, median_ctes, rows
+
+
+def outcomes(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
+    # Counts from one row per learner, track and unit; medians from the distinct values with how
+    # often each was given (a running total finds the middle), so the window functions sort far
+    # fewer rows than there are outcomes.
+    sql = f"""WITH
+b AS MATERIALIZED (
+  SELECT lr.cohort, COALESCE(cur.track, '{NONE}') AS track, o.unit, o.value, o.learner_id, o.asked
+  FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
+  WHERE {s.win("o.at")}),
+bl AS MATERIALIZED (
+  SELECT cohort, track, unit, learner_id, COUNT(*) AS reports, SUM(value) AS total, SUM(asked) AS asked
+  FROM b GROUP BY learner_id, track, unit),
+stats AS (
+  SELECT cohort, track, unit, SUM(reports) AS reports, COUNT(*) AS learners, SUM(total) AS total,
+         SUM(asked) AS asked
+  FROM bl GROUP BY cohort, track, unit
+  UNION ALL
+  SELECT '{ALL}', track, unit, SUM(reports), COUNT(*), SUM(total), SUM(asked) FROM bl GROUP BY track, unit
+  UNION ALL
+  SELECT cohort, '{ALL}', unit, SUM(reports), COUNT(DISTINCT learner_id), SUM(total), SUM(asked)
+  FROM bl GROUP BY cohort, unit
+  UNION ALL
+  SELECT '{ALL}', '{ALL}', unit, SUM(reports), COUNT(DISTINCT learner_id), SUM(total), SUM(asked)
+  FROM bl GROUP BY unit),
+bv AS MATERIALIZED (
+  SELECT cohort, track, unit, value, COUNT(*) AS k FROM b GROUP BY cohort, track, unit, value),
+v4 AS (
+  SELECT * FROM bv
+  UNION ALL SELECT '{ALL}', track, unit, value, SUM(k) FROM bv GROUP BY track, unit, value
+  UNION ALL SELECT cohort, '{ALL}', unit, value, SUM(k) FROM bv GROUP BY cohort, unit, value
+  UNION ALL SELECT '{ALL}', '{ALL}', unit, value, SUM(k) FROM bv GROUP BY unit, value),
+{median_ctes("v4", "cohort, track, unit", "value", "median")},
+tord AS (SELECT track, MIN(track_order) AS o FROM rep_cell GROUP BY track)
+SELECT st.cohort, st.track, st.unit, st.reports, st.learners, ROUND(st.total, 2), ROUND(med.median, 2),
+       st.asked, st.reports - st.asked
+FROM stats st
+     JOIN med ON med.cohort = st.cohort AND med.track = st.track AND med.unit = st.unit
+     LEFT JOIN tord ON tord.track = st.track
+ORDER BY CASE st.cohort WHEN '{ALL}' THEN 1 ELSE 0 END, st.cohort,
+         CASE st.track WHEN '{ALL}' THEN 2 WHEN '{NONE}' THEN 1 ELSE 0 END, tord.o, st.unit"""
+    return rows(conn, sql, s)

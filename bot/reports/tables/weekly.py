@@ -1,0 +1,90 @@
+"""The `weekly` table: per local week and cohort, new and active learners, lessons, applications, outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from bot.reports.model import ALL
+from bot.reports.scope import COHORT_ORDER, Scope, rows
+
+
+def weekly(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
+    """Per local week and cohort: new and active learners, lessons completed, practice tasks done
+    and outcomes (events), then the funnel's stages (distinct learners: started a lesson, finished
+    one, applied, reported a result) and the yuan reported. Counting both in one pass over each
+    table is cheaper than two; `split_weekly` makes the `weekly` and `stages_weekly` tables."""
+
+    def week(column: str) -> str:
+        # The local Monday: shift to local time, on to Sunday (or stay), back six days.
+        return f"date({column}, :mod, 'weekday 0', '-6 days')"
+
+    # Active learners from rep_steps' learner-hours (minutes, for zones such as +05:30): far fewer
+    # dates to compute than there are events.
+    pad = "':00:00'" if s.whole_hours else "':00'"
+    yuan = "CASE WHEN o.unit = 'yuan' THEN o.value ELSE 0 END"
+    sql = f"""WITH
+nl AS (
+  SELECT lr.cohort, {week("l.created_at")} AS week, COUNT(*) AS n
+  FROM learner l JOIN rep_learner lr ON lr.id = l.id
+  WHERE {s.win("l.created_at")} GROUP BY 1, 2),
+eh AS (SELECT DISTINCT learner_id, hour FROM rep_steps),
+al AS (
+  SELECT lr.cohort, x.week, COUNT(*) AS n
+  FROM (SELECT DISTINCT learner_id, {week("hour || " + pad)} AS week FROM eh) x
+       JOIN rep_learner lr ON lr.id = x.learner_id
+  GROUP BY 1, 2),
+st AS (
+  SELECT lr.cohort, {week("p.started_at")} AS week, COUNT(DISTINCT p.learner_id) AS d
+  FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
+  WHERE {s.win("p.started_at")}
+  GROUP BY 1, 2),
+lc AS (
+  SELECT lr.cohort, {week("p.completed_at")} AS week, COUNT(*) AS n, COUNT(DISTINCT p.learner_id) AS d
+  FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
+  WHERE p.status = 'completed' AND {s.win("p.completed_at")}
+  GROUP BY 1, 2),
+ap AS (
+  SELECT lr.cohort, {week("r.at")} AS week, COUNT(*) AS n, COUNT(DISTINCT r.learner_id) AS d
+  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
+  WHERE r.status = 'done' AND {s.win("r.at")}
+  GROUP BY 1, 2),
+oc AS (
+  SELECT lr.cohort, {week("o.at")} AS week, COUNT(*) AS n, COUNT(DISTINCT o.learner_id) AS d,
+         SUM({yuan}) AS y
+  FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
+  WHERE {s.win("o.at")}
+  GROUP BY 1, 2),
+allv AS (
+  SELECT cohort, week, n, 0 AS a, 0 AS c, 0 AS p, 0 AS o, 0 AS sd, 0 AS cd, 0 AS ad, 0 AS od, 0.0 AS y
+  FROM nl
+  UNION ALL SELECT cohort, week, 0, n, 0, 0, 0, 0, 0, 0, 0, 0.0 FROM al
+  UNION ALL SELECT cohort, week, 0, 0, 0, 0, 0, d, 0, 0, 0, 0.0 FROM st
+  UNION ALL SELECT cohort, week, 0, 0, n, 0, 0, 0, d, 0, 0, 0.0 FROM lc
+  UNION ALL SELECT cohort, week, 0, 0, 0, n, 0, 0, 0, d, 0, 0.0 FROM ap
+  UNION ALL SELECT cohort, week, 0, 0, 0, 0, n, 0, 0, 0, d, y FROM oc),
+g AS (
+  SELECT week, cohort, SUM(n) AS n, SUM(a) AS a, SUM(c) AS c, SUM(p) AS p, SUM(o) AS o,
+         SUM(sd) AS sd, SUM(cd) AS cd, SUM(ad) AS ad, SUM(od) AS od, SUM(y) AS y
+  FROM allv GROUP BY week, cohort)
+SELECT * FROM (
+  SELECT * FROM g
+  UNION ALL
+  SELECT week, '{ALL}', SUM(n), SUM(a), SUM(c), SUM(p), SUM(o), SUM(sd), SUM(cd), SUM(ad), SUM(od), SUM(y)
+  FROM g GROUP BY week)
+ORDER BY week, {COHORT_ORDER}"""
+    return rows(conn, sql, s)
+
+
+def split_weekly(found: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The weekly query's rows as the `weekly` table (week × cohort, events) and the
+    `stages_weekly` table (week, learners at each stage and the yuan: the "(all)" rows' sums,
+    each learner being in one cohort), leaving out weeks where no stage was reached."""
+    events = [row[:7] for row in found]
+    stages = [
+        (row[0], *row[7:11], round(float(row[11] or 0), 2))
+        for row in found
+        if row[1] == ALL and any(row[7:11])
+    ]
+    return events, stages
