@@ -25,6 +25,8 @@ STORED: dict[str, str] = {
     "learner.last_active_at": "privacy_dates",
     "learner.active": "privacy_reach",
     "learner.place": "privacy_place",
+    "learner.streak_day": "privacy_progress",
+    "learner.streak_days": "privacy_progress",
     "lesson_progress": "privacy_progress",
     "track_progress": "privacy_progress",
     "step_event": "privacy_progress",

@@ -39,6 +39,17 @@ REPLAY_AFTER = timedelta(seconds=60)  # journaled and still unhandled this long 
 warnings.filterwarnings("ignore", message=r".*Bot\.get_updates.*", category=PTBUserWarning)
 
 
+def what_is_missing(update: Update) -> str:
+    """The part a handler needs that this update lacks ("" when whole). python-telegram-bot reads a
+    message without its chat, then fails in every filter with a traceback per update."""
+    message = update.message or update.edited_message
+    if message is not None and getattr(message, "chat", None) is None:
+        return "chat"
+    if update.callback_query is not None and update.callback_query.from_user is None:
+        return "sender"
+    return ""
+
+
 class BoundedLog:
     """At most `per_minute` lines a minute for one kind of trouble, then one line saying how many
     were left out: whatever arrives, the log stays small."""
@@ -103,6 +114,9 @@ class Intake:
             return  # a re-delivery of one being handled now
         try:
             update = Update.de_json(raw, self.app.bot)
+            missing = what_is_missing(update)
+            if missing:
+                raise ValueError(f"no {missing}")
         except Exception as exc:  # whatever the library can't read must not stop the bot
             self.unreadable(logging.WARNING, "skipped update %s the library cannot read: %r", update_id, exc)
             task = asyncio.create_task(self._mark(update_id, "skipped"))
