@@ -9,10 +9,7 @@ it. A crash therefore never keeps a change and loses its reply, nor acts on one 
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -21,15 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.attaching import AttachDesk
+from bot.certificates import CertificateDesk
 from bot.content.loader import Curriculum
-from bot.content.models import Tier
 from bot.core.content_change import place_after_change
 from bot.core.engine import LessonEngine
 from bot.core.messages import (
     Button,
     Command,
     Delivery,
-    Document,
     Input,
     Message,
     Press,
@@ -37,7 +33,6 @@ from bot.core.messages import (
     Say,
     keyboard,
 )
-from bot.core.schedule import local
 from bot.core.state import (
     HandoffRequested,
     LearnerView,
@@ -47,6 +42,7 @@ from bot.core.state import (
     Screen,
     TierCompleted,
 )
+from bot.data_rights import DataRightsDesk
 from bot.faq.matcher import FaqMatcher
 from bot.mentoring import MentorDesk
 from bot.store.database import make_engine, unit_of_work, upgrade
@@ -137,11 +133,8 @@ class LearningService:
         self.nudges = NudgeStore(store.engine)
         self.attaching = AttachDesk(self.staff, StepMediaStore(store.engine))
         self._wiring = self._wire(curriculum, faq)
-        # Certificates are drawn again whenever asked for: a temporary folder is enough.
-        default_dir = Path(
-            os.environ.get("FARMSKILLS_CERTIFICATES", Path(tempfile.gettempdir()) / "farmskills-certificates")
-        )
-        self.certificates_dir = certificates_dir or default_dir
+        self.certificates = CertificateDesk(certificates_dir)
+        self.data_rights = DataRightsDesk(store, self.outbox)
 
     def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
         engine = LessonEngine(curriculum, faq)
@@ -225,7 +218,7 @@ class LearningService:
     def _respond(self, who: Identity, inp: Input, now: datetime) -> Response:
         view = self.load(who, now)
         special = (
-            self._privacy(who, view, inp, now)
+            self.data_rights.handle((who.channel, who.user_id), view, inp, now, self.engine)
             or self._answering(who, view, inp, now)
             or self.attaching.handle((who.channel, who.user_id), view, inp, now, self.engine, self.curriculum)
             or self.mentoring.handle(who.user_id, view, inp, now)
@@ -234,7 +227,8 @@ class LearningService:
         if special is not None:
             return special
         if isinstance(inp, Press) and inp.action == "cert":
-            return Response(tuple(self._certificates(view, self.engine.completed_tiers(view), now)))
+            tiers = self.engine.completed_tiers(view)
+            return Response(tuple(self.certificates.pictures(self.engine, self.curriculum, view, tiers, now)))
         outcome = self.engine.handle(view, inp, now)
         self.store.record(view.profile.learner_id, outcome.changes, outcome.place, now)
         response = self.attaching.decorate(
@@ -243,7 +237,7 @@ class LearningService:
         earned = [(c.track, c.tier) for c in outcome.changes if isinstance(c, TierCompleted)]
         if earned:
             # The certificate comes before the last message, so the buttons stay at the bottom.
-            pictures = self._certificates(view, earned, now)
+            pictures = self.certificates.pictures(self.engine, self.curriculum, view, earned, now)
             shown = response.messages
             invitation = self.mentoring.invitation(view, earned, now)
             extra = (invitation,) if invitation else ()
@@ -251,38 +245,6 @@ class LearningService:
         if any(isinstance(c, HandoffRequested) for c in outcome.changes):
             response = replace(response, deliveries=self._hand_off(view))
         return response
-
-    # ----- certificates --------------------------------------------------------------------------
-
-    def _certificates(self, view: LearnerView, tiers: list[tuple[str, Tier]], now: datetime) -> list[Message]:
-        """One certificate picture per tier; none (and a log line) where no Chinese font is installed."""
-        # Pillow is imported here, at the first certificate, not when the bot starts.
-        from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
-
-        lang, t = view.profile.lang, self.engine.t
-        if not tiers:
-            return [Message(t(lang, "no_certificates"), keyboard(self.engine.home_button(lang)))]
-        day = local(now, view.profile.timezone).date()
-        date = f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.strftime("%d %b %Y")
-        messages = []
-        for track, tier in tiers:
-            title = self.curriculum.tracks[track].title.get(lang)
-            text = CertificateText(
-                heading=t(lang, "certificate_heading"),
-                name=view.profile.name or "—",
-                line=t(lang, "certificate_line", track=title, tier=self.engine.tier_name(lang, tier)),
-                issued=t(lang, "certificate_issued", date=date),
-            )
-            name = f"certificate-{view.profile.learner_id}-{track}-{tier.value}-{lang}.png"
-            path = self.certificates_dir / name
-            try:
-                self.certificates_dir.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(render_certificate(text))
-            except (NoCjkFont, OSError) as exc:
-                log.warning("certificate not drawn: %s", exc)
-                continue
-            messages.append(Message(t(lang, "certificate_caption"), image=path))
-        return messages
 
     # ----- what the bot says unasked ----------------------------------------------------------
 
@@ -408,44 +370,6 @@ class LearningService:
         view = self.load(who, now)
         if view.profile.lang != lang:
             self.store.record(view.profile.learner_id, [ProfileSet(lang=lang)], view.place, now)
-
-    # /mydata and /forget touch the store directly, so they live here rather than in the engine.
-    def _privacy(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
-        t = self.engine.t
-        lang = view.profile.lang
-        lid = view.profile.learner_id
-        wants_data = (isinstance(inp, Command) and inp.name == "mydata") or (
-            isinstance(inp, Press) and inp.action == "mydata"
-        )
-        if wants_data:
-            export = self.store.export(lid)
-            counts = self.store.counts(lid)
-            learner = export.get("learner", {})
-            text = t(
-                lang,
-                "mydata",
-                user=learner.get("external_id", ""),
-                name=view.profile.name,
-                language="中文" if lang == "zh" else "English",
-                cohort=view.profile.cohort or t(lang, "no_cohort"),
-                **counts,
-            )
-            doc = Document(
-                "farmskills-mydata.json",
-                json.dumps(export, ensure_ascii=False, indent=1, default=str).encode(),
-                "application/json",
-            )
-            self.store.touch(lid, now)
-            kb = keyboard(self.engine.b(lang, "btn_back_to", "back"), self.engine.home_button(lang))
-            return Response((Message(text, kb, document=doc),))
-        if isinstance(inp, Press) and inp.action == "forget:yes":
-            if view.place.screen is not Screen.forget:
-                return None  # a stale confirmation: the engine reports it as such
-            self.store.forget(lid)
-            self.outbox.forget_user(who.channel, who.user_id)
-            again = keyboard(self.engine.b(lang, "btn_start_again", "welcome"))  # never a dead end
-            return Response((Message(t(lang, "forgotten"), again),))
-        return None
 
     def reset_place(self, who: Identity) -> None:
         now = self.clock()
