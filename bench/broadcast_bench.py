@@ -24,7 +24,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.live import REPO, TimedFake, ms, percentile, start_bot, stop_bot, until_polling
+from bench.live import REPO, TimedFake, ms, percentile, start_bot, stop_bot, tap_newest, until_polling
 from bot.content.loader import load_curriculum
 from bot.core.schedule import is_quiet
 from bot.core.state import Place
@@ -89,18 +89,11 @@ async def chatter(fake: TimedFake, user: int, stop: asyncio.Event, taps: list[tu
     missed = 0
     while not stop.is_set():
         await asyncio.sleep(rng.uniform(0.5, 1.5))
-        newest = fake.newest_buttons(user)
-        before = len(fake.arrivals[user])
-        began = time.monotonic()
-        if newest is None:
-            fake.user_says(user, "/menu")
-        else:
-            fake.user_presses_data(user, newest[0], newest[1])
-        try:
-            taps.append((began, await fake.next_message(user, before, timeout=15) - began))
-        except TimeoutError:
+        began, waited = await tap_newest(fake, user, 15)
+        if waited is None:
             missed += 1
-            fake.user_says(user, "/menu")
+        else:
+            taps.append((began, waited))
     return missed
 
 

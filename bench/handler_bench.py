@@ -36,6 +36,7 @@ from bench.live import (
     percentile,
     start_bot,
     stop_bot,
+    tap_newest,
     until_polling,
 )
 
@@ -66,20 +67,11 @@ class Figures:
 
 
 async def tap_and_wait(fake: TimedFake, user: int, figures: Figures, into: list[float]) -> None:
-    newest = fake.newest_buttons(user)
-    before = len(fake.arrivals[user])
-    began = time.monotonic()
-    if newest is None:
-        fake.user_says(user, "/menu")
-    else:
-        fake.user_presses_data(user, newest[0], newest[1])
-    try:
-        arrived = await fake.next_message(user, before, timeout=ANSWER_WAIT)
-    except TimeoutError:
+    _, waited = await tap_newest(fake, user, ANSWER_WAIT)
+    if waited is None:
         figures.unanswered += 1
-        fake.user_says(user, "/menu")  # as a stuck learner would
-        return
-    into.append(arrived - began)
+    else:
+        into.append(waited)
 
 
 async def learner(fake: TimedFake, user: int, load: Load, figures: Figures, rng: random.Random) -> None:

@@ -64,6 +64,23 @@ class TimedFake(FakeTelegram):
         return None
 
 
+async def tap_newest(fake: TimedFake, user: int, timeout: float) -> tuple[float, float | None]:
+    """Tap the newest button (or type /menu when none is on screen): (when, seconds to the next
+    message), or None for the wait when nothing came; a stuck learner then types /menu."""
+    newest = fake.newest_buttons(user)
+    before = len(fake.arrivals[user])
+    began = time.monotonic()
+    if newest is None:
+        fake.user_says(user, "/menu")
+    else:
+        fake.user_presses_data(user, newest[0], newest[1])
+    try:
+        return began, await fake.next_message(user, before, timeout=timeout) - began
+    except TimeoutError:
+        fake.user_says(user, "/menu")
+        return began, None
+
+
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process so far (fields 14 and 15 of /proc/<pid>/stat)."""
     stat = Path(f"/proc/{pid}/stat").read_text()

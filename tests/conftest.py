@@ -11,13 +11,24 @@ import pytest
 from bot.content.loader import Curriculum, load_curriculum
 from bot.faq.matcher import FaqMatcher
 from bot.service import LearningService, build_service
-from tests.content_builder import build_content
+from tests.content_builder import REPO, build_content
 from tests.dialog import Learner
 
 
 @pytest.fixture
 def content_root(tmp_path: Path) -> Path:
     return build_content(tmp_path / "content-root")
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Curriculum:
+    """The lessons and FAQ the project ships, read once for the whole run."""
+    return load_curriculum(REPO)
+
+
+@pytest.fixture(scope="session")
+def shipped_matcher(shipped: Curriculum) -> FaqMatcher:
+    return FaqMatcher.for_curriculum(shipped)
 
 
 @pytest.fixture

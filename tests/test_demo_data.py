@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel, select
 from typer.testing import CliRunner
 
 from bot.cli.app import app
-from bot.content.loader import Curriculum, load_curriculum
+from bot.content.loader import Curriculum
 from bot.content.models import Tier
 from bot.core.practice import ranges
 from bot.core.schedule import follow_up_time
@@ -63,11 +63,6 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every demo table, as SQLite holds it."""
     with sqlite3.connect(path) as con:
         return {table: con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in COLUMNS}
-
-
-@pytest.fixture(scope="module")
-def shipped() -> Curriculum:
-    return load_curriculum()
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,12 @@ from collections import Counter
 
 import pytest
 
-from bot.content.loader import Curriculum, load_curriculum
+from bot.content.loader import Curriculum
 from bot.content.models import Lesson
 from bot.content.render import RenderedLesson
-from tests.content_builder import REPO
 
 TRACK = "machinery"
 SAFETY_LESSON = "mach-i-pesticide"
-
-
-@pytest.fixture(scope="module")
-def shipped() -> Curriculum:
-    return load_curriculum(REPO)
 
 
 def machinery(curriculum: Curriculum) -> list[Lesson]:

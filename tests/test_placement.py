@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import Curriculum, load_curriculum
+from bot.content.loader import Curriculum
 from bot.content.models import PlacementQuestion, Tier
 from bot.core.engine import LessonEngine
 from bot.core.state import LearnerView, Place, PlacementTaken, Profile, Progress, Screen
@@ -22,11 +22,6 @@ from tests.dialog import Learner
 REPO = Path(__file__).resolve().parents[1]
 RUNS = 1000
 Answerer = Callable[[PlacementQuestion, random.Random], int]
-
-
-@pytest.fixture(scope="module")
-def shipped() -> Curriculum:
-    return load_curriculum(REPO)
 
 
 def take_test(engine: LessonEngine, track: str, answer: Answerer, rng: random.Random) -> tuple[Tier, int]:
