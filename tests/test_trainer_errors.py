@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import yaml
 from PIL import Image
 
 from bot.content.explain import describe
@@ -286,3 +287,15 @@ def test_an_faq_answer_that_names_a_lesson_in_one_language_only_is_named(content
     write_yaml(content_root / "content" / "faq" / "small.yaml", [entry, *SMALL_FAQ[1:]])
     en = one(content_root, "en", "content/faq/small.yaml")
     assert "shop-deposit, answer" in en and "500 only in the Chinese; 300 only in the English" in en
+
+
+def test_a_placement_question_with_different_numbers_is_named(content_root: Path) -> None:
+    path = content_root / "lessons" / "shop" / "track.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["placement"][0]["ask"] = {"zh": "每亩 30 元，20 亩付多少？", "en": "30 yuan a mu, 25 mu: how much?"}
+    write_yaml(path, data)
+    found = [describe(p, "en") for p in check_content(content_root).problems]
+    assert any(
+        "lessons/shop/track.yaml" in m and "placement question 1" in m and "20 only in the Chinese" in m
+        for m in found
+    ), found

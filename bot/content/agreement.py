@@ -3,8 +3,8 @@
 A farmer reads one language only. When the Chinese says 5 米 and the English 10 m, or the Chinese
 sends the farmer to a lesson the English never names, one of them is wrong and nobody reading
 only one language can tell. For every lesson step, question, option, explanation and task, every
-FAQ answer, glossary explanation and snippet, the figures (`bot.content.numbers`) and the lessons
-named (《title》, "Title" or a lesson id) must agree.
+FAQ answer, placement question, glossary explanation and snippet, the figures
+(`bot.content.numbers`) and the lessons named (《title》, "Title" or a lesson id) must agree.
 
 A real difference (rare: a unit conversion the rules do not know) is allowed by a comment on the
 field's `zh:` or `en:` line, `# numbers differ: why` (or `# 数字不同：原因`); in a snippet, a
@@ -140,7 +140,8 @@ def _faq_places(path: Path) -> Places | None:
 
 def check_agreement(reader: Reader, cur: Curriculum, lessons: list[Lesson], only: set[str] | None) -> None:
     """Every field of the given lessons, and (unless `only` names other files) the FAQ answers,
-    the glossary and the snippets: the same figures and lessons in Chinese and English."""
+    the placement questions, the glossary and the snippets: the same figures and lessons in
+    Chinese and English."""
     for lesson in lessons:
         checker = _Checker(reader, cur.lessons, lesson.source, reader.places.get(lesson.source))
         for loc, text in lesson_fields(lesson):
@@ -159,6 +160,14 @@ def check_agreement(reader: Reader, cur: Curriculum, lessons: list[Lesson], only
         checker = faq_files[entry.source]
         position = _position(checker.places, entry.id, index)
         checker.compare([position, "answer"], f"{entry.id}.answer", entry.answer)
+    for track in cur.tracks.values():
+        if track.source and wanted(track.source):
+            checker = _Checker(reader, cur.lessons, track.source, reader.places.get(track.source))
+            for i, q in enumerate(track.placement):
+                for loc, text in [(["placement", i, "ask"], q.ask)] + [
+                    (["placement", i, "options", j], option) for j, option in enumerate(q.options)
+                ]:
+                    checker.compare(loc, _field(loc), text)
     glossary_files: dict[str, _Checker] = {}
     for key, term in cur.glossary.items():
         file = reader.term_files.get(key, "")
