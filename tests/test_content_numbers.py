@@ -39,3 +39,7 @@ def test_a_figure_stated_on_one_side_only_is_named(
     zh: str, en: str, zh_only: list[str], en_only: list[str]
 ) -> None:
     assert unmatched(zh, en) == (zh_only, en_only)
+
+
+def test_digits_inside_names_and_codes_are_not_amounts() -> None:
+    assert unmatched("存成 MP3", "save as an MP3 file") == ([], [])

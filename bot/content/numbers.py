@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _FIGURE = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"  # 1,000 or 1000 or 2.5
+    # Not glued to a Latin word (MP3, H5): those are names and codes, not amounts.
+    r"(?<![\d.,A-Za-z_])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"  # 1,000 or 1000 or 2.5
     r"(?:\s*(万|亿|千(?![米克瓦帕])|thousand|million|billion|bn)(?![a-z]))?",  # 千米/千克 are units
     re.I,
 )
