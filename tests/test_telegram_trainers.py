@@ -48,7 +48,7 @@ async def test_a_fixed_lesson_goes_live_on_sighup_and_a_broken_one_is_refused_wi
         await open_first_lesson(learner)
         lesson_file = root / LESSON
         lesson_file.write_text(
-            lesson_file.read_text(encoding="utf-8").replace("b-lesson-01 第2步", "改好的第2步"),
+            lesson_file.read_text(encoding="utf-8").replace("b-lesson-01 第2步", "b-lesson-01 改好的第2步"),
             encoding="utf-8",
         )
         proc.send_signal(signal.SIGHUP)

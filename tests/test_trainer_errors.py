@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import yaml
 from PIL import Image
 
 from bot.content.explain import describe
@@ -40,6 +41,8 @@ questions:
         en: Window daylight
       - zh: 晚上开闪光
         en: Flash at night
+      - zh: 加个美颜
+        en: A beauty filter
     answer: 1
     explain:
       zh: 白天的光颜色最真。
@@ -122,9 +125,9 @@ def test_an_empty_value_says_it_is_empty(content_root: Path) -> None:
 
 
 def test_a_misspelt_field_name_gets_a_guess(content_root: Path) -> None:
-    write_lesson(content_root, {25: "    anwser: 1"})
+    write_lesson(content_root, {27: "    anwser: 1"})
     messages = said(content_root, "en")
-    assert any("anwser" in m and 'Did you mean "answer"?' in m and "line 25" in m for m in messages), messages
+    assert any("anwser" in m and 'Did you mean "answer"?' in m and "line 27" in m for m in messages), messages
 
 
 def test_a_faq_link_to_an_unknown_lesson_suggests_the_real_id(content_root: Path) -> None:
@@ -225,3 +228,74 @@ def test_an_unused_picture_is_a_warning_and_content_still_loads(content_root: Pa
     assert loaded.content is not None
     (warning,) = loaded.warnings
     assert warning.file == "content/media/spare.png" and "image: spare.png" in warning.message
+
+
+def test_a_check_question_with_two_options_is_refused_by_validate_naming_the_file(
+    content_root: Path,
+) -> None:
+    write_lesson(content_root, {25: None, 26: None})  # delete the third option
+    loaded = check_content(content_root)
+    assert loaded.content is None
+    zh, en = one(content_root, "zh"), one(content_root, "en")
+    assert zh.startswith(f"[错误] {FILE} 第 21 行") and "第 1 题的选项：" in zh
+    assert "只有 2 个选项" in zh and "至少要 3 个" in zh
+    assert f"{FILE}, line 21" in en and "question 1, options:" in en
+    assert "has 2 options; it needs at least 3" in en and "a real farmer" in en
+
+
+def test_numbers_that_differ_between_chinese_and_english_are_named_by_file_and_field(
+    content_root: Path,
+) -> None:
+    write_lesson(content_root, {14: "  - zh: 一箱装 300 克。", 15: "    en: A box holds 500 g."})
+    zh, en = one(content_root, "zh"), one(content_root, "en")
+    assert zh.startswith(f"[错误] {FILE} 第 14 行") and "第 3 步" in zh
+    assert "中文有 300，英文里没有" in zh and "英文有 500，中文里没有" in zh
+    assert "step 3" in en and "300 only in the Chinese; 500 only in the English" in en
+    assert "# numbers differ" in en
+    assert check_content(content_root).content is None
+
+
+def test_honest_conversions_and_numbers_in_words_agree(content_root: Path) -> None:
+    write_lesson(
+        content_root,
+        {
+            12: "  - zh: 一箱 10 斤，七天内发货，打八折。",
+            13: "    en: A 5 kg box ships within 7 days, at 20% off.",
+            14: "  - zh: 卖了 3万 元。",
+            15: "    en: Sales came to 30,000 yuan.",
+        },
+    )
+    assert said(content_root, "en") == []
+
+
+def test_a_real_difference_can_be_allowed_by_a_comment_on_its_line(content_root: Path) -> None:
+    zh, en = "  - zh: 离电线 5 米以外。", "    en: Stay 16 feet from power lines."
+    write_lesson(content_root, {14: zh, 15: en + "  # numbers differ: feet"})
+    assert said(content_root, "en") == []
+    write_lesson(content_root, {14: zh, 15: en})
+    assert "5 only in the Chinese; 16 only in the English" in one(content_root, "en")
+
+
+def test_an_faq_answer_that_names_a_lesson_in_one_language_only_is_named(content_root: Path) -> None:
+    write_lesson(content_root)
+    answer = {"zh": "押金可以退，见《开网店》。", "en": "The deposit can be refunded."}
+    entry = dict(SMALL_FAQ[0], answer=answer)
+    write_yaml(content_root / "content" / "faq" / "small.yaml", [entry, *SMALL_FAQ[1:]])
+    zh = one(content_root, "zh", "content/faq/small.yaml")
+    assert "shop-deposit的回答" in zh and "中文提到课程《开网店》" in zh and "“Open a shop”" in zh
+    entry["answer"] = {"zh": "押金可以退，押 500 元。", "en": "The deposit of 300 yuan can be refunded."}
+    write_yaml(content_root / "content" / "faq" / "small.yaml", [entry, *SMALL_FAQ[1:]])
+    en = one(content_root, "en", "content/faq/small.yaml")
+    assert "shop-deposit, answer" in en and "500 only in the Chinese; 300 only in the English" in en
+
+
+def test_a_placement_question_with_different_numbers_is_named(content_root: Path) -> None:
+    path = content_root / "lessons" / "shop" / "track.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["placement"][0]["ask"] = {"zh": "每亩 30 元，20 亩付多少？", "en": "30 yuan a mu, 25 mu: how much?"}
+    write_yaml(path, data)
+    found = [describe(p, "en") for p in check_content(content_root).problems]
+    assert any(
+        "lessons/shop/track.yaml" in m and "placement question 1" in m and "20 only in the Chinese" in m
+        for m in found
+    ), found

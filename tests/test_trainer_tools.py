@@ -54,7 +54,7 @@ def test_validate_speaks_the_trainers_locale_and_lang_overrides_it(content_root:
 def test_a_step_too_long_is_named_with_its_line_its_length_and_the_fix(content_root: Path) -> None:
     path = content_root / LESSON
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["steps"][1]["zh"] = "很长的一步。" * 40
+    data["steps"][1]["zh"] = "第 2 步。" + "很长的一步。" * 40  # the same step number as the English
     write_yaml(path, data)
     line = next(n for n, text in enumerate(path.read_text("utf-8").splitlines(), 1) if "很长的一步" in text)
     result = farmskills("validate", "--lang", "zh", str(path))

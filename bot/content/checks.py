@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from bot.content.agreement import check_agreement
 from bot.content.explain import Said, did_you_mean, field_loc, join, make, suggestion
 from bot.content.limits import label_size
 from bot.content.media_check import image_problem, voice_problem
@@ -298,6 +299,7 @@ def check_references(reader: Reader, cur: Curriculum, render_check: bool, only: 
     if not render_check:
         return
     _check_templates(reader, cur, lessons)
+    check_agreement(reader, cur, lessons, only)
     snippet_terms, snippet_uses = _check_snippet_files(reader, cur)
     if only is None:
         terms, snippets = set(snippet_terms), set(snippet_uses)

@@ -84,6 +84,7 @@ _NAMED: dict[str, Said] = {
     "title": ("标题", "title"),
     "ask": ("问题", "question text"),
     "answer": ("正确答案的编号", "number of the right answer"),
+    "options": ("选项", "options"),
     "explain": ("答错后的解释", "explanation after a wrong answer"),
     "practice": ("课后练习", "practice"),
     "task": ("任务", "task"),
@@ -270,6 +271,25 @@ def _pattern(loc: Sequence[Any]) -> Said:
     )
 
 
+def _few_options(ctx: dict[str, Any], placement: bool) -> Said:
+    """Too few options: say how many there are, how many are needed and what makes a good wrong one."""
+    n, need = ctx.get("actual_length", "?"), ctx.get("min_length", 3)
+    if placement:
+        return (
+            f"这道分级测试题只有 {n} 个选项，要 {need} 个：对的一个，再加两个初学者会信的错答案，"
+            "这样靠猜很难跳级。",
+            f"this placement question has {n} options; it needs {need}: the right one and two a beginner "
+            "could believe, so guessing rarely skips a tier.",
+        )
+    return (
+        f"这道题只有 {n} 个选项，至少要 {need} 个：对的一个，再加两个农民真会犯的错（常见的错误做法、"
+        "半对半错的说法），别写一看就错的。答错后的解释要说清为什么错。",
+        f"this check question has {n} options; it needs at least {need}: the right one and two mistakes "
+        "a real farmer makes (a common wrong habit, a half-truth), never silly ones. Let the explanation "
+        "say why they are wrong.",
+    )
+
+
 def _value_error(err: dict[str, Any]) -> Said:
     text = str(err.get("ctx", {}).get("error", err["msg"]))
     match = re.search(r"answer is (\d+) but there are only (\d+) options", text)
@@ -327,6 +347,8 @@ def from_pydantic(err: dict[str, Any], file: str, spot: Spot | None, prefix: Seq
         said = ("应该是一个整数，比如 1。", "should be a whole number, like 1.")
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         said = _range(ctx)
+    elif kind == "too_short" and key == "options":
+        said = _few_options(ctx, "placement" in loc)
     elif kind in ("too_short", "too_long"):
         n = ctx.get("actual_length", "?")
         limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")

@@ -83,11 +83,15 @@ class Step(_Strict):
         return str(getattr(self, lang))
 
 
+MIN_OPTIONS = 3  # the right one and two a farmer could believe: a guess is right one time in three
+MAX_OPTIONS = 3  # the answer keyboard adds a Home button: 3 options keep it within 4 buttons
+
+
 class Choice(_Strict):
-    """A question with 2–3 options, one of them right."""
+    """A question with 3 options, one of them right."""
 
     ask: Text
-    options: list[Text] = Field(min_length=2, max_length=3)
+    options: list[Text] = Field(min_length=MIN_OPTIONS, max_length=MAX_OPTIONS)
     answer: int = Field(ge=1, description="number of the right option, counting from 1")
 
     @model_validator(mode="after")
@@ -140,13 +144,7 @@ class Lesson(_Strict):
 class PlacementQuestion(Choice):
     tier: Tier
     explain: Text | None = None  # optional: placement gives no feedback per question
-
-    @model_validator(mode="after")
-    def _three_options(self) -> PlacementQuestion:
-        # Two options would let a guesser pass a tier one time in eight; three make it one in 27.
-        if len(self.options) < 3:
-            raise ValueError("a placement question needs 3 options, so guessing rarely skips a tier")
-        return self
+    # Three options (Choice's minimum): a guesser passes a tier one time in 27, not one in eight.
 
 
 PLACEMENT_PER_TIER = 3  # questions per tier: all right to skip it; a guesser skips basic in (1/3)^3 of tests
