@@ -18,6 +18,21 @@ from bot.lru import LruCache
 UNLIMITED = ("answercallbackquery", "sendchataction")  # a spinner stopped, "typing…": not messages
 PACED_PREFIXES = ("send", "copy", "forward")  # Telegram paces messages, not edits or answers
 MAX_TRACKED_CHATS = 10_000
+# aiolimiter's bucket holds a whole period's worth: 30 a second may go out as a burst of 30 and then
+# 30 more within the same second. Counting in tenths of the period keeps any one second near the
+# rate, which is what a flood limit measures.
+SMOOTHING = 10
+
+
+def smoothed(rate: float, period: float = 1) -> tuple[float, float]:
+    """The same average rate over a shorter period: bursts of at most a tenth of it (but at least
+    one request, which aiolimiter needs)."""
+    parts = max(1.0, min(SMOOTHING, rate))
+    return rate / parts, period / parts
+
+
+def smooth_limiter(rate: float, period: float = 1) -> AsyncLimiter:
+    return AsyncLimiter(*smoothed(rate, period))
 
 
 class PerChatRateLimiter(AIORateLimiter):
@@ -29,11 +44,8 @@ class PerChatRateLimiter(AIORateLimiter):
         overall_time_period: float = 1,
         max_retries: int = 3,
     ) -> None:
-        super().__init__(
-            overall_max_rate=overall_max_rate,
-            overall_time_period=overall_time_period,
-            max_retries=max_retries,
-        )
+        rate, period = smoothed(overall_max_rate, overall_time_period)
+        super().__init__(overall_max_rate=rate, overall_time_period=period, max_retries=max_retries)
         self.per_chat_rate = per_chat_rate
         self.per_chat_period = per_chat_period
         self._chats: LruCache[int, AsyncLimiter] = LruCache(MAX_TRACKED_CHATS)

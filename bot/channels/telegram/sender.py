@@ -24,9 +24,8 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
-from aiolimiter import AsyncLimiter
-
 from bot.channels.telegram.courier import Blocked, Courier, Refused
+from bot.channels.telegram.ratelimit import smooth_limiter
 from bot.store.outbox import REPLY, OutboxStore, Owed
 from bot.store.progress import utcnow
 from bot.store.receipts import DeliveryReceipts
@@ -54,7 +53,7 @@ class OutboxSender:
         self.receipts = receipts
         # Scheduled messages (reminders, follow-ups) flow at this rate, below the overall limit, so
         # a learner chatting during an evening wave still gets answers at once.
-        self._scheduled_pace = AsyncLimiter(scheduled_rate, 1)
+        self._scheduled_pace = smooth_limiter(scheduled_rate)
         self.paid_broadcast = paid_broadcast
         self._acked: list[int] = []  # receipted, not yet deleted from the outbox
         self._ack_wake = asyncio.Event()
