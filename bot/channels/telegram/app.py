@@ -93,7 +93,7 @@ class Tuning:
     replay_after: timedelta = timedelta(seconds=60)
     concurrent_updates: int = 16
     poll_timeout: timedelta = timedelta(seconds=30)
-    scheduled_rate: float = 25  # of the 30 a second: the rest is kept for replies during a wave
+    scheduled_rate: float = 28  # of the 30 a second; it yields to replies (OutboxSender)
     paid_rate: float = 900  # with FARMSKILLS_PAID_BROADCAST=1 (Telegram allows up to 1,000 a second)
 
 
@@ -156,6 +156,7 @@ class TelegramBot:
             tuning = replace(tuning, overall_rate=tuning.paid_rate + tuning.overall_rate)
         self.tuning = tuning
         self.app = build_application(service, settings, self.tuning)
+        limiter = self.app.bot.rate_limiter
         self.courier = Courier(self.app.bot, attempts=self.tuning.send_attempts, backoff=self.tuning.backoff)
         self.sender = OutboxSender(
             self.courier,
@@ -166,6 +167,8 @@ class TelegramBot:
             receipts=DeliveryReceipts(receipts_path(service.store.engine.url.render_as_string(False))),
             scheduled_rate=self.tuning.paid_rate if settings.paid_broadcast else self.tuning.scheduled_rate,
             paid_broadcast=settings.paid_broadcast,
+            load=limiter.load if isinstance(limiter, PerChatRateLimiter) else None,
+            overall_rate=self.tuning.overall_rate,
         )
         self.handlers = TelegramHandlers(service, self.courier, self.sender)
         self.reloader = ContentReloader(service, service.curriculum.root)

@@ -7,6 +7,8 @@ one learner are paced here first.
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -25,10 +27,13 @@ SMOOTHING = 10
 
 
 def smoothed(rate: float, period: float = 1) -> tuple[float, float]:
-    """The same average rate over a shorter period: bursts of at most a tenth of it (but at least
-    one request, which aiolimiter needs)."""
-    parts = max(1.0, min(SMOOTHING, rate))
-    return rate / parts, period / parts
+    """(bucket, period) for aiolimiter such that no `period` ever holds more than `rate` requests:
+    a bucket of a tenth of the rate (at least one request, which aiolimiter needs) that drains at
+    the rest of it."""
+    bucket = max(1.0, rate / SMOOTHING)
+    if rate <= bucket:
+        return rate, period
+    return bucket, period * bucket / (rate - bucket)
 
 
 def smooth_limiter(rate: float, period: float = 1) -> AsyncLimiter:
@@ -49,6 +54,15 @@ class PerChatRateLimiter(AIORateLimiter):
         self.per_chat_rate = per_chat_rate
         self.per_chat_period = per_chat_period
         self._chats: LruCache[int, AsyncLimiter] = LruCache(MAX_TRACKED_CHATS)
+        self._recent: deque[float] = deque()  # when each limited request asked to go, last second
+        self.overall_rate = overall_max_rate / overall_time_period
+
+    def load(self) -> int:
+        """Requests that asked to go in the last second: what the scheduled lane yields to."""
+        horizon = time.monotonic() - 1
+        while self._recent and self._recent[0] < horizon:
+            self._recent.popleft()
+        return len(self._recent)
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
         return self._chats.get_or_make(
@@ -66,6 +80,7 @@ class PerChatRateLimiter(AIORateLimiter):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint.lower() in UNLIMITED:
             return await callback(*args, **kwargs)
+        self._recent.append(time.monotonic())
         chat_id = data.get("chat_id")
         try:
             chat = int(chat_id) if chat_id is not None else 0

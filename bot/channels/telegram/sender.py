@@ -45,15 +45,20 @@ class OutboxSender:
         batch: int = 500,
         clock: Callable[[], datetime] = utcnow,
         receipts: DeliveryReceipts | None = None,
-        scheduled_rate: float = 25,
+        scheduled_rate: float = 28,
         paid_broadcast: bool = False,
+        load: Callable[[], int] | None = None,
+        overall_rate: float = 30,
     ) -> None:
         self.courier = courier
         self.outbox = outbox
         self.receipts = receipts
-        # Scheduled messages (reminders, follow-ups) flow at this rate, below the overall limit, so
-        # a learner chatting during an evening wave still gets answers at once.
+        # Scheduled messages (reminders, follow-ups) flow at this rate, and yield whenever the last
+        # second's requests of every kind (replies, edits) reach the overall limit: a learner
+        # chatting during an evening wave is answered at once, and a quiet evening sends at the ceiling.
         self._scheduled_pace = smooth_limiter(scheduled_rate)
+        self._load = load
+        self._ceiling = max(1.0, overall_rate - 1)
         self.paid_broadcast = paid_broadcast
         self._acked: list[int] = []  # receipted, not yet deleted from the outbox
         self._ack_wake = asyncio.Event()
@@ -172,6 +177,10 @@ class OutboxSender:
             self._queues.pop(user_id, None)
             self._chats.pop(user_id, None)
 
+    async def _room_for_scheduled(self) -> None:
+        while self._load is not None and self._load() >= self._ceiling:
+            await asyncio.sleep(0.02)
+
     async def _send(self, item: Owed) -> bool:
         try:
             chat_id = int(item.user_id)
@@ -183,6 +192,7 @@ class OutboxSender:
                 ok = await self.courier.send_one(chat_id, item.message)
             else:
                 async with self._scheduled_pace:
+                    await self._room_for_scheduled()
                     ok = await self.courier.send_one(chat_id, item.message, paid=self.paid_broadcast)
         except Blocked as exc:
             await asyncio.to_thread(self._fail, item, f"blocked: {exc}"[:200])
