@@ -68,6 +68,18 @@ class WordCoverage:
         posting = self.postings.get(unit)
         return posting[0] if posting is not None else np.zeros(0, dtype=np.intp)
 
+    def words_held(self, entry: int, words: Iterable[str], zh: bool = False) -> int:
+        """How many of a question's content words `entry` holds (as the word, or read as Chinese,
+        by its sound): an entry that shares one word with a question names its topic, it does not
+        yet answer it (化肥涨价了没 shares only 化肥 with the entry on fertilising)."""
+        held = 0
+        for word in dict.fromkeys(words):
+            found = ["w:" + word]
+            if zh:
+                found.append("p:" + ("".join(syllables(word)) if has_han(word) else word))
+            held += any(entry in self.holders(unit) for unit in found)
+        return held
+
     def scores(self, question_units: Sequence[str]) -> np.ndarray:
         """0–100 per entry: the IDF-weighted share of the question's units the entry holds."""
         covered, total = self.parts(question_units)

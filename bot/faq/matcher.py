@@ -6,14 +6,16 @@ entry in one vectorised rapidfuzz call per channel, and each entry keeps its bes
 - the word channel compares content words (template words dropped, see `text.py`);
 - the pinyin channel compares the same words as toneless pinyin, for homophone typos and pinyin;
 - keyword hits (domain words, synonyms, typos the trainers listed) add a bonus, weighted down
-  when a keyword points at several entries.
+  when a keyword points at several entries or is a word many entries use (无人机).
 
 Before scoring, the spoken-language table (`spoken.py`) drops fillers, replaces dialect words and
 cuts greetings; a long message is cut into the clauses that ask something (`clauses.py`) and each
 entry keeps its best score over the whole and those clauses, so two questions in one message
 bring up both entries (and, being close, both are offered as choices). A question word an entry
 does not answer (what it costs, how long it takes …) counts against it, and one common word alone
-is never enough for an outright answer.
+is never enough for an outright answer, nor is an entry that shares only one of the question's
+words. In a message of several clauses the whole keeps a share of the score, so the asking
+clause alone cannot outweigh the clause that says what it is about.
 
 The decision needs a clear winner to answer: a high score and a margin over the runner-up.
 Thresholds are per language and were calibrated on the tuning split of the evaluation set
@@ -41,6 +43,7 @@ from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 MAX_CHOICES = 3
+MIN_WORDS_HELD = 2  # an outright answer needs the entry to share this many of the question's words
 LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
 MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
@@ -97,6 +100,7 @@ class MatcherSettings:
     kind_penalty: float = 0.25  # share taken off when the question asks what the entry doesn't answer
     single_word_factor: float = 0.6  # one word shared by several entries is not enough to answer
     recall_weight: float = 0.6  # in a long message, share of the score from phrasing recall
+    whole_weight: float = 0.3  # in a message of several clauses, share kept for the whole message
 
     @classmethod
     def load(cls, path: Path) -> MatcherSettings:
@@ -125,6 +129,7 @@ class MatcherSettings:
             kind_penalty=float(data.get("kind_penalty", base.kind_penalty)),
             single_word_factor=float(data.get("single_word_factor", base.single_word_factor)),
             recall_weight=float(data.get("recall_weight", base.recall_weight)),
+            whole_weight=float(data.get("whole_weight", base.whole_weight)),
         )
 
 
@@ -153,8 +158,18 @@ def _joined(words: list[str], sort: bool) -> str:
     return " ".join(sorted(words) if sort else words)
 
 
-def _weighted(raw: dict[str, set[int]]) -> dict[str, list[tuple[int, float]]]:
-    return {kw: [(e, 1.0 / len(owners)) for e in sorted(owners)] for kw, owners in raw.items()}
+def _weighted(
+    raw: dict[str, set[int]], coverage: WordCoverage, prefix: str
+) -> dict[str, list[tuple[int, float]]]:
+    """Keyword → (entry, weight): shared among the entries naming it and, when the keyword is a
+    word the bank uses, weighted by how rare that word is across the bank (无人机 is said by
+    many drone entries, though one lists it as a keyword)."""
+    out = {}
+    for kw, owners in raw.items():
+        # a keyword of several words is not a unit of the bank: as rare as a word never seen
+        rare = coverage.idf.get(prefix + kw, coverage.unseen_idf) / coverage.unseen_idf
+        out[kw] = [(e, rare / len(owners)) for e in sorted(owners)]
+    return out
 
 
 class FaqMatcher:
@@ -236,9 +251,9 @@ class FaqMatcher:
             pinyin=pinyin,
             starts=np.array(starts, dtype=np.intp),
             ends=np.array([*starts[1:], len(words)], dtype=np.intp),
-            han_keywords=_weighted(han_kw),
-            pinyin_keywords=_weighted(py_kw),
-            word_keywords=_weighted(word_kw),
+            han_keywords=_weighted(han_kw, coverage, "w:"),
+            pinyin_keywords=_weighted(py_kw, coverage, "p:"),
+            word_keywords=_weighted(word_kw, coverage, "w:"),
             longest_keyword=longest,
             longest_sounds=longest_sounds,
             coverage=coverage,
@@ -299,22 +314,23 @@ class FaqMatcher:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
         return self._scores(text, lang)[0]
 
-    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool]:
-        """Scores per entry, and whether the message comes down to one word (保证金, weather)."""
+    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool, list[str]]:
+        """Scores per entry, whether the message comes down to one word (保证金, weather), and
+        its content words."""
         index = self._index[lang]
         parts = split_message(text, lambda piece: self._prepare(piece, lang))
         if not parts.pieces or not index.words:
-            return np.zeros(len(self.ids)), False
-        scores, one_word = self._score_pieces(index, parts, lang)
+            return np.zeros(len(self.ids)), False, []
+        scores, one_word, words = self._score_pieces(index, parts, lang)
         asked = self.spoken.kinds(" ".join(parts.clauses[i] for i in parts.asking), lang)
         if asked:
             # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
             none = np.zeros(len(self.ids), dtype=bool)
             lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
-        return scores, one_word
+        return scores, one_word, words
 
-    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool]:
+    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool, list[str]]:
         """Each entry's best score over the pieces of a message (the whole first, then clauses).
 
         Words, units and keyword hits are worked out once per clause and pieced together.
@@ -345,8 +361,9 @@ class FaqMatcher:
             if len(content) == 1 and n > 0:
                 weight *= settings.single_word_factor  # one word of a long message is not its point
             read.append((content, piece, coverage, bonus, weight))
+        every_word = [w for ws in words for w in ws]
         if not read:
-            return np.zeros(len(self.ids)), False
+            return np.zeros(len(self.ids)), False, every_word
         # One word that several entries share (快递, weather, 几点) names a topic, not a question.
         whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
         one_word = len(whole) == 1 and len(index.coverage.holders("w:" + whole[0])) > 1
@@ -360,7 +377,7 @@ class FaqMatcher:
             reach = np.max([coverage + bonus for _, _, coverage, bonus, _ in read], axis=0)
             entries = np.sort(np.argpartition(-reach, keep)[:keep])
         share = settings.coverage_weight
-        best = np.zeros(len(self.ids))
+        best = whole_score = np.zeros(len(self.ids))
         closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
         for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
@@ -373,8 +390,16 @@ class FaqMatcher:
                 held = np.maximum.reduceat(phrase_held, index.starts)
                 mix = settings.recall_weight
                 score = np.maximum(score, mix * held + (1 - mix) * coverage)
-            best = np.maximum(best, np.minimum(100.0, score + bonus) * weight)
-        return best, one_word
+            piece_score = np.minimum(100.0, score + bonus) * weight
+            if row == 0:  # the whole message is always the first piece
+                whole_score = piece_score
+            best = np.maximum(best, piece_score)
+        if len(read) > 1:
+            # The whole message still counts: an asking clause alone (还能飞无人机打药不) must
+            # not outweigh the clause that says what it is about (今天风有点大).
+            kept = settings.whole_weight
+            best = (1 - kept) * best + kept * whole_score
+        return best, one_word, every_word
 
     def _closest_phrasing(
         self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
@@ -411,16 +436,22 @@ class FaqMatcher:
         """The language the question was read in, the `top` entries with their scores (best
         first), and whether it came down to one word."""
         best_lang, best_scores, one_word = lang, np.zeros(len(self.ids)), False
+        words: list[str] = []
         for reading in self._read_as(text, lang):
-            scores, single = self._scores(text, reading)
+            scores, single, said = self._scores(text, reading)
             if scores.max(initial=0) > best_scores.max(initial=0):
-                best_lang, best_scores, one_word = reading, scores, single
+                best_lang, best_scores, one_word, words = reading, scores, single, said
         keep = min(top, len(best_scores))
         if keep == 0:
             return Reading(best_lang, (), one_word)
         best = np.argpartition(-best_scores, keep - 1)[:keep]
         best = best[np.lexsort((best, -best_scores[best]))]  # by score, then bank order
         ranked = tuple(Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best)
+        # The best entry shares one word with the question, or none: it names the topic, and what
+        # is asked about it may be something no entry answers (化肥涨价了没 → the fertilising entry).
+        coverage = self._index[best_lang].coverage
+        held = coverage.words_held(int(best[0]), words, best_lang == "zh")
+        one_word = one_word or held < min(MIN_WORDS_HELD, len(set(words)))
         return Reading(best_lang, ranked, one_word)
 
     def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
