@@ -14,8 +14,9 @@ entry keeps its best score over the whole and those clauses, so two questions in
 bring up both entries (and, being close, both are offered as choices). A question word an entry
 does not answer (what it costs, how long it takes …) counts against it, and one common word alone
 is never enough for an outright answer, nor is an entry that shares only one of the question's
-words. In a message of several clauses the whole keeps a share of the score, so the asking
-clause alone cannot outweigh the clause that says what it is about.
+words while the question says a specific word it doesn't. In a message of several clauses the
+whole keeps a share of the score, so the asking clause alone cannot outweigh the clause that says
+what it is about.
 
 The decision needs a clear winner to answer: a high score and a margin over the runner-up.
 Thresholds are per language and were calibrated on the tuning split of the evaluation set
@@ -43,7 +44,6 @@ from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 MAX_CHOICES = 3
-MIN_WORDS_HELD = 2  # an outright answer needs the entry to share this many of the question's words
 LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
 MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
@@ -447,11 +447,10 @@ class FaqMatcher:
         best = np.argpartition(-best_scores, keep - 1)[:keep]
         best = best[np.lexsort((best, -best_scores[best]))]  # by score, then bank order
         ranked = tuple(Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best)
-        # The best entry shares one word with the question, or none: it names the topic, and what
-        # is asked about it may be something no entry answers (化肥涨价了没 → the fertilising entry).
+        # The best entry shares one word with the question, and the question says a word the bank
+        # has never seen: it names the topic and asks what no entry answers (化肥 + 涨价).
         coverage = self._index[best_lang].coverage
-        held = coverage.words_held(int(best[0]), words, best_lang == "zh")
-        one_word = one_word or held < min(MIN_WORDS_HELD, len(set(words)))
+        one_word = one_word or coverage.names_only_the_topic(int(best[0]), words, best_lang == "zh")
         return Reading(best_lang, ranked, one_word)
 
     def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
