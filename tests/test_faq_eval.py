@@ -14,8 +14,17 @@ from typing import Any
 import pytest
 
 from bot.content.loader import Curriculum, load_curriculum
-from bot.faq.evaluation import Ranked, calibrate, figures, load_labelled, rank_all, report_lines
-from bot.faq.matcher import FaqMatcher
+from bot.faq.evaluation import (
+    Labelled,
+    Ranked,
+    calibrate,
+    figures,
+    load_labelled,
+    rank_all,
+    report_lines,
+    why_not,
+)
+from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds
 from bot.faq.text import normalise
 
 REPO = Path(__file__).resolve().parents[1]
@@ -138,3 +147,34 @@ def test_on_the_test_split_each_language_meets_its_targets(
     measured = getattr(figures(test_split, thresholds, lang), field)
     met = measured >= bound if sense == ">=" else measured <= bound
     assert met, f"{lang} {target}: {measured:.1%} (target {sense} {bound:.0%})"
+
+
+def test_misses_name_the_rule_that_decided() -> None:
+    limits = {"zh": Thresholds(answer=70, margin=10, choices=50, gap=20)}
+    asked = Labelled(q="开店要押金吗", lang="zh", expect="a", also=(), split="tune")
+    oos = Labelled(q="明天下雨不", lang="zh", expect=None, also=(), split="tune")
+
+    def ranked(item: Labelled, *scores: tuple[str, float], one_word: bool = False) -> Ranked:
+        return Ranked(item, "zh", tuple(Scored(i, s) for i, s in scores), one_word)
+
+    assert why_not(ranked(asked, ("a", 90), ("b", 40)), limits) is None
+    assert why_not(ranked(oos, ("a", 30), ("b", 20)), limits) is None
+    assert "choices floor" in str(why_not(ranked(asked, ("a", 45), ("b", 20)), limits))
+    assert "margin" in str(why_not(ranked(asked, ("a", 90), ("b", 85)), limits))
+    assert "one word" in str(why_not(ranked(asked, ("a", 90), ("b", 40), one_word=True), limits))
+    assert "ranked lower" in str(why_not(ranked(asked, ("b", 90), ("a", 85)), limits))
+    assert "answered a question" in str(why_not(ranked(oos, ("a", 90), ("b", 40)), limits))
+
+
+def test_every_question_not_handled_right_gets_a_reason(
+    matcher: FaqMatcher, test_split: list[Ranked]
+) -> None:
+    thresholds = matcher.settings.thresholds
+    for r in test_split:
+        match = r.decided(thresholds)
+        right = (
+            match.decision is Decision.answer and bool(set(match.offered) & r.item.right)
+            if r.item.expect
+            else match.decision is Decision.none
+        )
+        assert (why_not(r, thresholds) is None) == right, r.item.q
