@@ -20,117 +20,47 @@ what it is about.
 
 The decision needs a clear winner to answer: a high score and a margin over the runner-up.
 Thresholds are per language and were calibrated on the tuning split of the evaluation set
-(`tests/faq_eval/`); they live in `content/faq/matcher.yaml` beside the bank.
+(`tests/faq_eval/`); they live in `content/faq/_matcher.yaml` beside the bank (`settings.py`), and
+the decision itself is `decision.py`.
 """
 
 from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
-from bot.content.yaml_text import parse_yaml
 from bot.faq.bank import FaqBank
 from bot.faq.clauses import Parts, split_message
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
+from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
+from bot.faq.settings import MatcherSettings
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
-MAX_CHOICES = 3
+# The decision and the settings live in their own modules; named here too, where callers import them.
+__all__ = [
+    "MAX_CHOICES",
+    "Decision",
+    "FaqMatcher",
+    "Match",
+    "MatcherSettings",
+    "Reading",
+    "Scored",
+    "Thresholds",
+    "decide",
+]
+
 LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
 MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
 SORTED_WORDS = {"zh": False, "en": True}
-
-
-class Decision(StrEnum):
-    answer = "answer"
-    choices = "choices"
-    none = "none"
-
-
-@dataclass(frozen=True)
-class Scored:
-    id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Match:
-    decision: Decision
-    matches: tuple[Scored, ...]  # the best entries whatever the decision, best first, at most 3
-    offered: tuple[str, ...] = ()  # what the learner is shown: the answer, or the choices
-
-    @property
-    def best(self) -> Scored | None:
-        return self.matches[0] if self.matches else None
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    answer: float  # the best score must reach this to answer outright...
-    margin: float  # ...and beat the second entry by this much
-    choices: float  # below this, nothing is offered
-    gap: float = 100.0  # a choice is offered only when this close to the best one
-    lead: float = 0.0  # the lead over the runner-up counts this much towards `answer`
-    choices_lead: float = 0.0  # ...and this much towards `choices`
-
-
-@dataclass(frozen=True)
-class MatcherSettings:
-    thresholds: dict[str, Thresholds] = field(
-        # for a bank not calibrated yet: a clear lead counts half towards an answer
-        default_factory=lambda: {lang: Thresholds(80, 8, 55, gap=25, lead=0.5) for lang in LANGS}
-    )
-    pinyin_weight: float = 0.95  # a pinyin-only likeness counts a little less than the same words
-    keyword_bonus: float = 8.0  # points per keyword hit (divided among the entries it names)
-    keyword_cap: float = 2.0  # at most this many hits' worth of bonus
-    coverage_weight: float = 0.7  # share of the score from word coverage; the rest from phrasings
-    answer_weight: float = 0.7  # a word found only in an entry's answer counts this much
-    clause_weight: float = 0.97  # a clause of a long message counts a little less than a whole question
-    kind_penalty: float = 0.25  # share taken off when the question asks what the entry doesn't answer
-    single_word_factor: float = 0.6  # one word shared by several entries is not enough to answer
-    recall_weight: float = 0.6  # in a long message, share of the score from phrasing recall
-    whole_weight: float = 0.3  # in a message of several clauses, share kept for the whole message
-
-    @classmethod
-    def load(cls, path: Path) -> MatcherSettings:
-        if not path.is_file():
-            return cls()
-        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
-        base = cls()
-        thresholds = dict(base.thresholds)
-        for lang, values in (data.get("thresholds") or {}).items():
-            thresholds[str(lang)] = Thresholds(
-                float(values["answer"]),
-                float(values["margin"]),
-                float(values["choices"]),
-                float(values.get("gap", 100.0)),
-                float(values.get("lead", 0.0)),
-                float(values.get("choices_lead", 0.0)),
-            )
-        return cls(
-            thresholds=thresholds,
-            pinyin_weight=float(data.get("pinyin_weight", base.pinyin_weight)),
-            keyword_bonus=float(data.get("keyword_bonus", base.keyword_bonus)),
-            keyword_cap=float(data.get("keyword_cap", base.keyword_cap)),
-            coverage_weight=float(data.get("coverage_weight", base.coverage_weight)),
-            answer_weight=float(data.get("answer_weight", base.answer_weight)),
-            clause_weight=float(data.get("clause_weight", base.clause_weight)),
-            kind_penalty=float(data.get("kind_penalty", base.kind_penalty)),
-            single_word_factor=float(data.get("single_word_factor", base.single_word_factor)),
-            recall_weight=float(data.get("recall_weight", base.recall_weight)),
-            whole_weight=float(data.get("whole_weight", base.whole_weight)),
-        )
 
 
 @dataclass
@@ -467,26 +397,6 @@ class FaqMatcher:
 class Reading:
     lang: str  # the language the question was read in (its thresholds apply)
     ranked: tuple[Scored, ...]
-    one_word: bool  # the whole question came down to one content word that several entries share
-
-
-def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False) -> Match:
-    """Answer only on a clear winner; offer the ones close to the best as choices; otherwise say so.
-
-    A question that comes down to one word several entries share (快递, weather, 几点) is never
-    answered outright: it names a topic, and what it asks about it may be something no entry answers.
-    """
-    top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
-    if not top3:
-        return Match(Decision.none, top3)
-    lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
-    # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
-    # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
-    if top3[0].score + limits.choices_lead * lead < limits.choices:
-        return Match(Decision.none, top3)
-    sureness = top3[0].score + limits.lead * lead
-    if sureness >= limits.answer and lead >= limits.margin and not one_word:
-        return Match(Decision.answer, top3, (top3[0].id,))
-    # Choices only when genuinely close to the best one, not merely above the floor.
-    close = max(limits.choices, top3[0].score - limits.gap)
-    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= close))
+    # never answered outright: the whole question came down to one content word several entries
+    # share, or its best entry only names the question's topic (see `names_only_the_topic`)
+    one_word: bool
