@@ -14,8 +14,17 @@ from typing import Any
 import pytest
 
 from bot.content.loader import Curriculum, load_curriculum
-from bot.faq.evaluation import Ranked, calibrate, figures, load_labelled, rank_all, report_lines
-from bot.faq.matcher import FaqMatcher
+from bot.faq.evaluation import (
+    Labelled,
+    Ranked,
+    calibrate,
+    figures,
+    load_labelled,
+    rank_all,
+    report_lines,
+    why_not,
+)
+from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds
 from bot.faq.text import normalise
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,6 +75,13 @@ def test_no_labelled_question_is_copied_from_the_bank(shipped: Curriculum) -> No
     }
     copied = [i.q for i in ITEMS if squeeze(i.q) in phrasings]
     assert copied == []
+    # nor as a keyword, where a missed question is most tempting to paste; a one- or two-word
+    # question (差评, no viewers) may be a keyword, being the plain name of a topic
+    keywords = {
+        squeeze(k) for e in shipped.faq.entries for lang in ("zh", "en") for k in e.keywords.get(lang)
+    }
+    longer = [i for i in ITEMS if len(i.q.split()) >= 3 or (len(squeeze(i.q)) >= 5 and not i.q.isascii())]
+    assert [i.q for i in longer if squeeze(i.q) in keywords] == []
 
 
 def test_the_shipped_thresholds_are_the_ones_calibrated_on_the_tune_split(
@@ -98,12 +114,12 @@ TARGETS = {
 # Targets not reached yet, with the figure measured when this was written: an xfail, so the gap
 # stays visible, and strict, so reaching the target turns it into a failure to remove from here.
 NOT_YET: dict[tuple[str, str], str] = {
-    ("zh", "answered right"): "50.8% measured (210-entry bank, 2026-12-01)",
-    ("zh", "right entry not shown"): "19.7% measured",
-    ("zh", "out-of-scope answered"): "3.2% measured (2 of 62: 电视没信号了, 天气预报在哪看)",
-    ("zh", "long messages answered right"): "38.7% measured (top-1 64.5%)",
-    ("en", "answered right"): "57.8% measured",
-    ("en", "right entry not shown"): "21.4% measured",
+    ("zh", "answered right"): "59.8% measured (214-entry bank, 2026-12-01)",
+    ("zh", "right entry not shown"): "16.2% measured",
+    ("zh", "out-of-scope answered"): "4.8% measured (3 of 62)",
+    ("zh", "long messages answered right"): "45.2% measured (top-1 67.7%)",
+    ("en", "answered right"): "59.5% measured",
+    ("en", "right entry not shown"): "22.7% measured",
     ("en", "long messages answered right"): "42.9% measured (top-1 66.7%)",
 }
 
@@ -131,3 +147,34 @@ def test_on_the_test_split_each_language_meets_its_targets(
     measured = getattr(figures(test_split, thresholds, lang), field)
     met = measured >= bound if sense == ">=" else measured <= bound
     assert met, f"{lang} {target}: {measured:.1%} (target {sense} {bound:.0%})"
+
+
+def test_misses_name_the_rule_that_decided() -> None:
+    limits = {"zh": Thresholds(answer=70, margin=10, choices=50, gap=20)}
+    asked = Labelled(q="开店要押金吗", lang="zh", expect="a", also=(), split="tune")
+    oos = Labelled(q="明天下雨不", lang="zh", expect=None, also=(), split="tune")
+
+    def ranked(item: Labelled, *scores: tuple[str, float], one_word: bool = False) -> Ranked:
+        return Ranked(item, "zh", tuple(Scored(i, s) for i, s in scores), one_word)
+
+    assert why_not(ranked(asked, ("a", 90), ("b", 40)), limits) is None
+    assert why_not(ranked(oos, ("a", 30), ("b", 20)), limits) is None
+    assert "choices floor" in str(why_not(ranked(asked, ("a", 45), ("b", 20)), limits))
+    assert "margin" in str(why_not(ranked(asked, ("a", 90), ("b", 85)), limits))
+    assert "one word" in str(why_not(ranked(asked, ("a", 90), ("b", 40), one_word=True), limits))
+    assert "ranked lower" in str(why_not(ranked(asked, ("b", 90), ("a", 85)), limits))
+    assert "answered a question" in str(why_not(ranked(oos, ("a", 90), ("b", 40)), limits))
+
+
+def test_every_question_not_handled_right_gets_a_reason(
+    matcher: FaqMatcher, test_split: list[Ranked]
+) -> None:
+    thresholds = matcher.settings.thresholds
+    for r in test_split:
+        match = r.decided(thresholds)
+        right = (
+            match.decision is Decision.answer and bool(set(match.offered) & r.item.right)
+            if r.item.expect
+            else match.decision is Decision.none
+        )
+        assert (why_not(r, thresholds) is None) == right, r.item.q

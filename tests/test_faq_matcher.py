@@ -255,6 +255,26 @@ def test_no_single_common_word_is_answered_outright_anywhere_in_the_bank(shipped
         assert answered == [], f"{lang}: {answered[:10]}"
 
 
+def test_an_entry_sharing_one_word_with_a_longer_question_is_never_answered_outright(
+    shipped: FaqMatcher,
+) -> None:
+    # 化肥 names the fertilising entry's topic; 涨价 is something no entry answers.
+    reading = shipped.read("化肥是不是又涨价了", "zh")
+    assert reading.ranked[0].id == "mach-precision-fert" and reading.one_word
+    assert shipped.match("化肥是不是又涨价了", "zh").decision is not Decision.answer
+    # two words held: the entry may be answered (the rule does not block real questions)
+    assert not shipped.read("化肥兑水跟着滴灌走行不行", "zh").one_word
+
+
+def test_the_clause_that_says_what_it_is_about_still_counts_in_a_two_clause_message(
+    shipped: FaqMatcher,
+) -> None:
+    # The asking clause alone (无人机能打药不) looks like the drone-rules entry; what it is about
+    # (the wind, a power line) is in the clause before it.
+    assert shipped.read("风有点大，无人机能打药不", "zh").ranked[0].id == "mach-drone-wind"
+    assert shipped.read("地里有高压线，无人机能打药不", "zh").ranked[0].id == "mach-power-lines"
+
+
 def test_choices_are_only_the_entries_close_to_the_best() -> None:
     limits = Thresholds(answer=80, margin=10, choices=40, gap=8)
     match = decide([Scored("a", 70), Scored("b", 66), Scored("c", 45)], limits)

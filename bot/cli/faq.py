@@ -182,10 +182,17 @@ def evaluate(
     write: Annotated[
         bool, typer.Option("--write", help="With --calibrate: save them to content/faq/_matcher.yaml.")
     ] = False,
+    misses: Annotated[
+        bool,
+        typer.Option(
+            "--misses",
+            help="Also list each question not handled right, with its top 3 and why (use --split tune).",
+        ),
+    ] = False,
     content: ContentOpt = None,
 ) -> None:
     """Measure the matcher on labelled questions: top-1, misses, confident wrong answers, per language."""
-    from bot.faq.evaluation import calibrate, load_labelled, rank_all, report_lines, write_thresholds
+    from bot.faq.evaluation import calibrate, load_labelled, rank_all, report_lines, why_not, write_thresholds
 
     matcher = _matcher(content, None)
     items = load_labelled(labelled)
@@ -201,5 +208,11 @@ def evaluate(
             write_thresholds(path, thresholds, f"calibrated on the tune split of {labelled.name}")
             out.print(f"✓ saved to {path}")
     chosen = [r for r in results if split == "all" or r.item.split == split]
+    if misses:
+        # Read the tune split's misses when improving the bank: the test split stays unseen.
+        for r in chosen:
+            reason = why_not(r, thresholds)
+            if reason:
+                out.print(reason, highlight=False, markup=False)
     for line in report_lines(chosen, thresholds):
         out.print(line, highlight=False)

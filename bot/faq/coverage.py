@@ -47,6 +47,9 @@ def units(words: Sequence[str], zh: bool = False, text: str = "") -> list[str]:
     return out
 
 
+RARE_HOLDERS = 3  # a word at most this many entries use says something specific
+
+
 class WordCoverage:
     def __init__(self, n_entries: int, documents: Iterable[tuple[int, Iterable[str], float]]) -> None:
         """`documents`: (entry index, units, weight of that field) for every phrasing, keyword, answer."""
@@ -67,6 +70,23 @@ class WordCoverage:
         """The entries that hold `unit` (empty when none does)."""
         posting = self.postings.get(unit)
         return posting[0] if posting is not None else np.zeros(0, dtype=np.intp)
+
+    def names_only_the_topic(self, entry: int, words: Sequence[str], zh: bool = False) -> bool:
+        """Whether `entry` shares at most one of a question's content words while the question
+        also says a specific word the entry doesn't (one the bank never uses, or few entries do):
+        it names the entry's topic and asks something else (化肥是不是又涨价了 shares only 化肥
+        with the entry on fertilising)."""
+        held, elsewhere = 0, False
+        for word in dict.fromkeys(words):
+            forms = ["w:" + word]
+            if zh:
+                forms.append("p:" + ("".join(syllables(word)) if has_han(word) else word))
+            holders = [self.holders(unit) for unit in forms]
+            if any(entry in h for h in holders):
+                held += 1
+            elif min(len(h) for h in holders) <= RARE_HOLDERS:
+                elsewhere = True
+        return elsewhere and held < min(2, len(set(words)))
 
     def scores(self, question_units: Sequence[str]) -> np.ndarray:
         """0–100 per entry: the IDF-weighted share of the question's units the entry holds."""

@@ -150,6 +150,43 @@ def report_lines(results: Sequence[Ranked], thresholds: dict[str, Thresholds]) -
     return lines
 
 
+def why_not(r: Ranked, thresholds: dict[str, Thresholds]) -> str | None:
+    """Why a question did not go as it should (None when it did): a line for a trainer to read.
+
+    In scope, it should be answered with a right entry; out of scope, it should go to a person.
+    The reason names the rule that decided: the choices floor, the answer threshold, the margin
+    over the runner-up, one word alone, or a wrong entry ranked first.
+    """
+    limits = thresholds[r.reading]
+    match = r.decided(thresholds)
+    right = r.item.right
+    if r.item.expect and match.decision is Decision.answer and set(match.offered) & right:
+        return None
+    if not r.item.expect and match.decision is Decision.none:
+        return None
+    top = r.ranked[0].score if r.ranked else 0.0
+    lead = top - (r.ranked[1].score if len(r.ranked) > 1 else 0.0)
+    if not r.item.expect:
+        answered = match.decision is Decision.answer
+        reason = "answered a question no entry answers" if answered else "shown choices"
+    elif r.ranked and r.ranked[0].id not in right:
+        shown = any(s.id in right for s in r.ranked[:3])
+        reason = "right entry ranked lower" if shown else "right entry not in the top 3"
+        reason += "; answered wrongly" if match.decision is Decision.answer else ""
+    elif match.decision is Decision.none:
+        reason = f"best score {top:g} under the choices floor {limits.choices:g}"
+    elif r.one_word:
+        reason = "one word alone: never answered outright"
+    elif lead < limits.margin:
+        reason = f"lead {lead:.1f} under the margin {limits.margin:g}"
+    else:
+        reason = f"sureness under the answer threshold {limits.answer:g}"
+    top3 = ", ".join(f"{s.id} {s.score:g}" for s in r.ranked[:3])
+    expected = r.item.expect or "(none)"
+    asked = f"{match.decision.value:<7} {r.item.lang} {r.item.style:<12} {r.item.q}"
+    return f"{asked} | want {expected} | {top3} | {reason}"
+
+
 # Limits the calibration keeps on the tuning split, stricter than the targets on the test split
 # so the test split has room: confident wrong ≤ 2%, out-of-scope answered ≤ 3% and given choices ≤ 25%.
 MAX_WRONG, MAX_OOS_ANSWERED, MAX_OOS_CHOICES = 0.015, 0.02, 0.20

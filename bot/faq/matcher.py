@@ -6,126 +6,61 @@ entry in one vectorised rapidfuzz call per channel, and each entry keeps its bes
 - the word channel compares content words (template words dropped, see `text.py`);
 - the pinyin channel compares the same words as toneless pinyin, for homophone typos and pinyin;
 - keyword hits (domain words, synonyms, typos the trainers listed) add a bonus, weighted down
-  when a keyword points at several entries.
+  when a keyword points at several entries or is a word many entries use (无人机).
 
 Before scoring, the spoken-language table (`spoken.py`) drops fillers, replaces dialect words and
 cuts greetings; a long message is cut into the clauses that ask something (`clauses.py`) and each
 entry keeps its best score over the whole and those clauses, so two questions in one message
 bring up both entries (and, being close, both are offered as choices). A question word an entry
 does not answer (what it costs, how long it takes …) counts against it, and one common word alone
-is never enough for an outright answer.
+is never enough for an outright answer, nor is an entry that shares only one of the question's
+words while the question says a specific word it doesn't. In a message of several clauses the
+whole keeps a share of the score, so the asking clause alone cannot outweigh the clause that says
+what it is about.
 
 The decision needs a clear winner to answer: a high score and a margin over the runner-up.
 Thresholds are per language and were calibrated on the tuning split of the evaluation set
-(`tests/faq_eval/`); they live in `content/faq/matcher.yaml` beside the bank.
+(`tests/faq_eval/`); they live in `content/faq/_matcher.yaml` beside the bank (`settings.py`), and
+the decision itself is `decision.py`.
 """
 
 from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
-from bot.content.yaml_text import parse_yaml
 from bot.faq.bank import FaqBank
 from bot.faq.clauses import Parts, split_message
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
+from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
+from bot.faq.settings import MatcherSettings
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
-MAX_CHOICES = 3
+# The decision and the settings live in their own modules; named here too, where callers import them.
+__all__ = [
+    "MAX_CHOICES",
+    "Decision",
+    "FaqMatcher",
+    "Match",
+    "MatcherSettings",
+    "Reading",
+    "Scored",
+    "Thresholds",
+    "decide",
+]
+
 LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
 MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
 SORTED_WORDS = {"zh": False, "en": True}
-
-
-class Decision(StrEnum):
-    answer = "answer"
-    choices = "choices"
-    none = "none"
-
-
-@dataclass(frozen=True)
-class Scored:
-    id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Match:
-    decision: Decision
-    matches: tuple[Scored, ...]  # the best entries whatever the decision, best first, at most 3
-    offered: tuple[str, ...] = ()  # what the learner is shown: the answer, or the choices
-
-    @property
-    def best(self) -> Scored | None:
-        return self.matches[0] if self.matches else None
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    answer: float  # the best score must reach this to answer outright...
-    margin: float  # ...and beat the second entry by this much
-    choices: float  # below this, nothing is offered
-    gap: float = 100.0  # a choice is offered only when this close to the best one
-    lead: float = 0.0  # the lead over the runner-up counts this much towards `answer`
-    choices_lead: float = 0.0  # ...and this much towards `choices`
-
-
-@dataclass(frozen=True)
-class MatcherSettings:
-    thresholds: dict[str, Thresholds] = field(
-        # for a bank not calibrated yet: a clear lead counts half towards an answer
-        default_factory=lambda: {lang: Thresholds(80, 8, 55, gap=25, lead=0.5) for lang in LANGS}
-    )
-    pinyin_weight: float = 0.95  # a pinyin-only likeness counts a little less than the same words
-    keyword_bonus: float = 8.0  # points per keyword hit (divided among the entries it names)
-    keyword_cap: float = 2.0  # at most this many hits' worth of bonus
-    coverage_weight: float = 0.7  # share of the score from word coverage; the rest from phrasings
-    answer_weight: float = 0.7  # a word found only in an entry's answer counts this much
-    clause_weight: float = 0.97  # a clause of a long message counts a little less than a whole question
-    kind_penalty: float = 0.25  # share taken off when the question asks what the entry doesn't answer
-    single_word_factor: float = 0.6  # one word shared by several entries is not enough to answer
-    recall_weight: float = 0.6  # in a long message, share of the score from phrasing recall
-
-    @classmethod
-    def load(cls, path: Path) -> MatcherSettings:
-        if not path.is_file():
-            return cls()
-        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
-        base = cls()
-        thresholds = dict(base.thresholds)
-        for lang, values in (data.get("thresholds") or {}).items():
-            thresholds[str(lang)] = Thresholds(
-                float(values["answer"]),
-                float(values["margin"]),
-                float(values["choices"]),
-                float(values.get("gap", 100.0)),
-                float(values.get("lead", 0.0)),
-                float(values.get("choices_lead", 0.0)),
-            )
-        return cls(
-            thresholds=thresholds,
-            pinyin_weight=float(data.get("pinyin_weight", base.pinyin_weight)),
-            keyword_bonus=float(data.get("keyword_bonus", base.keyword_bonus)),
-            keyword_cap=float(data.get("keyword_cap", base.keyword_cap)),
-            coverage_weight=float(data.get("coverage_weight", base.coverage_weight)),
-            answer_weight=float(data.get("answer_weight", base.answer_weight)),
-            clause_weight=float(data.get("clause_weight", base.clause_weight)),
-            kind_penalty=float(data.get("kind_penalty", base.kind_penalty)),
-            single_word_factor=float(data.get("single_word_factor", base.single_word_factor)),
-            recall_weight=float(data.get("recall_weight", base.recall_weight)),
-        )
 
 
 @dataclass
@@ -153,8 +88,18 @@ def _joined(words: list[str], sort: bool) -> str:
     return " ".join(sorted(words) if sort else words)
 
 
-def _weighted(raw: dict[str, set[int]]) -> dict[str, list[tuple[int, float]]]:
-    return {kw: [(e, 1.0 / len(owners)) for e in sorted(owners)] for kw, owners in raw.items()}
+def _weighted(
+    raw: dict[str, set[int]], coverage: WordCoverage, prefix: str
+) -> dict[str, list[tuple[int, float]]]:
+    """Keyword → (entry, weight): shared among the entries naming it and, when the keyword is a
+    word the bank uses, weighted by how rare that word is across the bank (无人机 is said by
+    many drone entries, though one lists it as a keyword)."""
+    out = {}
+    for kw, owners in raw.items():
+        # a keyword of several words is not a unit of the bank: as rare as a word never seen
+        rare = coverage.idf.get(prefix + kw, coverage.unseen_idf) / coverage.unseen_idf
+        out[kw] = [(e, rare / len(owners)) for e in sorted(owners)]
+    return out
 
 
 class FaqMatcher:
@@ -236,9 +181,9 @@ class FaqMatcher:
             pinyin=pinyin,
             starts=np.array(starts, dtype=np.intp),
             ends=np.array([*starts[1:], len(words)], dtype=np.intp),
-            han_keywords=_weighted(han_kw),
-            pinyin_keywords=_weighted(py_kw),
-            word_keywords=_weighted(word_kw),
+            han_keywords=_weighted(han_kw, coverage, "w:"),
+            pinyin_keywords=_weighted(py_kw, coverage, "p:"),
+            word_keywords=_weighted(word_kw, coverage, "w:"),
             longest_keyword=longest,
             longest_sounds=longest_sounds,
             coverage=coverage,
@@ -299,22 +244,23 @@ class FaqMatcher:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
         return self._scores(text, lang)[0]
 
-    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool]:
-        """Scores per entry, and whether the message comes down to one word (保证金, weather)."""
+    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool, list[str]]:
+        """Scores per entry, whether the message comes down to one word (保证金, weather), and
+        its content words."""
         index = self._index[lang]
         parts = split_message(text, lambda piece: self._prepare(piece, lang))
         if not parts.pieces or not index.words:
-            return np.zeros(len(self.ids)), False
-        scores, one_word = self._score_pieces(index, parts, lang)
+            return np.zeros(len(self.ids)), False, []
+        scores, one_word, words = self._score_pieces(index, parts, lang)
         asked = self.spoken.kinds(" ".join(parts.clauses[i] for i in parts.asking), lang)
         if asked:
             # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
             none = np.zeros(len(self.ids), dtype=bool)
             lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
-        return scores, one_word
+        return scores, one_word, words
 
-    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool]:
+    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool, list[str]]:
         """Each entry's best score over the pieces of a message (the whole first, then clauses).
 
         Words, units and keyword hits are worked out once per clause and pieced together.
@@ -345,8 +291,9 @@ class FaqMatcher:
             if len(content) == 1 and n > 0:
                 weight *= settings.single_word_factor  # one word of a long message is not its point
             read.append((content, piece, coverage, bonus, weight))
+        every_word = [w for ws in words for w in ws]
         if not read:
-            return np.zeros(len(self.ids)), False
+            return np.zeros(len(self.ids)), False, every_word
         # One word that several entries share (快递, weather, 几点) names a topic, not a question.
         whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
         one_word = len(whole) == 1 and len(index.coverage.holders("w:" + whole[0])) > 1
@@ -360,7 +307,7 @@ class FaqMatcher:
             reach = np.max([coverage + bonus for _, _, coverage, bonus, _ in read], axis=0)
             entries = np.sort(np.argpartition(-reach, keep)[:keep])
         share = settings.coverage_weight
-        best = np.zeros(len(self.ids))
+        best = whole_score = np.zeros(len(self.ids))
         closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
         for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
@@ -373,8 +320,16 @@ class FaqMatcher:
                 held = np.maximum.reduceat(phrase_held, index.starts)
                 mix = settings.recall_weight
                 score = np.maximum(score, mix * held + (1 - mix) * coverage)
-            best = np.maximum(best, np.minimum(100.0, score + bonus) * weight)
-        return best, one_word
+            piece_score = np.minimum(100.0, score + bonus) * weight
+            if row == 0:  # the whole message is always the first piece
+                whole_score = piece_score
+            best = np.maximum(best, piece_score)
+        if len(read) > 1:
+            # The whole message still counts: an asking clause alone (还能飞无人机打药不) must
+            # not outweigh the clause that says what it is about (今天风有点大).
+            kept = settings.whole_weight
+            best = (1 - kept) * best + kept * whole_score
+        return best, one_word, every_word
 
     def _closest_phrasing(
         self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
@@ -411,16 +366,21 @@ class FaqMatcher:
         """The language the question was read in, the `top` entries with their scores (best
         first), and whether it came down to one word."""
         best_lang, best_scores, one_word = lang, np.zeros(len(self.ids)), False
+        words: list[str] = []
         for reading in self._read_as(text, lang):
-            scores, single = self._scores(text, reading)
+            scores, single, said = self._scores(text, reading)
             if scores.max(initial=0) > best_scores.max(initial=0):
-                best_lang, best_scores, one_word = reading, scores, single
+                best_lang, best_scores, one_word, words = reading, scores, single, said
         keep = min(top, len(best_scores))
         if keep == 0:
             return Reading(best_lang, (), one_word)
         best = np.argpartition(-best_scores, keep - 1)[:keep]
         best = best[np.lexsort((best, -best_scores[best]))]  # by score, then bank order
         ranked = tuple(Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best)
+        # The best entry shares one word with the question, and the question says a word the bank
+        # has never seen: it names the topic and asks what no entry answers (化肥 + 涨价).
+        coverage = self._index[best_lang].coverage
+        one_word = one_word or coverage.names_only_the_topic(int(best[0]), words, best_lang == "zh")
         return Reading(best_lang, ranked, one_word)
 
     def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
@@ -437,26 +397,6 @@ class FaqMatcher:
 class Reading:
     lang: str  # the language the question was read in (its thresholds apply)
     ranked: tuple[Scored, ...]
-    one_word: bool  # the whole question came down to one content word that several entries share
-
-
-def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False) -> Match:
-    """Answer only on a clear winner; offer the ones close to the best as choices; otherwise say so.
-
-    A question that comes down to one word several entries share (快递, weather, 几点) is never
-    answered outright: it names a topic, and what it asks about it may be something no entry answers.
-    """
-    top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
-    if not top3:
-        return Match(Decision.none, top3)
-    lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
-    # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
-    # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
-    if top3[0].score + limits.choices_lead * lead < limits.choices:
-        return Match(Decision.none, top3)
-    sureness = top3[0].score + limits.lead * lead
-    if sureness >= limits.answer and lead >= limits.margin and not one_word:
-        return Match(Decision.answer, top3, (top3[0].id,))
-    # Choices only when genuinely close to the best one, not merely above the floor.
-    close = max(limits.choices, top3[0].score - limits.gap)
-    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= close))
+    # never answered outright: the whole question came down to one content word several entries
+    # share, or its best entry only names the question's topic (see `names_only_the_topic`)
+    one_word: bool

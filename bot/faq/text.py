@@ -43,9 +43,12 @@ ZH_TEMPLATE_WORDS = frozenset(
     这 就是 然后 还是 应该 需要 想 想要 要 能 会 该 得 是 在 和 跟 与 及 把 给 让 被 都 也
     就 还 又 很 太 挺 好 一个 个 些 一些 点 一点 下 老师 师傅 你好 您好 谢谢 知道 告诉 如果
     因为 所以 但是 可是 不过 或者 现在 刚才 已经 一直 到底 究竟 有 没 不 呐 哪 哪里 哪儿 哪个
-    哪些 多少
+    哪些 多少 靠谱 靠不靠谱 管用 管不管用 有用 有没有用 好使
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+# Template words jieba's own dictionary would cut apart (靠谱不 → 靠 / 谱 / 不): taught to it, so
+# a clause that only asks "is it any good" (靠谱不) is read as asking, not as being about 谱.
+_TAUGHT_TEMPLATE_WORDS = ("靠谱", "靠不靠谱", "管不管用", "有没有用", "好使")
 
 # Single syllables typed in pinyin that only shape a question (吗 ma, 呢 ne, 要 yao, 能 neng).
 PARTICLE_PINYIN = frozenset({"ma", "ne", "ba", "le", "de", "a", "ya", "yao", "neng", "xiang", "zen"})
@@ -127,6 +130,8 @@ class Segmenter:
             word = normalise(word).replace(" ", "")
             if has_han(word) and len(word) >= 2:
                 self._jieba.add_word(word, freq=20000)
+        for word in _TAUGHT_TEMPLATE_WORDS:
+            self._jieba.add_word(word, freq=20000)
         self._template_pinyin = frozenset("".join(syllables(w)) for w in ZH_TEMPLATE_WORDS if len(w) > 1)
         self._template_pinyin |= PARTICLE_PINYIN
         # inside a run of pinyin, any template word's sound may be skipped (neng, ma, zenme)

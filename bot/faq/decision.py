@@ -1,0 +1,69 @@
+"""The decision on a scored question: answer, offer choices, or hand it to a person.
+
+`decide` knows nothing of how scores are made (`matcher.py`): it takes the ranked entries and the
+thresholds calibrated for the language (`evaluation.calibrate`, which mirrors it vectorised), and
+is what the bot and the eval apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_CHOICES = 3
+
+
+class Decision(StrEnum):
+    answer = "answer"
+    choices = "choices"
+    none = "none"
+
+
+@dataclass(frozen=True)
+class Scored:
+    id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    decision: Decision
+    matches: tuple[Scored, ...]  # the best entries whatever the decision, best first, at most 3
+    offered: tuple[str, ...] = ()  # what the learner is shown: the answer, or the choices
+
+    @property
+    def best(self) -> Scored | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float  # the best score must reach this to answer outright...
+    margin: float  # ...and beat the second entry by this much
+    choices: float  # below this, nothing is offered
+    gap: float = 100.0  # a choice is offered only when this close to the best one
+    lead: float = 0.0  # the lead over the runner-up counts this much towards `answer`
+    choices_lead: float = 0.0  # ...and this much towards `choices`
+
+
+def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False) -> Match:
+    """Answer only on a clear winner; offer the ones close to the best as choices; otherwise say so.
+
+    A question that comes down to one word several entries share (快递, weather, 几点) is never
+    answered outright: it names a topic, and what it asks about it may be something no entry answers.
+    """
+    top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
+    if not top3:
+        return Match(Decision.none, top3)
+    lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
+    # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
+    # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
+    if top3[0].score + limits.choices_lead * lead < limits.choices:
+        return Match(Decision.none, top3)
+    sureness = top3[0].score + limits.lead * lead
+    if sureness >= limits.answer and lead >= limits.margin and not one_word:
+        return Match(Decision.answer, top3, (top3[0].id,))
+    # Choices only when genuinely close to the best one, not merely above the floor.
+    close = max(limits.choices, top3[0].score - limits.gap)
+    return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= close))
