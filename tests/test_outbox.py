@@ -52,6 +52,18 @@ def test_a_postponed_message_holds_back_the_users_later_ones_even_a_fresh_reply(
     assert [o.message.text for o in later if o.user_id == "1"] == ["first", "second"]
 
 
+def test_a_reply_behind_messages_its_sender_is_sending_joins_them_but_not_behind_another_senders(
+    tmp_path: Path,
+) -> None:
+    box = outbox(tmp_path)
+    box.put([to("1", "step 1"), to("2", "elsewhere")], NOW)
+    box.claim("telegram", "s1", NOW, user_id="1")
+    box.claim("telegram", "s2", NOW, user_id="2")
+    held = box.put([to("1", "step 2"), to("2", "reply")], NOW, claim=("telegram", "s1"))
+    # s1 sends user 1's rows in order from its queue; user 2's earlier row is in s2's hands.
+    assert [(o.user_id, o.message.text) for o in held] == [("1", "step 2")]
+
+
 def test_a_reply_written_in_a_unit_of_work_is_held_for_its_sender_and_rolled_back_with_it(
     tmp_path: Path,
 ) -> None:

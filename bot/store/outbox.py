@@ -108,7 +108,7 @@ class OutboxStore:
         waiting: set[str] = set()
         if claim is not None:
             users = {m.user_id for m in messages if m.channel == claim[0]}
-            waiting = self._with_pending(claim[0], users)  # their earlier rows must go first
+            waiting = self._waiting(claim[0], claim[1], users, now)  # their earlier rows go first
         rows = []
         for m in messages:
             held = claim is not None and m.channel == claim[0] and m.user_id not in waiting
@@ -135,11 +135,25 @@ class OutboxStore:
                 if row.claimed_by is not None
             ]
 
-    def _with_pending(self, channel: str, users: set[str]) -> set[str]:
+    def _waiting(self, channel: str, sender: str, users: set[str], now: datetime) -> set[str]:
+        """Users with an earlier row this sender does not hold: a new row of theirs must wait for
+        the sender's next pass. Earlier rows this sender already holds are in its queue for that
+        chat, so a new row can join the queue behind them at once."""
         if not users:
             return set()
+        # Spelled out rather than NOT(held here): an unclaimed row's NULLs would make that unknown.
+        not_held_here = or_(
+            col(Outbox.claimed_by).is_(None),
+            col(Outbox.claimed_by) != sender,
+            col(Outbox.claimed_until).is_(None),
+            col(Outbox.claimed_until) < now,
+            col(Outbox.next_at) > now,
+        )
         query = select(Outbox.user_id).where(
-            col(Outbox.channel) == channel, col(Outbox.user_id).in_(users), col(Outbox.status) == "pending"
+            col(Outbox.channel) == channel,
+            col(Outbox.user_id).in_(users),
+            col(Outbox.status) == "pending",
+            not_held_here,
         )
         with open_session(self.engine) as s:
             return set(s.exec(query.distinct()).all())
