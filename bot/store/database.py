@@ -1,4 +1,5 @@
-"""Opening the database: SQLite in WAL mode so a report can read while the bot writes, Alembic
+"""Opening the database: SQLite in WAL mode so a report can read while the bot writes (or a
+PostgreSQL server, `postgresql+psycopg://…`, with `pip install farmskills[postgres]`), Alembic
 migrations to bring the schema to the current version, and the unit of work that makes one
 update's changes, its reply and its "handled" mark one transaction.
 
@@ -44,6 +45,10 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if url.startswith("postgresql"):
+        # Timestamps are stored as naive UTC (`timestamp without time zone`, as on SQLite): with the
+        # session in UTC, an aware datetime is stored as its UTC time whatever the server's zone.
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
     return create_engine(url, pool_pre_ping=True)
 
 
