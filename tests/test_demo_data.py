@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, SQLModel, col, select
 from typer.testing import CliRunner
 
@@ -326,16 +326,20 @@ def test_a_larger_village_population_shows_hard_steps_and_hard_questions(
     engine = fresh_db(tmp_path / "big.db")
     fill_demo(engine, shipped, 2000, seed=5, now=NOW)
     with engine.connect() as con:
-        first_tries = con.exec_driver_sql(
-            "SELECT lesson_id, question, AVG(CASE WHEN correct THEN 1.0 ELSE 0.0 END), COUNT(*)"
-            " FROM check_answer c WHERE id = ("
-            " SELECT MIN(id) FROM check_answer d WHERE d.learner_id = c.learner_id"
-            " AND d.lesson_id = c.lesson_id AND d.question = c.question)"
-            " GROUP BY lesson_id, question HAVING COUNT(*) >= 100"
+        first_tries = con.execute(
+            text(
+                "SELECT lesson_id, question, AVG(CASE WHEN correct THEN 1.0 ELSE 0.0 END), COUNT(*)"
+                " FROM check_answer c WHERE id = ("
+                " SELECT MIN(id) FROM check_answer d WHERE d.learner_id = c.learner_id"
+                " AND d.lesson_id = c.lesson_id AND d.question = c.question)"
+                " GROUP BY lesson_id, question HAVING COUNT(*) >= 100"
+            )
         ).all()
-        stuck = con.exec_driver_sql(
-            "SELECT lesson_id, step, COUNT(*) FROM lesson_progress WHERE status = 'started'"
-            " AND lesson_id LIKE '%-b-%' GROUP BY lesson_id, step"
+        stuck = con.execute(
+            text(
+                "SELECT lesson_id, step, COUNT(*) FROM lesson_progress WHERE status = 'started'"
+                " AND lesson_id LIKE '%-b-%' GROUP BY lesson_id, step"
+            )
         ).all()
     with Session(engine) as s:
         # Weeks and hours counted here, not in SQL: the same on either database.
