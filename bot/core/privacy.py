@@ -25,6 +25,9 @@ STORED: dict[str, str] = {
     "learner.last_active_at": "privacy_dates",
     "learner.active": "privacy_reach",
     "learner.place": "privacy_place",
+    # The streak (latest day with a step learned, days in a row) is counted from the steps.
+    "learner.streak_day": "privacy_progress",
+    "learner.streak_days": "privacy_progress",
     "lesson_progress": "privacy_progress",
     "track_progress": "privacy_progress",
     "step_event": "privacy_progress",
