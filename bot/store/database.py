@@ -19,6 +19,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 DEFAULT_DATABASE_URL = "sqlite:///farmskills.db"
@@ -72,6 +74,32 @@ def unit_of_work(engine: Engine) -> Iterator[Connection]:
             yield conn
         finally:
             _unit.reset(token)
+
+
+def insert_or_skip(engine: Engine, table: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for `table` (a model), as the engine's database spells it:
+    a row another process wrote first is left alone instead of failing the whole statement."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
+
+
+def flush_new(s: Session, row: Any) -> bool:
+    """Add and flush a new row; False when a unique key shows another transaction wrote it first,
+    the session still usable. On PostgreSQL a failed statement spoils the whole transaction, so
+    the INSERT runs in a savepoint there; SQLite only undoes the statement."""
+    try:
+        if s.get_bind().dialect.name == "postgresql":
+            with s.begin_nested():  # added inside: undoing the savepoint forgets the row too
+                s.add(row)
+                s.flush()
+        else:
+            s.add(row)
+            s.flush()
+    except IntegrityError:
+        if s.get_bind().dialect.name != "postgresql":
+            s.rollback()
+        return False
+    return True
 
 
 def open_session(engine: Engine) -> Session:

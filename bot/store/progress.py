@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.content.models import Tier
@@ -38,7 +37,7 @@ from bot.core.state import (
     StepShown,
     TierUnlocked,
 )
-from bot.store.database import open_session
+from bot.store.database import flush_new, open_session
 from bot.store.tables import (
     CheckAnswer,
     FaqQuestion,
@@ -127,12 +126,8 @@ class ProgressStore:
             created_at=now,
             last_active_at=now,
         )
-        s.add(learner)
-        try:
-            s.flush()  # the id, without reading the row back
-        except IntegrityError:
+        if not flush_new(s, learner):
             # Two updates from a new learner raced; the other one created the row.
-            s.rollback()
             return s.exec(query).one(), False
         return learner, True
 
