@@ -18,6 +18,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.pool import NullPool
 
+from bot.store.database import make_engine
+
 SERVER_URL = os.environ.get("FARMSKILLS_TEST_DATABASE_URL") or None
 ON_POSTGRES = bool(SERVER_URL and SERVER_URL.startswith("postgresql"))
 
@@ -66,7 +68,7 @@ def drop_made(kept: bool = False) -> None:
 
 def query(url: str, sql: str, params: dict[str, Any] | None = None) -> Sequence[Any]:
     """Rows of one read, on whichever database the test runs (what a test checks behind the bot)."""
-    engine = create_engine(url)
+    engine = make_engine(url)  # as the bot opens it (on PostgreSQL: the session in UTC)
     try:
         with engine.connect() as conn:
             return list(conn.execute(text(sql), params or {}).all())
@@ -76,7 +78,7 @@ def query(url: str, sql: str, params: dict[str, Any] | None = None) -> Sequence[
 
 def dump(url: str) -> str:
     """Every row of every table, as text (to look for what must not be stored)."""
-    engine = create_engine(url)
+    engine = make_engine(url)  # as the bot opens it (on PostgreSQL: the session in UTC)
     try:
         with engine.connect() as conn:
             names = inspect(conn).get_table_names()
@@ -91,7 +93,7 @@ def dump(url: str) -> str:
 
 def execute(url: str, sql: str, params: dict[str, Any] | None = None) -> int:
     """One committed write behind the bot's back; returns the rows it touched."""
-    engine = create_engine(url)
+    engine = make_engine(url)  # as the bot opens it (on PostgreSQL: the session in UTC)
     try:
         with engine.begin() as conn:
             return conn.execute(text(sql), params or {}).rowcount

@@ -12,6 +12,7 @@ server runs as the `postgres` user Debian's package creates. `.ci/run` uses this
 from __future__ import annotations
 
 import argparse
+import getpass
 import glob
 import os
 import shutil
@@ -39,9 +40,13 @@ def data_dir(port: int) -> Path:
     return Path(f"/tmp/farmskills-pg-{port}")
 
 
+def user() -> str:
+    """The database's superuser: the OS user who runs the server."""
+    return SERVER_USER if os.geteuid() == 0 else getpass.getuser()
+
+
 def url(port: int) -> str:
-    user = SERVER_USER if os.geteuid() == 0 else os.environ.get("USER", "postgres")
-    return f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres"
+    return f"postgresql+psycopg://{user()}@127.0.0.1:{port}/postgres"
 
 
 def _as_server_user(cmd: list[str]) -> list[str]:
@@ -64,14 +69,13 @@ def start(port: int) -> str:
         data.mkdir(mode=0o700)
         if os.geteuid() == 0:
             shutil.chown(data, SERVER_USER, SERVER_USER)
-        user = SERVER_USER if os.geteuid() == 0 else os.environ.get("USER", "postgres")
         _run(
             [
                 str(binaries / "initdb"),
                 "-D",
                 str(data),
                 "-U",
-                user,
+                user(),
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--locale=C",
