@@ -83,9 +83,9 @@ class Dialect:
 
     def truncated(self, column: str, to_minutes: bool) -> str:
         """A truncated moment (from `truncate`) as a moment again."""
-        if self.pg:
-            return column
-        return f"{column} || '{':00' if to_minutes else ':00:00'}'"
+        if self.pg or to_minutes:
+            return column  # SQLite reads 'YYYY-MM-DD HH:MM' as it is (and ':00' would be a bind name)
+        return f"{column} || ':00:00'"
 
     def local_day(self, column: str) -> str:
         """The local date of a moment ('YYYY-MM-DD'), the zone's offset bound as :mod."""
