@@ -59,7 +59,8 @@ def test_a_report_in_a_half_hour_zone_counts_weeks_from_minutes(tmp_path: Path) 
     shipped = load_curriculum()
     url = village(database_for(tmp_path / "india.db"), shipped)
     weekly = report(url, shipped, {}, "Asia/Kolkata").table("weekly")
-    assert weekly.rows and sum(int(row[3]) for row in weekly.rows) > 0
+    active = [row[3] for row in weekly.rows]
+    assert active and any(isinstance(n, int) and n > 0 for n in active)
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="compares PostgreSQL's report with SQLite's")
