@@ -203,3 +203,19 @@ def test_an_update_reads_none_of_the_learners_step_history(learner: Learner, ser
     learner.command("menu")
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "step_event" in s]
     assert statements and reads == []
+
+
+def test_every_migration_goes_down_and_up_again(tmp_path: Path) -> None:
+    """A release can be rolled back: each revision's downgrade runs, on SQLite and PostgreSQL."""
+    from alembic import command
+
+    from bot.store.database import alembic_config
+
+    url = database_for(tmp_path / "updown.db")
+    upgrade(url)
+    head = current_revision(url)
+    command.downgrade(alembic_config(url), "base")
+    assert current_revision(url) is None
+    assert set(inspect(make_engine(url)).get_table_names()) <= {"alembic_version"}
+    upgrade(url)
+    assert current_revision(url) == head
