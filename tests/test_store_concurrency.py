@@ -152,3 +152,32 @@ def waiting_for_lock(url: str) -> None:
         if int(query(url, sql)[0][0]) > 0:
             return
         time.sleep(0.05)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite's write lock already lets one update in at a time")
+def test_two_processes_handling_one_learner_take_turns(tmp_path: Path) -> None:
+    """The second update's load waits for the first update's transaction, then sees its change:
+    neither overwrites the other's place."""
+    url = fresh(tmp_path)
+    add_learners(url, 1)  # external id "100"
+    first, second = make_engine(url), make_engine(url)
+    loaded = threading.Event()
+
+    def first_update() -> None:
+        with unit_of_work(first) as conn:
+            ProgressStore(first).load("telegram", "100", lang="zh", name="L0", now=NOW)
+            conn.execute(update(Learner).values(name="changed by the first"))
+            loaded.set()
+            waiting_for_lock(url)  # commit once the second update waits for this one
+
+    def second_update() -> str:
+        loaded.wait(30)
+        with unit_of_work(second):
+            return ProgressStore(second).load("telegram", "100", lang="zh", name="L0", now=NOW).profile.name
+
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.submit(first_update), pool.submit(second_update)
+        a.result(60)
+        assert b.result(60) == "changed by the first"
+    first.dispose()
+    second.dispose()

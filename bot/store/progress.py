@@ -113,7 +113,14 @@ class ProgressStore:
     def _find_or_create(
         self, s: Session, channel: str, external_id: str, lang: str, name: str, now: datetime
     ) -> tuple[Learner, bool]:
-        query = select(Learner).where(Learner.channel == channel, Learner.external_id == external_id)
+        # FOR UPDATE: on PostgreSQL the learner's row stays locked until the update's transaction
+        # ends, so two processes handling one learner take turns (SQLite's write lock already
+        # does that; it ignores the clause).
+        query = (
+            select(Learner)
+            .where(Learner.channel == channel, Learner.external_id == external_id)
+            .with_for_update()
+        )
         existing = s.exec(query).first()
         if existing is not None:
             return existing, False
