@@ -1,8 +1,12 @@
-"""Shared fixtures: a small content set, a fresh database, and a service over both."""
+"""Shared fixtures: a small content set, a fresh database, and a service over both.
+
+The database is a SQLite file, or a fresh PostgreSQL database per test when
+FARMSKILLS_TEST_DATABASE_URL names a server (tests/databases.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +16,21 @@ from bot.content.loader import Curriculum, load_curriculum
 from bot.faq.matcher import FaqMatcher
 from bot.service import LearningService, build_service
 from tests.content_builder import REPO, build_content
+from tests.databases import database_for, drop_made
 from tests.dialog import Learner
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """On PostgreSQL, each test's databases are dropped when it ends (nothing to do on SQLite)."""
+    yield
+    drop_made()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _drop_shared_databases() -> Iterator[None]:
+    yield
+    drop_made(kept=True)
 
 
 @pytest.fixture
@@ -38,7 +56,7 @@ def curriculum(content_root: Path) -> Curriculum:
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'farmskills.db'}"
+    return database_for(tmp_path / "farmskills.db")
 
 
 class Clock:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from bot.store.database import open_session
 from bot.store.progress import utcnow
 from bot.store.tables import InboundUpdate
 from tests.content_builder import REPO
+from tests.databases import database_for, query
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
 
 FAST = Tuning(
@@ -114,11 +114,9 @@ class Harness:
         return [s for s in self.fake.to(user) if s.buttons][-1]
 
     def learner_row(self, user: int) -> tuple[object, ...]:
-        with sqlite3.connect(self.db_url.removeprefix("sqlite:///")) as conn:
-            row = conn.execute(
-                "SELECT name, lang, cohort, active FROM learner WHERE external_id = ?", (str(user),)
-            ).fetchone()
-        return tuple(row) if row else ()
+        sql = "SELECT name, lang, cohort, active FROM learner WHERE external_id = :u"
+        found = query(self.db_url, sql, {"u": str(user)})
+        return tuple(found[0]) if found else ()
 
     async def handled(self, *update_ids: int, timeout: float = 30) -> None:
         """Wait until the bot has handled these updates (the journal marks them) and sent what
@@ -166,7 +164,7 @@ async def make_harness(
 ) -> Harness:
     fake = FakeTelegram(**fake_options)  # type: ignore[arg-type]
     await fake.start()
-    harness = Harness(fake, curriculum, f"sqlite:///{tmp_path / 'tg.db'}", tuning, clock, webhook)
+    harness = Harness(fake, curriculum, database_for(tmp_path / "tg.db"), tuning, clock, webhook)
     await harness.start()
     return harness
 
@@ -244,7 +242,7 @@ async def start_run_process(
     """`farmskills run` as its own process, talking to the fake Bot API. Its log goes to `log` when
     given (a long run fills a pipe nobody reads), else to a pipe for `communicate`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{db}")
+    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=database_for(db))
     if content is not None:
         env["FARMSKILLS_CONTENT"] = str(content)
     env.update(extra_env or {})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import yaml
 from bot.content.loader import load_curriculum
 from bot.content.models import Tier
 from tests.content_builder import REPO
+from tests.databases import ON_POSTGRES, database_for, query
 
 
 def farmskills(
@@ -82,7 +82,7 @@ def test_preview_of_an_unknown_lesson_says_how_to_find_ids(content_root: Path) -
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    url = database_for(tmp_path / "cli.db")
     result = farmskills("db", "upgrade", "--db", url)
     assert result.returncode == 0, result.stderr
     assert "is at revision" in result.stdout
@@ -122,23 +122,22 @@ def test_a_piped_chat_session_completes_a_basic_ecommerce_lesson(
         "--user",
         "7",
         "--db",
-        f"sqlite:///{db}",
+        database_for(db),
         stdin="\n".join(keys) + "\n",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert finished in result.stdout and task in result.stdout
-    with sqlite3.connect(db) as conn:
-        done = conn.execute("SELECT lesson_id FROM lesson_progress WHERE status = 'completed'").fetchall()
-    assert done == [(lesson_id,)]
+    done = query(database_for(db), "SELECT lesson_id FROM lesson_progress WHERE status = 'completed'")
+    assert [tuple(r) for r in done] == [(lesson_id,)]
 
 
 def test_chat_uses_database_url_and_resumes_the_next_time(tmp_path: Path) -> None:
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'env.db'}"}
+    env = {"DATABASE_URL": database_for(tmp_path / "env.db")}
     farmskills("chat", stdin="1\n老李\n2\n1\n1\n1\n1\n", cwd=tmp_path, env=env)
     again = farmskills("chat", stdin="", cwd=tmp_path, env=env)
     assert "（3/" in again.stdout or "（2/" in again.stdout
-    assert (tmp_path / "env.db").exists()
+    assert ON_POSTGRES or (tmp_path / "env.db").exists()
 
 
 def test_chat_refuses_to_start_on_broken_content(content_root: Path, tmp_path: Path) -> None:

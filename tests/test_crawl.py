@@ -32,6 +32,7 @@ from bot.service import Identity, LearningService, build_service
 from bot.store.tables import Learner as LearnerRow
 from bot.store.tables import LessonProgress, Nudge, PracticeReport, TrackProgress
 from tests.conftest import Clock
+from tests.databases import database_for
 
 REPO = Path(__file__).resolve().parents[1]
 WAYS_BACK = ("🏠", "↩️")
@@ -175,7 +176,7 @@ def test_every_screen_reachable_from_start_has_a_way_back_and_no_button_leads_no
     lang: str, shipped: Curriculum, shipped_matcher: FaqMatcher, tmp_path: Path
 ) -> None:
     clock = Clock()
-    service = build_service(shipped, f"sqlite:///{tmp_path / 'crawl.db'}", faq=shipped_matcher, clock=clock)
+    service = build_service(shipped, database_for(tmp_path / "crawl.db"), faq=shipped_matcher, clock=clock)
     crawler = Crawler(service, lang)
     crawler.crawl()
     print(f"\n{lang}: {crawler.screens} screens, {crawler.presses} inputs")

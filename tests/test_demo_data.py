@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import Engine, inspect, text
+from sqlmodel import Session, SQLModel, col, select
 from typer.testing import CliRunner
 
 from bot.cli.app import app
@@ -36,6 +35,7 @@ from bot.store.tables import (
     StepEvent,
     TrackProgress,
 )
+from tests.databases import database_for, query
 
 NOW = datetime(2026, 5, 11, 12, 30, tzinfo=UTC)
 ACTIONS = {"open", "next", "back", "repeat", "voice", "finish"}
@@ -54,15 +54,31 @@ class Demo:
 
 
 def fresh_db(path: Path) -> Engine:
-    url = f"sqlite:///{path}"
+    url = database_for(path, keep=path.name == "demo.db")
     upgrade(url)
     return make_engine(url)
 
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every demo table, as SQLite holds it."""
-    with sqlite3.connect(path) as con:
-        return {table: con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in COLUMNS}
+    """Every row of every demo table, as the database holds it: in the order written on SQLite
+    (rowid), by primary key on PostgreSQL (which has no rowid)."""
+    engine = make_engine(database_for(path))
+    try:
+        with engine.connect() as con:
+
+            def order(table: str) -> str:
+                if engine.dialect.name == "sqlite":
+                    return "rowid"
+                return ", ".join(inspect(con).get_pk_constraint(table)["constrained_columns"])
+
+            return {
+                table: [
+                    tuple(r) for r in con.exec_driver_sql(f"SELECT * FROM {table} ORDER BY {order(table)}")
+                ]
+                for table in COLUMNS
+            }
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -304,25 +320,31 @@ def test_a_larger_village_population_shows_hard_steps_and_hard_questions(
 ) -> None:
     engine = fresh_db(tmp_path / "big.db")
     fill_demo(engine, shipped, 2000, seed=5, now=NOW)
-    with sqlite3.connect(tmp_path / "big.db") as con:
+    with engine.connect() as con:
         first_tries = con.execute(
-            "SELECT lesson_id, question, AVG(correct), COUNT(*) FROM check_answer c WHERE id = ("
-            " SELECT MIN(id) FROM check_answer d WHERE d.learner_id = c.learner_id"
-            " AND d.lesson_id = c.lesson_id AND d.question = c.question)"
-            " GROUP BY lesson_id, question HAVING COUNT(*) >= 100"
-        ).fetchall()
+            text(
+                "SELECT lesson_id, question, AVG(CASE WHEN correct THEN 1.0 ELSE 0.0 END), COUNT(*)"
+                " FROM check_answer c WHERE id = ("
+                " SELECT MIN(id) FROM check_answer d WHERE d.learner_id = c.learner_id"
+                " AND d.lesson_id = c.lesson_id AND d.question = c.question)"
+                " GROUP BY lesson_id, question HAVING COUNT(*) >= 100"
+            )
+        ).all()
         stuck = con.execute(
-            "SELECT lesson_id, step, COUNT(*) FROM lesson_progress WHERE status = 'started'"
-            " AND lesson_id LIKE '%-b-%' GROUP BY lesson_id, step"
-        ).fetchall()
-        weeks = con.execute(
-            "SELECT strftime('%Y-%W', created_at) w, COUNT(*) FROM learner GROUP BY w"
-        ).fetchall()
-        xinjiang_hours = con.execute(
-            "SELECT (CAST(strftime('%H', s.at) AS INTEGER) + 6) % 24 FROM step_event s"
-            " JOIN learner l ON l.id = s.learner_id WHERE l.timezone = 'Asia/Urumqi'"
-        ).fetchall()
-    rates = [rate for _l, _q, rate, _n in first_tries]
+            text(
+                "SELECT lesson_id, step, COUNT(*) FROM lesson_progress WHERE status = 'started'"
+                " AND lesson_id LIKE '%-b-%' GROUP BY lesson_id, step"
+            )
+        ).all()
+    with Session(engine) as s:
+        # Weeks and hours counted here, not in SQL: the same on either database.
+        joined = Counter(at.strftime("%Y-%W") for at in s.exec(select(Learner.created_at)).all())
+        weeks = sorted(joined.items())
+        xinjiang = select(StepEvent.at).join(Learner, col(Learner.id) == StepEvent.learner_id)
+        xinjiang_hours = [
+            ((at.hour + 6) % 24,) for at in s.exec(xinjiang.where(Learner.timezone == "Asia/Urumqi")).all()
+        ]
+    rates = [float(rate) for _l, _q, rate, _n in first_tries]
     assert min(rates) < 0.7 and max(rates) > 0.85, "some questions are notably harder than others"
     by_lesson: dict[str, list[int]] = defaultdict(list)
     for lesson_id, _step, count in stuck:
@@ -335,14 +357,13 @@ def test_a_larger_village_population_shows_hard_steps_and_hard_questions(
 
 
 def test_farmskills_demo_data_prints_rows_per_table_and_refuses_a_full_database(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    url = database_for(tmp_path / "cli.db")
     runner = CliRunner()
     result = runner.invoke(app, ["demo-data", "--learners", "40", "--seed", "3", "--db", url])
     assert result.exit_code == 0, result.output
     assert "step_event" in result.output and "learner" in result.output
     assert "farmskills report --format html --out report.html" in result.output
-    with sqlite3.connect(tmp_path / "cli.db") as con:
-        assert con.execute("SELECT COUNT(*) FROM learner").fetchone() == (40,)
+    assert tuple(query(url, "SELECT COUNT(*) FROM learner")[0]) == (40,)
 
     again = runner.invoke(app, ["demo-data", "--learners", "40", "--db", url])
     assert again.exit_code == 2
@@ -351,8 +372,7 @@ def test_farmskills_demo_data_prints_rows_per_table_and_refuses_a_full_database(
 
     more = runner.invoke(app, ["demo-data", "--learners", "10", "--db", url, "--append"])
     assert more.exit_code == 0, more.output
-    with sqlite3.connect(tmp_path / "cli.db") as con:
-        assert con.execute("SELECT COUNT(*) FROM learner").fetchone() == (50,)
+    assert tuple(query(url, "SELECT COUNT(*) FROM learner")[0]) == (50,)
 
 
 def test_demo_data_follows_a_trainers_own_content_too(curriculum: Curriculum, tmp_path: Path) -> None:

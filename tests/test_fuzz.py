@@ -22,6 +22,7 @@ from bot.core.state import Place
 from bot.faq.matcher import FaqMatcher
 from bot.service import Identity, LearningService, build_service
 from tests.content_builder import REPO
+from tests.databases import database_for
 
 ODD_TEXT = ["²", "⓻", "٣", "𝟠", "Ⅻ", "١٢", "۳", "\u200b", "\u200f\u202eمرحبا", "‮abc", "🍎" * 50, "1\u20e3"]
 COMMANDS = ["start", "menu", "progress", "income", "reminders", "help", "lang", "mydata", "forget", "mentor"]
@@ -62,7 +63,7 @@ def check_state(service: LearningService, who: Identity) -> None:
 def test_thousands_of_generated_inputs_each_get_a_reply_and_leave_the_state_whole(tmp_path: Path) -> None:
     curriculum = load_curriculum(REPO)
     service = build_service(
-        curriculum, f"sqlite:///{tmp_path / 'fuzz.db'}", faq=FaqMatcher.for_curriculum(curriculum)
+        curriculum, database_for(tmp_path / "fuzz.db"), faq=FaqMatcher.for_curriculum(curriculum)
     )
     learners = itertools.count()
     handled = 0
@@ -97,7 +98,7 @@ def test_thousands_of_generated_inputs_each_get_a_reply_and_leave_the_state_whol
 
 def test_odd_digits_and_scripts_typed_in_the_terminal_get_answers(tmp_path: Path) -> None:
     curriculum = load_curriculum(REPO)
-    service = build_service(curriculum, f"sqlite:///{tmp_path / 'odd.db'}")
+    service = build_service(curriculum, database_for(tmp_path / "odd.db"))
     typed = "\n".join(["²", "⓻", "٣", "𐩀", "\u200b", "مرحبا", "x" * 10_000, "/quit"]) + "\n"
     out = io.StringIO()
     channel = ConsoleChannel(service, Identity("console", "1"), io.StringIO(typed), out, tmp_path)

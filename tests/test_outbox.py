@@ -9,12 +9,13 @@ from bot.core.messages import Message
 from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.outbox import SCHEDULED, Addressed, OutboxStore
 from bot.store.receipts import DeliveryReceipts, receipts_path
+from tests.databases import database_for
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
 
 def outbox(tmp_path: Path) -> OutboxStore:
-    url = f"sqlite:///{tmp_path / 'o.db'}"
+    url = database_for(tmp_path / "o.db")
     upgrade(url)
     return OutboxStore(make_engine(url))
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli.app import app
 from bot.reports.charts import CHARTS
+from tests.databases import database_for
 from tests.test_reports_numbers import PEOPLE, build_village, village_content
 
 
@@ -19,7 +20,7 @@ from tests.test_reports_numbers import PEOPLE, build_village, village_content
 def village_args(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setenv("FARMSKILLS_TIMEZONE", "Asia/Shanghai")
     village_content(tmp_path / "content")
-    db_url = f"sqlite:///{tmp_path / 'village.db'}"
+    db_url = database_for(tmp_path / "village.db")
     build_village(db_url)
     return ["--db", db_url, "--content", str(tmp_path / "content"), "--lang", "en"]
 
@@ -92,7 +93,7 @@ def test_since_after_until_is_refused(village_args: list[str]) -> None:
 
 
 def test_an_empty_database_gives_a_report_of_zeros(tmp_path: Path) -> None:
-    db_url = f"sqlite:///{tmp_path / 'new.db'}"
+    db_url = database_for(tmp_path / "new.db")
     result = CliRunner().invoke(app, ["report", "--db", db_url, "--lang", "en"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

@@ -16,6 +16,7 @@ from bot.reports.html import render_html
 from bot.reports.model import Report
 from bot.store.database import make_engine
 from bot.store.tables import Outcome
+from tests.databases import database_for
 from tests.test_reports_numbers import build_village, make, report, rows, t, village, village_content
 
 __all__ = ["report", "village"]  # the village fixtures, shared
@@ -64,7 +65,7 @@ def test_with_a_period_the_headline_compares_it_with_the_same_length_just_before
 
 def test_income_from_range_buttons_is_said_apart_from_exact_amounts(tmp_path: Path) -> None:
     curriculum = village_content(tmp_path / "content")
-    db_url = f"sqlite:///{tmp_path / 'village.db'}"
+    db_url = database_for(tmp_path / "village.db")
     build_village(db_url)
     engine = make_engine(db_url)
     with Session(engine) as s:  # Eve tapped the "100–200 yuan" button: stored as its middle

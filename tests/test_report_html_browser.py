@@ -21,6 +21,7 @@ from bot.reports.charts import CHARTS
 from bot.reports.html import render_html
 from bot.reports.model import ALL, NONE, ReportFilter
 from bot.store.database import make_engine
+from tests.databases import database_for
 from tests.test_reports_numbers import NOW, build_village, village_content
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,7 +32,7 @@ SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 @pytest.fixture
 def village(tmp_path: Path) -> tuple[Curriculum, Path]:
     curriculum: Curriculum = village_content(tmp_path / "content")
-    db_url = f"sqlite:///{tmp_path / 'village.db'}"
+    db_url = database_for(tmp_path / "village.db")
     build_village(db_url)
     engine = make_engine(db_url)
     try:

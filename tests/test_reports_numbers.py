@@ -40,6 +40,7 @@ from bot.store.tables import (
     StepEvent,
 )
 from tests.content_builder import build_content, lesson, track, write_yaml
+from tests.databases import database_for
 
 NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)  # Wednesday 20:00 in Shanghai
 
@@ -268,7 +269,7 @@ def build_village(db_url: str) -> None:
 def village(tmp_path_factory: pytest.TempPathFactory) -> tuple[Curriculum, str]:
     root = tmp_path_factory.mktemp("village")
     curriculum = village_content(root / "content")
-    db_url = f"sqlite:///{root / 'village.db'}"
+    db_url = database_for(root / "village.db", keep=True)
     build_village(db_url)
     return curriculum, db_url
 
@@ -603,7 +604,7 @@ def test_the_text_report_aligns_columns_and_says_it_holds_no_names(report: Repor
 
 def test_an_empty_database_gives_a_report_of_zeros(tmp_path: Path, village: tuple[Curriculum, str]) -> None:
     curriculum, _ = village
-    db_url = f"sqlite:///{tmp_path / 'empty.db'}"
+    db_url = database_for(tmp_path / "empty.db")
     upgrade(db_url)
     empty = make((curriculum, db_url))
     assert rows(empty, "summary") == [("(all)", 0, 0, 0, 0, 0, 0, 0, 0)]

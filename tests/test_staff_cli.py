@@ -14,6 +14,7 @@ from bot.media.join_card import join_link
 from bot.store.database import make_engine, upgrade
 from bot.store.mentors import CONFIRMED, INVITED, OFFERED, MentorStore
 from bot.store.progress import ProgressStore
+from tests.databases import database_for
 from tests.test_cli import farmskills
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -21,7 +22,7 @@ NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
 def make_card(tmp_path: Path) -> tuple[Image.Image, Image.Image]:
     """Add a village, print its QR card; returns the card and the bare QR code of its link."""
-    db = f"sqlite:///{tmp_path / 'fs.db'}"
+    db = database_for(tmp_path / "fs.db")
     added = farmskills("cohorts", "add", "lijia", "--name", "李家村", "--trainer", "900", "--db", db)
     assert added.returncode == 0, added.stderr
     cards = tmp_path / "cards"
@@ -52,7 +53,7 @@ def test_the_qr_card_has_the_villages_name_under_the_code(tmp_path: Path, cjk_fo
 
 
 def test_without_the_bots_name_links_show_a_placeholder_and_no_card_is_printed(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'fs.db'}"
+    db = database_for(tmp_path / "fs.db")
     farmskills("cohorts", "add", "lijia", "--name", "李家村", "--db", db)
     env = {"FARMSKILLS_BOT_USERNAME": ""}
     listed = farmskills("cohorts", "list", "--db", db, env=env)
@@ -64,7 +65,7 @@ def test_without_the_bots_name_links_show_a_placeholder_and_no_card_is_printed(t
 
 
 def test_roles_are_granted_listed_and_revoked_with_the_villages_mentors(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'fs.db'}"
+    db = database_for(tmp_path / "fs.db")
     upgrade(db)
     engine = make_engine(db)
     store, mentors = ProgressStore(engine, {}), MentorStore(engine)

@@ -1,15 +1,16 @@
-"""The store: migrations from an empty file, WAL, committed progress, readers beside the writer."""
+"""The store: migrations from an empty database, WAL, committed progress, readers beside the writer."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from sqlalchemy import inspect
+import pytest
+from sqlalchemy import inspect, text
 
 from bot.content.loader import Curriculum
 from bot.service import build_service
-from bot.store.database import current_revision, make_engine, upgrade
+from bot.store.database import current_revision, make_engine, unit_of_work, upgrade
+from tests.databases import database_for, query, sqlite_only
 from tests.dialog import Learner
 
 TABLES = {
@@ -25,7 +26,7 @@ TABLES = {
 
 
 def test_upgrade_from_an_empty_file_creates_every_table(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+    url = database_for(tmp_path / "new.db")
     upgrade(url)
     names = set(inspect(make_engine(url)).get_table_names())
     assert names >= TABLES
@@ -33,15 +34,16 @@ def test_upgrade_from_an_empty_file_creates_every_table(tmp_path: Path) -> None:
 
 
 def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    url = database_for(tmp_path / "twice.db")
     upgrade(url)
     first = current_revision(url)
     upgrade(url)
     assert current_revision(url) == first
 
 
+@sqlite_only
 def test_the_database_runs_in_wal_mode(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'wal.db'}"
+    url = database_for(tmp_path / "wal.db")
     upgrade(url)
     with make_engine(url).connect() as conn:
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
@@ -55,10 +57,9 @@ def test_every_step_and_answer_is_committed_with_a_timestamp(learner: Learner, d
     learner.tap("基础")
     learner.tap("第1课")
     learner.tap("下一步")
-    path = db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:  # a separate connection sees it: it was committed
-        steps = conn.execute("SELECT lesson_id, step, action, at FROM step_event ORDER BY id").fetchall()
-        progress = conn.execute("SELECT lesson_id, status, step FROM lesson_progress").fetchall()
+    # A separate connection sees it: it was committed.
+    steps = query(db_url, "SELECT lesson_id, step, action, at FROM step_event ORDER BY id")
+    progress = [tuple(r) for r in query(db_url, "SELECT lesson_id, status, step FROM lesson_progress")]
     assert [(s[0], s[1], s[2]) for s in steps] == [
         ("b-lesson-01", 0, "open"),
         ("b-lesson-01", 1, "next"),
@@ -72,17 +73,14 @@ def test_a_report_reader_can_read_while_the_bot_holds_a_write_transaction(
 ) -> None:
     service = build_service(curriculum, db_url)
     Learner(service).onboard()
-    path = db_url.removeprefix("sqlite:///")
-    writer = sqlite3.connect(path, timeout=1)
-    writer.execute("BEGIN IMMEDIATE")
-    writer.execute("UPDATE learner SET name = 'writing'")
-    reader = sqlite3.connect(path, timeout=1)
-    try:
-        assert reader.execute("SELECT name FROM learner").fetchone() == ("老王",)
-    finally:
-        writer.rollback()
-        writer.close()
-        reader.close()
+    reader = make_engine(db_url)
+    # The bot's own write transaction (on SQLite it holds the write lock: BEGIN IMMEDIATE).
+    with pytest.raises(LookupError), unit_of_work(service.store.engine) as writer:
+        writer.execute(text("UPDATE learner SET name = 'writing'"))
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT name FROM learner")).one() == ("老王",)
+        raise LookupError("roll the writer back")
+    reader.dispose()
 
 
 def test_forget_removes_every_row_about_the_learner(learner: Learner, service, db_url: str) -> None:
@@ -95,14 +93,10 @@ def test_forget_removes_every_row_about_the_learner(learner: Learner, service, d
     other.onboard("小李")
     learner.command("forget")
     learner.tap("确定删除")
-    path = db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        for table in TABLES:
-            rows = conn.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE {'id' if table == 'learner' else 'learner_id'} = 1"
-            ).fetchone()
-            assert rows == (0,), table
-        assert conn.execute("SELECT name FROM learner").fetchall() == [("小李",)]
+    for table in TABLES:
+        sql = f"SELECT COUNT(*) FROM {table} WHERE {'id' if table == 'learner' else 'learner_id'} = 1"
+        assert tuple(query(db_url, sql)[0]) == (0,), table
+    assert [tuple(r) for r in query(db_url, "SELECT name FROM learner")] == [("小李",)]
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_declare(tmp_path: Path) -> None:
@@ -112,7 +106,7 @@ def test_the_migrations_build_exactly_the_schema_the_models_declare(tmp_path: Pa
 
     import bot.store.tables  # noqa: F401  (registers every table on the metadata)
 
-    url = f"sqlite:///{tmp_path / 'schema.db'}"
+    url = database_for(tmp_path / "schema.db")
     upgrade(url)
     with make_engine(url).connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
@@ -146,23 +140,50 @@ def test_the_streak_kept_step_by_step_matches_counting_every_step() -> None:
 def test_the_upgrade_counts_the_streak_of_learners_who_studied_before_it(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
+    from sqlalchemy import Boolean, DateTime, column, table
+
     from bot.store.progress import ProgressStore
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = database_for(tmp_path / "old.db")
     upgrade(url, "0008")
     yesterday = datetime.now(UTC) - timedelta(days=1)
-    with sqlite3.connect(tmp_path / "old.db") as conn:
+    old = make_engine(url)  # the tables as 0008 left them, written through their declared types
+    with old.begin() as conn:
+        names = ("id", "channel", "external_id", "name", "lang", "place", "reminder_hour")
+        stamps = ("created_at", "last_active_at")
+        flags = ("active", "reminders_on")
+        learner_table = table(
+            "learner",
+            *(column(n) for n in names),
+            *(column(n, DateTime) for n in stamps),
+            *(column(n, Boolean) for n in flags),
+        )
         conn.execute(
-            "INSERT INTO learner (id, channel, external_id, name, lang, place, created_at, last_active_at,"
-            " active, reminders_on, reminder_hour)"
-            " VALUES (1, 'telegram', '5', '老王', 'zh', '', ?, ?, 1, 1, 19)",
-            (str(yesterday - timedelta(days=9)), str(yesterday)),
+            learner_table.insert().values(
+                id=1,
+                channel="telegram",
+                external_id="5",
+                name="老王",
+                lang="zh",
+                place="",
+                created_at=yesterday - timedelta(days=9),
+                last_active_at=yesterday,
+                active=True,
+                reminders_on=True,
+                reminder_hour=19,
+            )
+        )
+        steps = table(
+            "step_event",
+            *(column(n) for n in ("learner_id", "lesson_id", "step", "action")),
+            column("at", DateTime),
         )
         days = [yesterday - timedelta(days=d) for d in (0, 0, 1, 2, 5)]  # 3 in a row ending yesterday
-        conn.executemany(
-            "INSERT INTO step_event (learner_id, lesson_id, step, action, at) VALUES (1, 'x', 0, 'next', ?)",
-            [(str(at.replace(tzinfo=None)),) for at in days],
+        conn.execute(
+            steps.insert(),
+            [{"learner_id": 1, "lesson_id": "x", "step": 0, "action": "next", "at": at} for at in days],
         )
+    old.dispose()
     upgrade(url)
     store = ProgressStore(make_engine(url))
     learner = store.find("telegram", "5")
@@ -182,3 +203,19 @@ def test_an_update_reads_none_of_the_learners_step_history(learner: Learner, ser
     learner.command("menu")
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "step_event" in s]
     assert statements and reads == []
+
+
+def test_every_migration_goes_down_and_up_again(tmp_path: Path) -> None:
+    """A release can be rolled back: each revision's downgrade runs, on SQLite and PostgreSQL."""
+    from alembic import command
+
+    from bot.store.database import alembic_config
+
+    url = database_for(tmp_path / "updown.db")
+    upgrade(url)
+    head = current_revision(url)
+    command.downgrade(alembic_config(url), "base")
+    assert current_revision(url) is None
+    assert set(inspect(make_engine(url)).get_table_names()) <= {"alembic_version"}
+    upgrade(url)
+    assert current_revision(url) == head

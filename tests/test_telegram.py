@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from bot.core.audit import audit, sent_messages
 from bot.store.progress import utcnow
 from tests.conftest import Clock
 from tests.content_builder import REPO
+from tests.databases import database_for, dump, query
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_harness import (
     ALICE,
@@ -113,10 +113,9 @@ async def test_a_learners_whole_cycle_lesson_task_done_with_a_photo_follow_up_an
         follow_up = await tg.fake.next_reply(ALICE, before, "7天前您学完了")
         assert "收到几个订单" in follow_up.text and "0️⃣ 还没有" in follow_up.labels
         await tg.say(ALICE, "三百块", "记下了：300元")
-    with sqlite3.connect(tg.db_url.removeprefix("sqlite:///")) as conn:
-        outcome = conn.execute("SELECT lesson_id, value, unit, asked FROM outcome").fetchall()
-        evidence = conn.execute("SELECT evidence_kind, evidence FROM practice_report").fetchall()
-    assert outcome == [("b-lesson-01", 300.0, "yuan", 1)]
+    outcome = [tuple(r) for r in query(tg.db_url, "SELECT lesson_id, value, unit, asked FROM outcome")]
+    evidence = [tuple(r) for r in query(tg.db_url, "SELECT evidence_kind, evidence FROM practice_report")]
+    assert outcome == [("b-lesson-01", 300.0, "yuan", True)]
     assert evidence == [("photo", "shop-photo-1")]
 
 
@@ -272,9 +271,8 @@ async def test_everything_else_a_farmer_may_send_gets_a_sensible_reply(tg: Harne
     await tg.say(ALICE, "随便打的字 asdf", "答不上来")
     await tg.say(ALICE, "啊" * 5000, "答不上来")
     # Nothing of the location or the contact was stored.
-    with sqlite3.connect(tg.db_url.removeprefix("sqlite:///")) as conn:
-        dump = "\n".join(conn.iterdump())
-    assert "124.3" not in dump and "phone" not in dump
+    stored = dump(tg.db_url)
+    assert "124.3" not in stored and "phone" not in stored
 
 
 async def test_in_a_group_the_bot_points_to_a_private_chat(tg: Harness) -> None:
@@ -300,7 +298,7 @@ def test_no_shipped_message_breaks_the_limits_and_every_keyboard_fits_telegram()
 
 
 def test_run_without_a_token_says_what_to_do_and_exits_2(tmp_path: Path) -> None:
-    result = run_cli("run", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    result = run_cli("run", env={"DATABASE_URL": database_for(tmp_path / "x.db")})
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "BotFather" in result.stderr
 
@@ -332,8 +330,7 @@ async def test_farmskills_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_pat
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 30)
         assert proc.returncode == 0
-        with sqlite3.connect(db) as conn:
-            place, cohort = conn.execute("SELECT place, cohort FROM learner").fetchone()
+        ((place, cohort),) = query(database_for(db), "SELECT place, cohort FROM learner")
         assert cohort == "v-01" and '"screen":"name"' in place
     finally:
         if proc.returncode is None:

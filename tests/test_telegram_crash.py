@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from tests.databases import database_for, query
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
 from tests.telegram_harness import start_run_process
 
@@ -54,11 +54,9 @@ class BotProcess:
 
     def open_work(self) -> tuple[int, int]:
         """(updates journaled and not handled, messages owed and not sent)."""
-        with sqlite3.connect(self.db) as conn:
-            unhandled = conn.execute(
-                "SELECT count(*) FROM inbound_update WHERE handled_at IS NULL"
-            ).fetchone()
-            owed = conn.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()
+        url = database_for(self.db)
+        (unhandled,) = query(url, "SELECT count(*) FROM inbound_update WHERE handled_at IS NULL")
+        (owed,) = query(url, "SELECT count(*) FROM outbox WHERE status = 'pending'")
         return int(unhandled[0]), int(owed[0])
 
     async def settled(self, timeout: float = 90) -> None:

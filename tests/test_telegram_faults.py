@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from bot.content.loader import Curriculum
+from tests.databases import query
 from tests.telegram_harness import ALICE, finish_first_lesson, onboard, open_first_lesson, running
 
 
@@ -71,10 +72,7 @@ async def test_a_full_disk_is_told_honestly_changes_nothing_and_the_bot_recovers
         sorry = await tg.press(ALICE, "下一步", "没能保存", on=step1)
         assert "请过一分钟再试" in sorry.text and "已保存" not in sorry.text
         assert tg.learner_row(ALICE) == place_before
-        with sqlite3.connect(tg.db_url.removeprefix("sqlite:///")) as conn:
-            (place,) = conn.execute(
-                "SELECT place FROM learner WHERE external_id = ?", (str(ALICE),)
-            ).fetchone()
+        ((place,),) = query(tg.db_url, "SELECT place FROM learner WHERE external_id = :u", {"u": str(ALICE)})
         assert '"step":0' in place, "the tap must not have been saved"
         # The disk is cleared; the learner taps again and goes on, no restart needed.
         full.on = False

@@ -3,9 +3,9 @@
 `make_scope` binds the period's ends and the time zone's offset; `fill_scope` fills the temporary
 tables every table query reads (the lessons taught, the learners in scope, their progress per tier,
 their step events by hour) and picks how to reach the big tables. Timestamps are stored as naive
-UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'), so the period's ends are bound as text in the same form.
-The SQL is written for SQLite (date(), julianday()), the database FarmSkills ships with; plain SQL
-is preferred where it costs nothing, so the queries can move to another database later.
+UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'), so the period's ends are bound as text in the same form
+(PostgreSQL reads that text as a UTC timestamptz). The SQL is plain where it can be; the few
+places SQLite and PostgreSQL differ go through `bot.reports.dialect` (the scope's `d`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, text
 
 from bot.content.loader import Curriculum
+from bot.reports.dialect import POSTGRES, SQLITE, Dialect, plain
 from bot.reports.model import ALL, NONE, ReportFilter
 
 FAR_PAST = "0001-01-01 00:00:00.000000"
@@ -40,6 +41,7 @@ class Scope:
     events_by_time: bool = False  # the period holds a small part of all step events
     # The headline's comparison, as local dates (first, last): the recent window and the one before.
     windows: tuple[tuple[date, date], tuple[date, date]] | None = None
+    d: Dialect = SQLITE  # the database's few differences, set by fill_scope
 
     def win(self, column: str) -> str:
         """`column` falls within the period. A bound that is not set is left out, so that without
@@ -47,18 +49,18 @@ class Scope:
         return f"{self.after(column)} AND {self.before(column)}"
 
     def after(self, column: str) -> str:
-        return f"{column} >= :lo" if self.since else "1"
+        return f"{column} >= :lo" if self.since else "TRUE"
 
     def before(self, column: str) -> str:
-        return f"{column} < :hi" if self.until else "1"
+        return f"{column} < :hi" if self.until else "TRUE"
 
     def rows_from(self, table: str, alias: str) -> str:
         """The rows of `table` (as `alias`) that belong to learners in scope, joined to rep_learner as
         `lr`: reached learner by learner when those are few, else read straight through the table
         (SQLite would otherwise walk the learner index to save a sort, fetching rows at random)."""
         if self.few_learners:
-            return f"rep_learner lr CROSS JOIN {table} {alias} ON {alias}.learner_id = lr.id"
-        return f"{table} {alias} NOT INDEXED JOIN rep_learner lr ON lr.id = {alias}.learner_id"
+            return f"rep_learner lr {self.d.cross_join} {table} {alias} ON {alias}.learner_id = lr.id"
+        return f"{self.d.not_indexed(table, alias)} JOIN rep_learner lr ON lr.id = {alias}.learner_id"
 
     def progress_from(self) -> str:
         return self.rows_from("lesson_progress", "p")
@@ -68,11 +70,11 @@ class Scope:
         scope are few, through the timestamp index when the period holds few events, else straight
         through the table (SQLite would otherwise walk an index and fetch every row)."""
         if self.few_learners:
-            source = "rep_learner lr CROSS JOIN step_event e ON e.learner_id = lr.id"
+            source = f"rep_learner lr {self.d.cross_join} step_event e ON e.learner_id = lr.id"
         elif self.events_by_time:
             source = "step_event e"
         else:
-            source = "step_event e NOT INDEXED"
+            source = self.d.not_indexed("step_event", "e")
         if self.cohorts and not self.few_learners:
             source += " JOIN rep_learner lr ON lr.id = e.learner_id"
         if self.track:
@@ -163,29 +165,31 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
     let SQLite look them up cheaply while it scans each big event table once.
     """
     drop_scope(conn)
+    s = replace(s, d=POSTGRES if conn.dialect.name == "postgresql" else SQLITE)
+    keyed, stamp = s.d.keyed, s.d.stamp
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_lesson (lesson_id TEXT PRIMARY KEY, track TEXT NOT NULL, tier TEXT NOT NULL,"
         " nsteps INTEGER NOT NULL, nquestions INTEGER NOT NULL, track_order INTEGER NOT NULL,"
-        " tier_rank INTEGER NOT NULL, lesson_order INTEGER NOT NULL) WITHOUT ROWID"
+        f" tier_rank INTEGER NOT NULL, lesson_order INTEGER NOT NULL){keyed}"
     )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_cell (track TEXT NOT NULL, tier TEXT NOT NULL, n INTEGER NOT NULL,"
-        " track_order INTEGER NOT NULL, tier_rank INTEGER NOT NULL, PRIMARY KEY (track, tier)) WITHOUT ROWID"
+        f" track_order INTEGER NOT NULL, tier_rank INTEGER NOT NULL, PRIMARY KEY (track, tier)){keyed}"
     )
     conn.exec_driver_sql("CREATE TEMP TABLE rep_learner (id INTEGER PRIMARY KEY, cohort TEXT NOT NULL)")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_cellp (learner_id INTEGER NOT NULL, track TEXT NOT NULL, tier TEXT NOT NULL,"
-        " cohort TEXT NOT NULL, started_in INTEGER NOT NULL, first_start TEXT NOT NULL,"
-        " n_done INTEGER NOT NULL, last_done TEXT, done_in INTEGER NOT NULL,"
-        " PRIMARY KEY (learner_id, track, tier)) WITHOUT ROWID"
+        f" cohort TEXT NOT NULL, started_in INTEGER NOT NULL, first_start {stamp} NOT NULL,"
+        f" n_done INTEGER NOT NULL, last_done {stamp}, done_in INTEGER NOT NULL,"
+        f" PRIMARY KEY (learner_id, track, tier)){keyed}"
     )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_steps (learner_id INTEGER NOT NULL, lesson_id TEXT NOT NULL,"
-        " hour TEXT NOT NULL, r7 INTEGER NOT NULL, r30 INTEGER NOT NULL)"
+        f" hour {stamp} NOT NULL, r7 INTEGER NOT NULL, r30 INTEGER NOT NULL)"
     )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_recent (learner_id INTEGER NOT NULL, track TEXT NOT NULL, tier TEXT NOT NULL,"
-        " cohort TEXT NOT NULL, a7 INTEGER NOT NULL, PRIMARY KEY (learner_id, track, tier)) WITHOUT ROWID"
+        f" cohort TEXT NOT NULL, a7 INTEGER NOT NULL, PRIMARY KEY (learner_id, track, tier)){keyed}"
     )
     order = {track: i for i, track in enumerate(curriculum.track_ids)}
     lessons = [
@@ -222,7 +226,7 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
         params.update({f"c{i}": cohort for i, cohort in enumerate(named)})
         if NONE in flt.cohorts:
             parts.append("cohort IS NULL")
-        where += f" AND ({' OR '.join(parts) or '0'})"
+        where += f" AND ({' OR '.join(parts) or 'FALSE'})"
     # Trainers and admins talk to the bot too (to answer questions, to ask for this report); they
     # are not learners. Mentors are: they stay.
     where += (
@@ -233,12 +237,13 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
     conn.execute(text(sql), params)
     s = choose_paths(conn, s)
     done = f"p.status = 'completed' AND {s.before('p.completed_at')}"
+    flag = s.d.flag
     conn.execute(
         text(f"""INSERT INTO rep_cellp
 SELECT p.learner_id, cur.track, cur.tier, MIN(lr.cohort),
-       MAX({s.after("p.started_at")}), MIN(p.started_at),
-       SUM({done}), MAX(CASE WHEN {done} THEN p.completed_at END),
-       SUM(p.status = 'completed' AND {s.win("p.completed_at")})
+       MAX({flag(s.after("p.started_at"))}), MIN(p.started_at),
+       SUM({flag(done)}), MAX(CASE WHEN {done} THEN p.completed_at END),
+       SUM({flag("p.status = 'completed' AND " + s.win("p.completed_at"))})
 FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
 WHERE {s.before("p.started_at")}
 GROUP BY p.learner_id, cur.track, cur.tier"""),
@@ -247,10 +252,11 @@ GROUP BY p.learner_id, cur.track, cur.tier"""),
     # Step events, read once: each learner's lessons by UTC hour, with whether they fall in the last
     # 7 or 30 days of the period. Weekly activity and recent activity both come from this table,
     # a tenth the size of step_event.
-    cut = 13 if s.whole_hours else 16  # to the hour; to the minute for zones such as +05:30
+    # To the hour; to the minute for zones such as +05:30.
+    hour = s.d.truncate("e.at", to_minutes=not s.whole_hours)
     conn.execute(
         text(f"""INSERT INTO rep_steps
-SELECT DISTINCT e.learner_id, e.lesson_id, substr(e.at, 1, {cut}), e.at >= :a7, e.at >= :a30
+SELECT DISTINCT e.learner_id, e.lesson_id, {hour}, {flag("e.at >= :a7")}, {flag("e.at >= :a30")}
 FROM {s.events_from()}
 WHERE {s.win("e.at")}"""),
         s.params,
@@ -260,7 +266,7 @@ WHERE {s.win("e.at")}"""),
 SELECT e.learner_id, cur.track, cur.tier, MIN(lr.cohort), MAX(e.r7)
 FROM rep_steps e JOIN rep_lesson cur ON cur.lesson_id = e.lesson_id
      JOIN rep_learner lr ON lr.id = e.learner_id
-WHERE e.r30
+WHERE e.r30 = 1
 GROUP BY e.learner_id, cur.track, cur.tier"""
     )
     return s
@@ -283,19 +289,20 @@ def choose_paths(conn: Connection, s: Scope) -> Scope:
 
 
 def drop_scope(conn: Connection) -> None:
+    d = POSTGRES if conn.dialect.name == "postgresql" else SQLITE
     for name in SCOPE_TABLES:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {d.temp(name)}")
 
 
 def rows(conn: Connection, sql: str, scope: Scope) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in conn.execute(text(sql), scope.params).all()]
+    return [tuple(plain(v) for v in row) for row in conn.execute(text(sql), scope.params).all()]
 
 
 # Cohort rows first (alphabetical), then the "(all)" row.
 COHORT_ORDER = f"CASE cohort WHEN '{ALL}' THEN 1 ELSE 0 END, cohort"
 
 
-def median_ctes(source: str, keys: str, value: str, name: str) -> str:
+def median_ctes(d: Dialect, source: str, keys: str, value: str, name: str) -> str:
     """Two CTEs, `run` and `med`: the median of `value` for each group of `keys`, from `source`'s
     rows of (keys…, value, k), k being how often the value occurs. A running total finds the middle
     (SQLite has no MEDIAN), sorting only the distinct values."""
@@ -306,6 +313,6 @@ def median_ctes(source: str, keys: str, value: str, name: str) -> str:
          w AS (PARTITION BY {keys} ORDER BY {value} ROWS UNBOUNDED PRECEDING)),
 med AS (
   SELECT {keys},
-         (MIN(CASE WHEN upto >= (n + 1) / 2 THEN {value} END)
-          + MIN(CASE WHEN upto >= (n + 2) / 2 THEN {value} END)) / 2.0 AS {name}
+         (MIN(CASE WHEN upto >= {d.half("n + 1")} THEN {value} END)
+          + MIN(CASE WHEN upto >= {d.half("n + 2")} THEN {value} END)) / 2.0 AS {name}
   FROM run GROUP BY {keys})"""

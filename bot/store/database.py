@@ -1,4 +1,5 @@
-"""Opening the database: SQLite in WAL mode so a report can read while the bot writes, Alembic
+"""Opening the database: SQLite in WAL mode so a report can read while the bot writes (or a
+PostgreSQL server, `postgresql+psycopg://…`, with `pip install farmskills[postgres]`), Alembic
 migrations to bring the schema to the current version, and the unit of work that makes one
 update's changes, its reply and its "handled" mark one transaction.
 
@@ -18,6 +19,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 DEFAULT_DATABASE_URL = "sqlite:///farmskills.db"
@@ -44,6 +47,10 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if url.startswith("postgresql"):
+        # Timestamps are stored as naive UTC (`timestamp without time zone`, as on SQLite): with the
+        # session in UTC, an aware datetime is stored as its UTC time whatever the server's zone.
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -67,6 +74,32 @@ def unit_of_work(engine: Engine) -> Iterator[Connection]:
             yield conn
         finally:
             _unit.reset(token)
+
+
+def insert_or_skip(engine: Engine, table: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for `table` (a model), as the engine's database spells it:
+    a row another process wrote first is left alone instead of failing the whole statement."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
+
+
+def flush_new(s: Session, row: Any) -> bool:
+    """Add and flush a new row; False when a unique key shows another transaction wrote it first,
+    the session still usable. On PostgreSQL a failed statement spoils the whole transaction, so
+    the INSERT runs in a savepoint there; SQLite only undoes the statement."""
+    try:
+        if s.get_bind().dialect.name == "postgresql":
+            with s.begin_nested():  # added inside: undoing the savepoint forgets the row too
+                s.add(row)
+                s.flush()
+        else:
+            s.add(row)
+            s.flush()
+    except IntegrityError:
+        if s.get_bind().dialect.name != "postgresql":
+            s.rollback()
+        return False
+    return True
 
 
 def open_session(engine: Engine) -> Session:

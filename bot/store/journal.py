@@ -9,27 +9,22 @@ Telegram may re-deliver an update.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
-from bot.store.database import open_session
+from bot.store.database import insert_or_skip, open_session
 from bot.store.tables import InboundUpdate
 
 KEPT = timedelta(days=1)  # Telegram keeps an unconfirmed update at most a day
 TOO_OLD = timedelta(hours=1)  # an update still unhandled after this is dropped, not acted on late
 
-_INSERTS: dict[str, Callable[..., Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-
 
 class UpdateJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._insert = _INSERTS[engine.dialect.name]
 
     def receive(self, channel: str, updates: Sequence[tuple[int, str]], now: datetime) -> set[int]:
         """Journal these (id, raw JSON) updates; returns the ids still to handle (new, or received
@@ -42,7 +37,7 @@ class UpdateJournal:
         ]
         ids = [uid for uid, _ in updates]
         with open_session(self.engine) as s:
-            s.execute(self._insert(InboundUpdate).values(rows).on_conflict_do_nothing())
+            s.execute(insert_or_skip(self.engine, InboundUpdate).values(rows))
             handled = s.exec(
                 select(InboundUpdate.update_id).where(
                     col(InboundUpdate.channel) == channel,
@@ -71,11 +66,11 @@ class UpdateJournal:
                 return True
             # Not journaled (a channel that doesn't journal, or a test): record it as handled now.
             row = {"channel": channel, "update_id": update_id, "received_at": now, "handled_at": now}
-            inserted = s.execute(
-                self._insert(InboundUpdate).values(status=status, **row).on_conflict_do_nothing()
-            )
+            insert = insert_or_skip(self.engine, InboundUpdate).values(status=status, **row)
+            # RETURNING, not the row count: an ORM session may count a skipped row as written.
+            inserted = s.execute(insert.returning(col(InboundUpdate.update_id))).all()
             s.commit()
-            return bool(getattr(inserted, "rowcount", 0) == 1)
+            return len(inserted) == 1
 
     def unhandled(self, channel: str, received_before: datetime, limit: int = 500) -> list[tuple[int, str]]:
         """Updates journaled but never handled (the process died, or the database failed meanwhile),

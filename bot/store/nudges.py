@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from bot.core.schedule import is_quiet
-from bot.store.database import open_session
+from bot.store.database import insert_or_skip, open_session
 from bot.store.tables import Learner, LessonProgress, Nudge
 
 
@@ -86,11 +86,18 @@ class NudgeStore:
                     has_begun,
                 )
             ).all()
-            for learner_id in due:
-                assert learner_id is not None
-                s.add(Nudge(learner_id=learner_id, kind="reminder", key=today, due_at=now))
+            rows = [
+                {"learner_id": learner_id, "kind": "reminder", "key": today, "due_at": now}
+                for learner_id in due
+            ]
+            if not rows:
+                return 0
+            # Another bot may plan the same reminders at the same moment: its rows stand, ours
+            # are skipped, and the rest of the batch still goes in (uq_nudge_learner_kind_key).
+            planned = s.execute(insert_or_skip(self.engine, Nudge).values(rows).returning(col(Nudge.id)))
+            count = len(planned.all())  # the rows this bot inserted, not those skipped
             s.commit()
-        return len(due)
+        return count
 
     def ignored_in_a_row(self, learner: Learner, before: int) -> int:
         """Reminders sent since the learner was last active, not counting nudge `before`."""

@@ -193,6 +193,10 @@ class OutboxStore:
             query = query.where(col(Outbox.user_id) == user_id)
         with open_session(self.engine) as s:
             ordered = query.order_by(col(Outbox.priority), col(Outbox.id)).limit(limit)
+            # On PostgreSQL rows another sender is claiming right now are passed over, not waited
+            # for (SQLite has one writer at a time and ignores the clause). The UPDATE below checks
+            # the lease again, so a row is claimed by one sender only either way.
+            ordered = ordered.with_for_update(skip_locked=True)
             ids = [i for i in s.exec(ordered).all() if i is not None]
             if not ids:
                 return []

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.content.models import Tier
@@ -38,7 +37,7 @@ from bot.core.state import (
     StepShown,
     TierUnlocked,
 )
-from bot.store.database import open_session
+from bot.store.database import flush_new, open_session
 from bot.store.tables import (
     CheckAnswer,
     FaqQuestion,
@@ -114,7 +113,14 @@ class ProgressStore:
     def _find_or_create(
         self, s: Session, channel: str, external_id: str, lang: str, name: str, now: datetime
     ) -> tuple[Learner, bool]:
-        query = select(Learner).where(Learner.channel == channel, Learner.external_id == external_id)
+        # FOR UPDATE: on PostgreSQL the learner's row stays locked until the update's transaction
+        # ends, so two processes handling one learner take turns (SQLite's write lock already
+        # does that; it ignores the clause).
+        query = (
+            select(Learner)
+            .where(Learner.channel == channel, Learner.external_id == external_id)
+            .with_for_update()
+        )
         existing = s.exec(query).first()
         if existing is not None:
             return existing, False
@@ -127,12 +133,8 @@ class ProgressStore:
             created_at=now,
             last_active_at=now,
         )
-        s.add(learner)
-        try:
-            s.flush()  # the id, without reading the row back
-        except IntegrityError:
+        if not flush_new(s, learner):
             # Two updates from a new learner raced; the other one created the row.
-            s.rollback()
             return s.exec(query).one(), False
         return learner, True
 

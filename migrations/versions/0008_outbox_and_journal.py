@@ -46,8 +46,8 @@ def upgrade() -> None:
     op.create_index("ix_outbox_user", "outbox", ["channel", "user_id", "id"])
     op.execute(
         "INSERT INTO outbox (channel, user_id, payload, status, priority, attempts, next_at, created_at) "
-        "SELECT 'telegram', CAST(chat_id AS VARCHAR(64)), payload, 'pending', 0, attempts, next_at, "
-        "created_at "
+        "SELECT 'telegram', CAST(chat_id AS VARCHAR(64)), payload, 'pending', 0, attempts, "
+        "next_at, created_at "
         "FROM outbox_message ORDER BY id"
     )
     op.drop_table("outbox_message")

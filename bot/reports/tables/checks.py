@@ -21,7 +21,7 @@ q(lesson_id, question, nquestions) AS (
   UNION ALL SELECT lesson_id, question + 1, nquestions FROM q WHERE question + 1 < nquestions),
 packed AS MATERIALIZED (
   SELECT q.lesson_id, q.question,
-         (SELECT (COUNT(*) << 32) + COALESCE(SUM(x.first_right IS x.first_at), 0)
+         (SELECT (COUNT(*) << 32) + COALESCE(SUM({s.d.flag(s.d.same("x.first_right", "x.first_at"))}), 0)
           FROM (SELECT MIN(a.at) AS first_at, MIN(CASE WHEN a.correct THEN a.at END) AS first_right
                 FROM check_answer a {learners}
                 WHERE a.lesson_id = q.lesson_id AND a.question = q.question AND {s.before("a.at")}
@@ -29,7 +29,7 @@ packed AS MATERIALIZED (
           WHERE {s.after("x.first_at")}) AS p
   FROM q),
 counts AS (SELECT lesson_id, question, p >> 32 AS learners, p & 4294967295 AS right_first FROM packed)
-SELECT lesson_id, question, learners, right_first, ROUND(1.0 * right_first / learners, 3) AS rate
+SELECT lesson_id, question, learners, right_first, {s.d.round("1.0 * right_first / learners", 3)} AS rate
 FROM counts WHERE learners > 0
 ORDER BY rate, learners DESC, lesson_id, question"""
     return rows(conn, sql, s)

@@ -13,7 +13,7 @@ from bot.reports.scope import Scope, rows
 def funnel(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     sql = f"""WITH
 ev AS (
-  SELECT learner_id, track, MAX(started_in) AS s, MAX(done_in > 0) AS c, 0 AS a, 0 AS o
+  SELECT learner_id, track, MAX(started_in) AS s, MAX({s.d.flag("done_in > 0")}) AS c, 0 AS a, 0 AS o
   FROM rep_cellp GROUP BY learner_id, track
   UNION ALL
   SELECT r.learner_id, cur.track, 0, 0, 1, 0

@@ -16,11 +16,13 @@ def outcomes(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     # fewer rows than there are outcomes.
     sql = f"""WITH
 b AS MATERIALIZED (
-  SELECT lr.cohort, COALESCE(cur.track, '{NONE}') AS track, o.unit, o.value, o.learner_id, o.asked
+  SELECT lr.cohort, COALESCE(cur.track, '{NONE}') AS track, o.unit, o.value, o.learner_id,
+         {s.d.flag("o.asked")} AS asked
   FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
   WHERE {s.win("o.at")}),
 bl AS MATERIALIZED (
-  SELECT cohort, track, unit, learner_id, COUNT(*) AS reports, SUM(value) AS total, SUM(asked) AS asked
+  SELECT MIN(cohort) AS cohort, track, unit, learner_id, COUNT(*) AS reports, SUM(value) AS total,
+         SUM(asked) AS asked
   FROM b GROUP BY learner_id, track, unit),
 stats AS (
   SELECT cohort, track, unit, SUM(reports) AS reports, COUNT(*) AS learners, SUM(total) AS total,
@@ -41,9 +43,10 @@ v4 AS (
   UNION ALL SELECT '{ALL}', track, unit, value, SUM(k) FROM bv GROUP BY track, unit, value
   UNION ALL SELECT cohort, '{ALL}', unit, value, SUM(k) FROM bv GROUP BY cohort, unit, value
   UNION ALL SELECT '{ALL}', '{ALL}', unit, value, SUM(k) FROM bv GROUP BY unit, value),
-{median_ctes("v4", "cohort, track, unit", "value", "median")},
+{median_ctes(s.d, "v4", "cohort, track, unit", "value", "median")},
 tord AS (SELECT track, MIN(track_order) AS o FROM rep_cell GROUP BY track)
-SELECT st.cohort, st.track, st.unit, st.reports, st.learners, ROUND(st.total, 2), ROUND(med.median, 2),
+SELECT st.cohort, st.track, st.unit, st.reports, st.learners, {s.d.round("st.total", 2)},
+       {s.d.round("med.median", 2)},
        st.asked, st.reports - st.asked
 FROM stats st
      JOIN med ON med.cohort = st.cohort AND med.track = st.track AND med.unit = st.unit

@@ -11,7 +11,7 @@ from bot.reports.scope import COHORT_ORDER, Scope, rows
 
 def cohorts(conn: Connection) -> list[tuple[Any, ...]]:
     """The cohorts in scope with their names, so readers see 李家村 and not only its code."""
-    sql = f"""SELECT lr.cohort, COALESCE(c.name, ''), COUNT(*)
+    sql = f"""SELECT lr.cohort, COALESCE(MIN(c.name), ''), COUNT(*)
 FROM rep_learner lr LEFT JOIN cohort c ON c.code = lr.cohort
 GROUP BY lr.cohort ORDER BY {COHORT_ORDER.replace("cohort", "lr.cohort")}"""
     return [tuple(row) for row in conn.exec_driver_sql(sql).all()]
@@ -30,7 +30,7 @@ oc AS (
   WHERE {s.win("o.at")}
   GROUP BY o.learner_id)
 SELECT l.name, l.external_id, l.channel, lr.cohort, COALESCE(lc.n, 0), COALESCE(ap.n, 0),
-       COALESCE(oc.n, 0), date(l.last_active_at, :mod)
+       COALESCE(oc.n, 0), {s.d.local_day("l.last_active_at")}
 FROM rep_learner lr JOIN learner l ON l.id = lr.id
      LEFT JOIN lc ON lc.learner_id = lr.id
      LEFT JOIN ap ON ap.learner_id = lr.id

@@ -14,7 +14,7 @@ def summary(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     sql = f"""WITH
 lp AS (
   SELECT c.learner_id, MAX(c.started_in) AS started, SUM(c.done_in) AS done,
-         SUM(c.n_done >= cell.n AND {s.after("c.last_done")}) AS tiers
+         SUM({s.d.flag("c.n_done >= cell.n AND " + s.after("c.last_done"))}) AS tiers
   FROM rep_cellp c JOIN rep_cell cell ON cell.track = c.track AND cell.tier = c.tier
   GROUP BY c.learner_id),
 act AS (SELECT learner_id, MAX(a7) AS a7 FROM rep_recent GROUP BY learner_id),
@@ -47,6 +47,6 @@ SELECT * FROM (
   SELECT '{ALL}', COALESCE(SUM(learners), 0), COALESCE(SUM(started), 0), COALESCE(SUM(active_7d), 0),
          COALESCE(SUM(active_30d), 0), COALESCE(SUM(lessons_completed), 0),
          COALESCE(SUM(tiers_completed), 0), COALESCE(SUM(applied), 0), COALESCE(SUM(outcomes), 0)
-  FROM g)
+  FROM g) AS t
 ORDER BY {COHORT_ORDER}"""
     return rows(conn, sql, s)

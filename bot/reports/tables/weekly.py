@@ -16,13 +16,10 @@ def weekly(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     one, applied, reported a result) and the yuan reported. Counting both in one pass over each
     table is cheaper than two; `split_weekly` makes the `weekly` and `stages_weekly` tables."""
 
-    def week(column: str) -> str:
-        # The local Monday: shift to local time, on to Sunday (or stay), back six days.
-        return f"date({column}, :mod, 'weekday 0', '-6 days')"
-
+    week = s.d.local_monday
     # Active learners from rep_steps' learner-hours (minutes, for zones such as +05:30): far fewer
     # dates to compute than there are events.
-    pad = "':00:00'" if s.whole_hours else "':00'"
+    hour = s.d.truncated("hour", to_minutes=not s.whole_hours)
     yuan = "CASE WHEN o.unit = 'yuan' THEN o.value ELSE 0 END"
     sql = f"""WITH
 nl AS (
@@ -32,7 +29,7 @@ nl AS (
 eh AS (SELECT DISTINCT learner_id, hour FROM rep_steps),
 al AS (
   SELECT lr.cohort, x.week, COUNT(*) AS n
-  FROM (SELECT DISTINCT learner_id, {week("hour || " + pad)} AS week FROM eh) x
+  FROM (SELECT DISTINCT learner_id, {week(hour)} AS week FROM eh) x
        JOIN rep_learner lr ON lr.id = x.learner_id
   GROUP BY 1, 2),
 st AS (
@@ -72,7 +69,7 @@ SELECT * FROM (
   SELECT * FROM g
   UNION ALL
   SELECT week, '{ALL}', SUM(n), SUM(a), SUM(c), SUM(p), SUM(o), SUM(sd), SUM(cd), SUM(ad), SUM(od), SUM(y)
-  FROM g GROUP BY week)
+  FROM g GROUP BY week) AS t
 ORDER BY week, {COHORT_ORDER}"""
     return rows(conn, sql, s)
 
