@@ -18,6 +18,7 @@ from bot.service import LearningService, build_service
 from tests.content_builder import REPO, build_content
 from tests.databases import database_for, drop_made
 from tests.dialog import Learner
+from tests.village import report, village  # noqa: F401  (the report tests' known village, as fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.content.loader import Curriculum
 from bot.core.messages import Button, Command, Media, Press, Response, Say
 from bot.service import Identity, LearningService
 
@@ -67,3 +68,21 @@ class Learner:
         self.command("start")
         self.tap("开始学习" if self.who.lang_hint != "en" else "Start")
         self.say(name)
+
+
+# ----- walks many stories share -----------------------------------------------------------------
+
+
+def open_basic_lesson(learner: Learner, n: int = 1) -> None:
+    learner.tap("选课程")
+    learner.tap("网上卖货")
+    learner.tap("基础")
+    learner.tap(f"第{n}课")
+
+
+def finish_open_lesson(learner: Learner, curriculum: Curriculum) -> None:
+    """Tap Next through the steps and answer every question right."""
+    while "下一步" in " ".join(learner.labels()):
+        learner.tap("下一步")
+    while any(label.startswith(("1️⃣", "2️⃣")) for label in learner.labels()):
+        learner.tap("1️⃣")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,23 +10,9 @@ import yaml
 
 from bot.content.loader import load_curriculum
 from bot.content.models import Tier
+from tests.cli_runner import farmskills
 from tests.content_builder import REPO
 from tests.databases import ON_POSTGRES, database_for, query
-
-
-def farmskills(
-    *args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd or REPO,
-        env=full_env,
-        timeout=120,
-    )
 
 
 def test_validate_passes_on_the_shipped_content() -> None:

@@ -19,8 +19,8 @@ from bot.faq.spoken import SpokenTable
 from bot.faq.text import Segmenter, normalise
 from bot.store.database import make_engine, upgrade
 from bot.store.tables import FaqQuestion
+from tests.cli_runner import farmskills as run_cli
 from tests.content_builder import SMALL_FAQ, faq_entry, write_yaml
-from tests.test_cli import farmskills as run_cli
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from bot.content.loader import Curriculum
 from bot.service import LearningService
 from tests.conftest import Clock
 from tests.content_builder import build_content, lesson, write_yaml
-from tests.dialog import Learner
-from tests.test_lessons import finish_open_lesson, open_basic_lesson
+from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
 
 
 @pytest.fixture

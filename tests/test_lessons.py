@@ -6,22 +6,7 @@ from bot.content.loader import Curriculum
 from bot.content.models import Tier
 from bot.service import build_service
 from tests.conftest import Clock
-from tests.dialog import Learner
-
-
-def open_basic_lesson(learner: Learner, n: int = 1) -> None:
-    learner.tap("选课程")
-    learner.tap("网上卖货")
-    learner.tap("基础")
-    learner.tap(f"第{n}课")
-
-
-def finish_open_lesson(learner: Learner, curriculum: Curriculum) -> None:
-    """Tap Next through the steps and answer every question right."""
-    while "下一步" in " ".join(learner.labels()):
-        learner.tap("下一步")
-    while any(label.startswith(("1️⃣", "2️⃣")) for label in learner.labels()):
-        learner.tap("1️⃣")
+from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
 
 
 def test_a_new_learner_is_welcomed_told_what_is_stored_and_asked_their_name(

@@ -12,8 +12,7 @@ from bot.core.messages import Response
 from bot.service import LearningService
 from bot.store.mentors import CONFIRMED
 from tests.conftest import Clock
-from tests.dialog import Learner
-from tests.test_lessons import finish_open_lesson
+from tests.dialog import Learner, finish_open_lesson
 
 TRAINER = "900"
 OTHER_TRAINER = "901"

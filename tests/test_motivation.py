@@ -11,8 +11,7 @@ from bot.content.loader import Curriculum
 from bot.media.certificate import CertificateText, covers, render_certificate
 from bot.store.progress import days_in_a_row
 from tests.conftest import Clock
-from tests.dialog import Learner
-from tests.test_lessons import finish_open_lesson, open_basic_lesson
+from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
 
 TEXT = CertificateText("结业证书", "王建国大爷", "完成了《网上卖货》基础课程", "2026年5月4日 · 农技通")
 

@@ -11,8 +11,7 @@ from bot.core.messages import Media
 from bot.service import LearningService, build_service
 from bot.store.tables import Nudge, Outcome, PracticeReport
 from tests.conftest import Clock
-from tests.dialog import Learner
-from tests.test_lessons import finish_open_lesson, open_basic_lesson
+from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
 
 
 def finished_first_lesson(learner: Learner, curriculum: Curriculum) -> None:

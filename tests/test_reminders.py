@@ -11,8 +11,7 @@ import pytest
 from bot.content.loader import Curriculum
 from bot.service import LearningService, build_service
 from tests.conftest import Clock
-from tests.dialog import Learner
-from tests.test_lessons import open_basic_lesson
+from tests.dialog import Learner, open_basic_lesson
 
 # The clock fixture starts on 2026-05-04 at 09:00 UTC, 17:00 in Shanghai.
 SEVEN_PM_SHANGHAI = datetime(2026, 5, 4, 11, 0, tzinfo=UTC)

@@ -8,8 +8,7 @@ import io
 
 from bot.content.loader import Curriculum
 from bot.service import LearningService
-from tests.dialog import Learner
-from tests.test_lessons import finish_open_lesson, open_basic_lesson
+from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
 
 TRAINER, OTHER_TRAINER, ADMIN = "900", "901", "700"
 

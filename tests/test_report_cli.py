@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from bot.cli.app import app
 from bot.reports.charts import CHARTS
 from tests.databases import database_for
-from tests.test_reports_numbers import PEOPLE, build_village, village_content
+from tests.village import PEOPLE, build_village, village_content
 
 
 @pytest.fixture

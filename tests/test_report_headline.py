@@ -17,9 +17,7 @@ from bot.reports.model import Report
 from bot.store.database import make_engine
 from bot.store.tables import Outcome
 from tests.databases import database_for
-from tests.test_reports_numbers import build_village, make, report, rows, t, village, village_content
-
-__all__ = ["report", "village"]  # the village fixtures, shared
+from tests.village import build_village, make, rows, t, village_content
 
 
 def headline(report: Report) -> dict[str, tuple[object, ...]]:
@@ -134,7 +132,7 @@ def test_the_page_speaks_the_reports_language_with_percentages_and_titles(
     try:
         from bot.reports.build import build_report
         from bot.reports.model import ReportFilter
-        from tests.test_reports_numbers import NOW
+        from tests.village import NOW
 
         report = build_report(engine, curriculum, ReportFilter(), NOW, "Asia/Shanghai", lang)
     finally:

@@ -22,7 +22,7 @@ from bot.reports.html import render_html
 from bot.reports.model import ALL, NONE, ReportFilter
 from bot.store.database import make_engine
 from tests.databases import database_for
-from tests.test_reports_numbers import NOW, build_village, village_content
+from tests.village import NOW, build_village, village_content
 
 CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}

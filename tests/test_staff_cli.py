@@ -14,8 +14,8 @@ from bot.media.join_card import join_link
 from bot.store.database import make_engine, upgrade
 from bot.store.mentors import CONFIRMED, INVITED, OFFERED, MentorStore
 from bot.store.progress import ProgressStore
+from tests.cli_runner import farmskills
 from tests.databases import database_for
-from tests.test_cli import farmskills
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 

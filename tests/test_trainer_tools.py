@@ -16,8 +16,8 @@ from PIL import Image
 from bot.content.loader import check_content
 from bot.content.models import Lesson
 from bot.media.lesson_pictures import PICTURES, draw_all
+from tests.cli_runner import farmskills
 from tests.content_builder import REPO, write_yaml
-from tests.test_cli import farmskills
 
 LESSON = "lessons/shop/basic/01.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
