@@ -6,7 +6,7 @@ FARMSKILLS_TEST_DATABASE_URL names a server (tests/databases.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from bot.service import LearningService, build_service
 from tests.content_builder import REPO, build_content
 from tests.databases import database_for, drop_made
 from tests.dialog import Learner
+from tests.telegram_harness import Harness, running
 from tests.village import report, village  # noqa: F401  (the report tests' known village, as fixtures)
 
 
@@ -107,3 +108,10 @@ def new_learner(service: LearningService) -> Callable[..., Learner]:
         return Learner(service, user, lang)
 
     return make
+
+
+@pytest.fixture
+async def tg(tmp_path: Path, curriculum: Curriculum) -> AsyncIterator[Harness]:
+    """The real bot, running against the fake Bot API with the small test content."""
+    async with running(tmp_path, curriculum) as harness:
+        yield harness

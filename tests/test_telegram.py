@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -31,12 +30,6 @@ from tests.telegram_harness import (
     running,
     start_run_process,
 )
-
-
-@pytest.fixture
-async def tg(tmp_path: Path, curriculum: Curriculum) -> AsyncIterator[Harness]:
-    async with running(tmp_path, curriculum) as harness:
-        yield harness
 
 
 async def test_a_question_typed_mid_lesson_is_answered_and_the_learner_goes_back_to_the_lesson(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -31,12 +30,6 @@ from tests.telegram_harness import (
     report_task_done_with_a_photo,
     running,
 )
-
-
-@pytest.fixture
-async def tg(tmp_path: Path, curriculum: Curriculum) -> AsyncIterator[Harness]:
-    async with running(tmp_path, curriculum) as harness:
-        yield harness
 
 
 async def test_a_learner_who_blocked_the_bot_is_marked_inactive_and_not_retried(tg: Harness) -> None:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from bot.content.loader import Curriculum, load_curriculum
+from bot.content.loader import load_curriculum
 from bot.store.progress import utcnow
 from tests.content_builder import build_content
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -20,7 +17,6 @@ from tests.telegram_harness import (
     Harness,
     onboard,
     open_first_lesson,
-    running,
     start_run_process,
 )
 
@@ -71,12 +67,6 @@ async def test_a_fixed_lesson_goes_live_on_sighup_and_a_broken_one_is_refused_wi
             proc.send_signal(signal.SIGTERM)
             await asyncio.wait_for(proc.wait(), 30)
         await fake.stop()
-
-
-@pytest.fixture
-async def tg(tmp_path: Path, curriculum: Curriculum) -> AsyncIterator[Harness]:
-    async with running(tmp_path, curriculum) as harness:
-        yield harness
 
 
 async def test_a_trainer_attaches_a_voice_note_and_a_learner_at_that_step_receives_it(tg: Harness) -> None:
