@@ -86,3 +86,11 @@ def finish_open_lesson(learner: Learner, curriculum: Curriculum) -> None:
         learner.tap("下一步")
     while any(label.startswith(("1️⃣", "2️⃣")) for label in learner.labels()):
         learner.tap("1️⃣")
+
+
+def open_level_test(learner: Learner, locked_tier: str) -> None:
+    """From Home to the level test of the selling-online track, through one of its locked tiers."""
+    learner.tap("选课程")
+    learner.tap("网上卖货")
+    learner.tap(locked_tier)
+    learner.tap("水平测试")

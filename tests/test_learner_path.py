@@ -12,7 +12,7 @@ from bot.content.loader import Curriculum
 from bot.service import LearningService
 from tests.conftest import Clock
 from tests.content_builder import build_content, lesson, write_yaml
-from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
+from tests.dialog import Learner, finish_open_lesson, open_basic_lesson, open_level_test
 
 
 @pytest.fixture
@@ -58,10 +58,7 @@ def test_resume_brings_back_the_placement_test_and_the_evidence_prompt(
     learner: Learner, curriculum: Curriculum
 ) -> None:
     learner.onboard()
-    learner.tap("选课程")
-    learner.tap("网上卖货")
-    learner.tap("高级")
-    learner.tap("水平测试")
+    open_level_test(learner, "高级")
     learner.tap("2️⃣")
     learner.command("menu")
     learner.tap("继续学习")

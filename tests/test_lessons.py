@@ -6,7 +6,7 @@ from bot.content.loader import Curriculum
 from bot.content.models import Tier
 from bot.service import build_service
 from tests.conftest import Clock
-from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
+from tests.dialog import Learner, finish_open_lesson, open_basic_lesson, open_level_test
 
 
 def test_a_new_learner_is_welcomed_told_what_is_stored_and_asked_their_name(
@@ -94,10 +94,7 @@ def test_a_locked_tier_offers_the_placement_test_which_can_place_a_learner_highe
 
 def test_placement_with_wrong_answers_keeps_a_learner_at_basic(learner: Learner) -> None:
     learner.onboard()
-    learner.tap("选课程")
-    learner.tap("网上卖货")
-    learner.tap("进阶")
-    learner.tap("水平测试")
+    open_level_test(learner, "进阶")
     for _ in range(3):
         learner.tap("1️⃣")
     # The test stops after the first tier with a mistake: three taps, not nine.

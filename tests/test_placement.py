@@ -17,7 +17,7 @@ from bot.content.loader import Curriculum
 from bot.content.models import PlacementQuestion, Tier
 from bot.core.engine import LessonEngine
 from bot.core.state import LearnerView, Place, PlacementTaken, Profile, Progress, Screen
-from tests.dialog import Learner
+from tests.dialog import Learner, open_level_test
 
 REPO = Path(__file__).resolve().parents[1]
 RUNS = 1000
@@ -93,10 +93,7 @@ def test_every_shipped_placement_question_has_three_options_and_every_tier_three
 
 def test_the_result_shows_the_score_and_what_it_means_and_next_follows_it(learner: Learner) -> None:
     learner.onboard()
-    learner.tap("选课程")
-    learner.tap("网上卖货")
-    learner.tap("进阶")
-    learner.tap("水平测试")
+    open_level_test(learner, "进阶")
     assert "水平测试 第1题（基础题）" in learner.text
     for _ in range(3):
         learner.tap("2️⃣")  # basic right
@@ -115,10 +112,7 @@ def test_the_result_shows_the_score_and_what_it_means_and_next_follows_it(learne
 
 def test_a_learner_who_answers_every_question_right_is_told_they_know_the_track(learner: Learner) -> None:
     learner.onboard()
-    learner.tap("选课程")
-    learner.tap("网上卖货")
-    learner.tap("高级")
-    learner.tap("水平测试")
+    open_level_test(learner, "高级")
     for _ in range(9):
         learner.tap("2️⃣")
     assert "高级题：答对 3/3" in learner.text and "这门课您已经很熟" in learner.text
