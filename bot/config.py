@@ -27,3 +27,7 @@ class Settings:
     timezone: str = field(default_factory=lambda: os.environ.get("FARMSKILLS_TIMEZONE", "Asia/Shanghai"))
     # Telegram's paid broadcasts (Stars per message above the free 30/s) for very large deployments.
     paid_broadcast: bool = field(default_factory=lambda: os.environ.get("FARMSKILLS_PAID_BROADCAST") == "1")
+    # How long the sending worker's lease lasts: when it dies, another worker sends after at most this.
+    lease_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("FARMSKILLS_LEASE_SECONDS", "10"))
+    )

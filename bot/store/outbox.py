@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from bot.core.messages import Button, Document, Message
+from bot.store.bell import ring
 from bot.store.database import open_session
 from bot.store.tables import Outbox
 
@@ -128,6 +129,8 @@ class OutboxStore:
             return []
         with open_session(self.engine) as s:
             s.add_all(rows)
+            if len(rows) > sum(row.claimed_by is not None for row in rows):
+                ring(s)  # rows nobody holds yet: the sending worker looks once they are committed
             s.commit()  # inside a unit of work: a flush, which gives the rows their ids
             return [
                 Owed(row.id or 0, m.channel, m.user_id, m.message, 0, priority)
@@ -247,12 +250,12 @@ class OutboxStore:
             s.commit()
 
     def release_all(self, channel: str) -> None:
-        """The only sender of a channel starts (long polling allows one bot process): whatever a
-        crashed process held is owed again at once."""
+        """A channel's one sender starts sending (a long-polling bot starts, or a worker takes over
+        the sending lease): whatever the sender before it held is owed again at once."""
         with open_session(self.engine) as s:
             s.execute(
                 update(Outbox)
-                .where(col(Outbox.channel) == channel)
+                .where(col(Outbox.channel) == channel, col(Outbox.claimed_by).is_not(None))
                 .values(claimed_by=None, claimed_until=None)
             )
             s.commit()

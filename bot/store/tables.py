@@ -284,3 +284,14 @@ class Mentor(SQLModel, table=True):
     invited_at: datetime
     decided_at: datetime | None = None
     decided_by: str | None = Field(default=None, max_length=64)
+
+
+class Lease(SQLModel, table=True):
+    """Who does a deployment-wide job right now (sending to Telegram, the scheduled jobs): one
+    worker holds the lease and renews it; when it dies, another takes it over once it runs out."""
+
+    __tablename__ = "lease"
+
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str = Field(max_length=64)  # the worker, e.g. "tg-<host>-<pid>-<random>"
+    until: datetime

@@ -9,6 +9,7 @@ through `Intake` (journaled, by long polling or a webhook), replies go out throu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
@@ -34,12 +35,15 @@ from telegram.ext import (
 from bot.channels.telegram.courier import Courier
 from bot.channels.telegram.handlers import CHANNEL, TelegramHandlers
 from bot.channels.telegram.intake import ALLOWED_UPDATES, Intake
+from bot.channels.telegram.leader import Leadership
 from bot.channels.telegram.ratelimit import PerChatRateLimiter
 from bot.channels.telegram.receivers import PollingReceiver, WebhookServer
 from bot.channels.telegram.sender import OutboxSender
 from bot.config import Settings
 from bot.content_reload import ContentReloader, Reloaded
 from bot.service import LearningService
+from bot.store import bell
+from bot.store.leases import LeaseStore
 from bot.store.progress import mark_inactive, utcnow
 from bot.store.receipts import DeliveryReceipts, receipts_path
 
@@ -95,6 +99,7 @@ class Tuning:
     poll_timeout: timedelta = timedelta(seconds=30)
     scheduled_rate: float = 28  # of the 30 a second; it yields to replies (OutboxSender)
     paid_rate: float = 900  # with FARMSKILLS_PAID_BROADCAST=1 (Telegram allows up to 1,000 a second)
+    lease: timedelta = timedelta(seconds=10)  # the sending worker's lease (FARMSKILLS_LEASE_SECONDS)
 
 
 async def register_commands(app: Application, staff: Sequence[tuple[str, str]] = ()) -> None:
@@ -151,7 +156,7 @@ class TelegramBot:
 
     def __init__(self, service: LearningService, settings: Settings, tuning: Tuning | None = None) -> None:
         self.service = service
-        tuning = tuning or Tuning()
+        tuning = tuning or Tuning(lease=timedelta(seconds=settings.lease_seconds))
         if settings.paid_broadcast:  # the overall limit rises with the scheduled lane
             tuning = replace(tuning, overall_rate=tuning.paid_rate + tuning.overall_rate)
         self.tuning = tuning
@@ -169,7 +174,15 @@ class TelegramBot:
             paid_broadcast=settings.paid_broadcast,
             load=limiter.load if isinstance(limiter, PerChatRateLimiter) else None,
             overall_rate=self.tuning.overall_rate,
+            leads=lambda: self.leadership.leads,
         )
+        self.leadership = Leadership(
+            LeaseStore(service.store.engine),
+            self.sender.name,
+            self.tuning.lease,
+            on_gain=self._take_over,  # timed by the real clock, whatever clock the service keeps
+        )
+        self._bell_task: asyncio.Task[None] | None = None
         self.handlers = TelegramHandlers(service, self.courier, self.sender)
         self.reloader = ContentReloader(service, service.curriculum.root)
         self.intake = Intake(
@@ -194,13 +207,16 @@ class TelegramBot:
         sender and the jobs, handle what was journaled and never handled, then start receiving."""
         await self.app.initialize()
         await register_commands(self.app, await asyncio.to_thread(self.service.staff_chats))
-        if webhook_url is None:
-            # Long polling allows one bot process: whatever a crashed one held is owed again now.
-            await asyncio.to_thread(self.service.outbox.release_all, CHANNEL)
         await self.app.start()
         await self.sender.start()
         self._schedule_jobs()
-        await self.intake.replay(timedelta(0))
+        # Long polling allows one bot process: whoever held the sending lease before is gone. Webhook
+        # workers share a deployment: this one sends once the lease is free (at once, or when the
+        # worker holding it stops or dies and its time runs out).
+        await self.leadership.start(force=webhook_url is None)
+        self._bell_task = asyncio.create_task(
+            bell.listen(self.service.store.engine, self.sender.kick), name="bell"
+        )
         if webhook_url is None:
             polling = PollingReceiver(self.app.bot, self.intake, self.tuning.poll_timeout.total_seconds())
             await polling.start()
@@ -213,6 +229,12 @@ class TelegramBot:
         await self.app.bot.set_webhook(
             f"{webhook_url.rstrip('/')}{server.path}", secret_token=secret, allowed_updates=ALLOWED_UPDATES
         )
+
+    async def _take_over(self) -> None:
+        """Now the sending worker: take over the outbox, and handle what was journaled and left
+        unhandled (by this worker before a restart, or by one that died)."""
+        await self.sender.take_over()
+        await self.intake.replay(timedelta(0))
 
     async def reload_content(self) -> Reloaded:
         """Serve the content as it is on disk now, if it is all valid; tell the admins either way."""
@@ -244,16 +266,30 @@ class TelegramBot:
             await self.receiver.stop()
             self.receiver = None
         await self.intake.finish()
-        await self.sender.drained(timeout=10)
+        if self.leadership.leads:
+            await self.sender.drained(timeout=10)
         await self.sender.stop()
+        await self.leadership.stop()  # after the last send: another worker takes over from here
+        if self._bell_task is not None:
+            self._bell_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._bell_task
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
         self.service.store.engine.dispose()
 
 
-async def _send_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
+def _leading(context: ContextTypes.DEFAULT_TYPE) -> TelegramBot | None:
+    """The bot, when this worker is the one that runs the jobs; None on the others."""
     bot: TelegramBot = context.application.bot_data["bot"]
+    return bot if bot.leadership.leads else None
+
+
+async def _send_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
+    bot = _leading(context)
+    if bot is None:
+        return
     # A whole batch means more may be due: keep going (the sender paces the sends themselves).
     while True:
         owed = await asyncio.to_thread(bot.service.due_nudges)
@@ -265,12 +301,16 @@ async def _send_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _replay(context: ContextTypes.DEFAULT_TYPE) -> None:
-    bot: TelegramBot = context.application.bot_data["bot"]
+    bot = _leading(context)
+    if bot is None:
+        return
     await bot.intake.replay(bot.tuning.replay_after)
 
 
 async def _prune(context: ContextTypes.DEFAULT_TYPE) -> None:
-    bot: TelegramBot = context.application.bot_data["bot"]
+    bot = _leading(context)
+    if bot is None:
+        return
     now = utcnow()
     await asyncio.to_thread(bot.handlers.journal.prune, now)
     await asyncio.to_thread(bot.service.outbox.prune, now)

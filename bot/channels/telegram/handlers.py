@@ -77,14 +77,16 @@ class TelegramHandlers:
             return None
         if typing:
             self._on_the_side(chat.send_action(ChatAction.TYPING))
-        # The store is synchronous: run it off the event loop. The reply comes back already held
-        # by this process's sender, which sends it straight away.
+        # The store is synchronous: run it off the event loop. In the sending worker the reply comes
+        # back already held by its sender, which sends it straight away; another worker's replies
+        # wait in the outbox, and its bell tells the sending worker.
+        claimer = self.sender.name if self.sender.leads() else None
         response, owed = await asyncio.to_thread(
-            self.service.handle_and_claim, identity(user), inp, None, update.update_id, self.sender.name
+            self.service.handle_and_claim, identity(user), inp, None, update.update_id, claimer
         )
         self.served.add(update.update_id)
         self.sender.take(owed)
-        if len(owed) < len(response.messages) + len(response.deliveries):
+        if claimer and len(owed) < len(response.messages) + len(response.deliveries):
             self.sender.kick()  # some rows wait behind earlier ones: the sender's own pass takes them
         return response.notice
 

@@ -49,8 +49,12 @@ class OutboxSender:
         paid_broadcast: bool = False,
         load: Callable[[], int] | None = None,
         overall_rate: float = 30,
+        leads: Callable[[], bool] = lambda: True,
     ) -> None:
         self.courier = courier
+        # Only the deployment's leading worker sends (bot/channels/telegram/leader.py): the others
+        # write the outbox and ring its bell, so however many workers run, Telegram's limits hold.
+        self.leads = leads
         self.outbox = outbox
         self.receipts = receipts
         # Scheduled messages (reminders, follow-ups) flow at this rate, and yield whenever the last
@@ -79,14 +83,20 @@ class OutboxSender:
         self._wake.set()
 
     async def start(self) -> None:
-        if self.receipts is not None:
-            await asyncio.to_thread(self._settle_receipts)
         self._loop_task = asyncio.create_task(self._loop(), name="outbox-sender")
         self._ack_task = asyncio.create_task(self._ack_loop(), name="outbox-acks")
 
+    async def take_over(self) -> None:
+        """This worker has just become the one that sends: settle what the one before it saw
+        Telegram take, take back the rows it held (it is gone, or it gave them up), and look now."""
+        await asyncio.to_thread(self._settle_receipts)
+        await asyncio.to_thread(self.outbox.release_all, CHANNEL)
+        self.kick()
+
     def _settle_receipts(self) -> None:
         """What a killed process saw Telegram take, but had not yet deleted: delete it now."""
-        assert self.receipts is not None
+        if self.receipts is None:
+            return
         taken = self.receipts.read()
         if taken:
             log.info("%d message(s) were delivered just before a stop: not sending them again", len(taken))
@@ -153,6 +163,8 @@ class OutboxSender:
 
     async def pass_once(self) -> int:
         """Claim what is owed and hand it to each chat's queue; returns how many rows were taken."""
+        if not self.leads():
+            return 0
         owed = await asyncio.to_thread(self.outbox.claim, CHANNEL, self.name, self.clock(), self.batch)
         self.take(owed)
         return len(owed)
