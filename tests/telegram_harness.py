@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.content.loader import Curriculum
 from bot.faq.matcher import FaqMatcher
 from bot.service import LearningService, build_service
-from bot.store.database import open_session
+from bot.store.database import open_session, upgrade
 from bot.store.progress import utcnow
 from bot.store.tables import InboundUpdate
 from tests.content_builder import REPO
@@ -239,10 +239,13 @@ async def start_run_process(
     log: Path | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
-    """`farmskills run` as its own process, talking to the fake Bot API. Its log goes to `log` when
-    given (a long run fills a pipe nobody reads), else to a pipe for `communicate`."""
+    """`farmskills run` as its own process, talking to the fake Bot API, after the release step
+    (`farmskills db upgrade`, which a worker on a database server leaves to the release). Its log
+    goes to `log` when given (a long run fills a pipe nobody reads), else to a pipe for `communicate`."""
+    url = database_for(db)
+    await asyncio.to_thread(upgrade, url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=database_for(db))
+    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=fake.base_url, DATABASE_URL=url)
     if content is not None:
         env["FARMSKILLS_CONTENT"] = str(content)
     env.update(extra_env or {})

@@ -205,6 +205,14 @@ def run(
             "--watch", help="Reload the lessons whenever a file under lessons/ or content/ changes."
         ),
     ] = False,
+    migrate: Annotated[
+        bool | None,
+        typer.Option(
+            "--migrate/--no-migrate",
+            help="Bring the schema up to date at start. Default: yes on a SQLite file (one machine), "
+            "no on a database server, where `farmskills db upgrade` is the release step.",
+        ),
+    ] = None,
 ) -> None:
     """Run the Telegram bot (TELEGRAM_BOT_TOKEN; optional TELEGRAM_BASE_URL for a self-hosted Bot API)."""
     import logging
@@ -227,8 +235,20 @@ def run(
     curriculum = load_content(content or settings.content_root)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if migrate is None:
+        migrate = settings.database_url.startswith("sqlite")
+    if not migrate:
+        from bot.store.database import schema_problem
+
+        problem = schema_problem(settings.database_url)
+        if problem:
+            err.print(
+                f"Not starting: {problem}.\nRun `farmskills db upgrade` once for the release "
+                "(with the same DATABASE_URL), then start the workers."
+            )
+            raise typer.Exit(2)
     faq = FaqMatcher.for_curriculum(curriculum)
-    service = build_service(curriculum, settings.database_url, faq=faq, admins=settings.admins)
+    service = build_service(curriculum, settings.database_url, migrate, faq=faq, admins=settings.admins)
     try:
         run_bot(service, settings, webhook_url, listen, port, secret_token, watch)
     except InvalidToken as exc:

@@ -123,6 +123,30 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def head_revision() -> str:
+    """The newest schema revision this version of FarmSkills knows."""
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory.from_config(alembic_config()).get_current_head())
+
+
+def schema_problem(url: str | None = None) -> str | None:
+    """Why a worker must not start on this database (its schema is not the one this version
+    needs), or None when it is. Workers never migrate a shared database themselves: two starting
+    together would race, and an old worker would run on a newer schema."""
+    current, head = current_revision(url), head_revision()
+    if current == head:
+        return None
+    if current is None:
+        return f"the database has no FarmSkills schema yet (this version needs revision {head})"
+    from alembic.script import ScriptDirectory
+
+    known = {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current not in known:
+        return f"the database is at revision {current}, newer than this version of FarmSkills knows ({head})"
+    return f"the database is at revision {current} and this version needs {head}"
+
+
 def current_revision(url: str | None = None) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
