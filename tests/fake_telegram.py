@@ -54,6 +54,7 @@ class Sent:
     buttons: list[list[dict[str, Any]]]
     message_id: int
     params: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when the fake took it
 
     @property
     def labels(self) -> list[str]:

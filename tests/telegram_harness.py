@@ -55,7 +55,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Harness:
+class Chat:
+    """The learners' side of the fake Bot API: say something or press a button, then wait for the
+    reply that contains a given text. Works whatever runs the bot (in this process or others)."""
+
+    def __init__(self, fake: FakeTelegram, timeout: float = 20) -> None:
+        self.fake = fake
+        self.timeout = timeout
+
+    async def say(self, user: int, text: str, containing: str = "", **kw: object) -> Sent:
+        before = len(self.fake.to(user))
+        self.fake.user_says(user, text, **kw)  # type: ignore[arg-type]
+        return await self.fake.next_reply(user, before, containing, self.timeout)
+
+    async def press(self, user: int, label: str, containing: str = "", on: Sent | None = None) -> Sent:
+        before = len(self.fake.to(user))
+        message = on or self.last_with_buttons(user)
+        self.fake.user_presses(user, message, label)
+        return await self.fake.next_reply(user, before, containing, self.timeout)
+
+    def last_with_buttons(self, user: int) -> Sent:
+        return [s for s in self.fake.to(user) if s.buttons][-1]
+
+
+class Harness(Chat):
     """The fake server plus a running bot that can be stopped and started again (a new process's
     worth of objects each time: service, application, sender)."""
 
@@ -68,7 +91,7 @@ class Harness:
         clock: Callable[[], datetime] = utcnow,
         webhook: bool = False,
     ) -> None:
-        self.fake = fake
+        super().__init__(fake)
         self.clock = clock
         self.curriculum = curriculum
         self.db_url = db_url
@@ -98,20 +121,6 @@ class Harness:
         if self.bot is not None:
             await self.bot.stop()
             self.bot = None
-
-    async def say(self, user: int, text: str, containing: str = "", **kw: object) -> Sent:
-        before = len(self.fake.to(user))
-        self.fake.user_says(user, text, **kw)  # type: ignore[arg-type]
-        return await self.fake.next_reply(user, before, containing)
-
-    async def press(self, user: int, label: str, containing: str = "", on: Sent | None = None) -> Sent:
-        before = len(self.fake.to(user))
-        message = on or self.last_with_buttons(user)
-        self.fake.user_presses(user, message, label)
-        return await self.fake.next_reply(user, before, containing)
-
-    def last_with_buttons(self, user: int) -> Sent:
-        return [s for s in self.fake.to(user) if s.buttons][-1]
 
     def learner_row(self, user: int) -> tuple[object, ...]:
         sql = "SELECT name, lang, cohort, active FROM learner WHERE external_id = :u"
@@ -186,20 +195,20 @@ async def running(
         await harness.fake.stop()
 
 
-async def onboard(tg: Harness, user: int = ALICE, payload: str = "") -> None:
+async def onboard(tg: Chat, user: int = ALICE, payload: str = "") -> None:
     await tg.say(user, f"/start {payload}".strip(), "只保存")
     await tg.press(user, "开始学习", "怎么称呼")
     await tg.press(user, "老王", "主页")
 
 
-async def open_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
+async def open_first_lesson(tg: Chat, user: int = ALICE) -> Sent:
     await tg.press(user, "选课程", "想学哪一门")
     await tg.press(user, "网上卖货", "请选一个级别")
     await tg.press(user, "基础", "请选一课")
     return await tg.press(user, "第1课", "（1/3）")
 
 
-async def finish_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
+async def finish_first_lesson(tg: Chat, user: int = ALICE) -> Sent:
     """Onboard, take the first lesson through its check question; returns the "finished" screen."""
     await onboard(tg, user)
     await open_first_lesson(tg, user)
@@ -208,7 +217,7 @@ async def finish_first_lesson(tg: Harness, user: int = ALICE) -> Sent:
     return await tg.press(user, "1️⃣", "学完了")
 
 
-async def report_task_done_with_a_photo(tg: Harness, finished: Sent, file_id: str, user: int = ALICE) -> None:
+async def report_task_done_with_a_photo(tg: Chat, finished: Sent, file_id: str, user: int = ALICE) -> None:
     """Done on the practice task, then a photo as its evidence; waits for the thank-you."""
     await tg.press(user, "做完了", "发一张照片", on=finished)
     before = len(tg.fake.to(user))

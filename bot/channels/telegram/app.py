@@ -231,10 +231,22 @@ class TelegramBot:
         )
 
     async def _take_over(self) -> None:
-        """Now the sending worker: take over the outbox, and handle what was journaled and left
-        unhandled (by this worker before a restart, or by one that died)."""
+        """Now the sending worker: take over the outbox, handle what was journaled and left
+        unhandled (by this worker before a restart, or by one that died), and owe what fell due
+        while nobody ran the jobs."""
         await self.sender.take_over()
         await self.intake.replay(timedelta(0))
+        await self.send_due_nudges()
+
+    async def send_due_nudges(self) -> None:
+        """Owe every nudge that is due; the sender paces the sends themselves."""
+        while True:
+            owed = await asyncio.to_thread(self.service.due_nudges)
+            self.sender.kick()
+            if owed:
+                log.info("owed %d nudge(s)", len(owed))
+            if len(owed) < 200:  # a whole batch means more may be due: keep going
+                return
 
     async def reload_content(self) -> Reloaded:
         """Serve the content as it is on disk now, if it is all valid; tell the admins either way."""
@@ -288,16 +300,8 @@ def _leading(context: ContextTypes.DEFAULT_TYPE) -> TelegramBot | None:
 
 async def _send_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
     bot = _leading(context)
-    if bot is None:
-        return
-    # A whole batch means more may be due: keep going (the sender paces the sends themselves).
-    while True:
-        owed = await asyncio.to_thread(bot.service.due_nudges)
-        bot.sender.kick()
-        if owed:
-            log.info("owed %d nudge(s)", len(owed))
-        if len(owed) < 200:
-            return
+    if bot is not None:
+        await bot.send_due_nudges()
 
 
 async def _replay(context: ContextTypes.DEFAULT_TYPE) -> None:
