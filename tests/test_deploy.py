@@ -4,11 +4,17 @@ is not the one its version needs."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from bot.store.database import current_revision, head_revision, upgrade
 from tests.cli_runner import farmskills
-from tests.databases import database_for
+from tests.content_builder import REPO
+from tests.databases import ON_POSTGRES, database_for
 
 A_TOKEN = {"TELEGRAM_BOT_TOKEN": "123:never-used", "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"}
 
@@ -39,3 +45,63 @@ def test_the_release_step_brings_the_schema_to_what_the_workers_need(tmp_path: P
     result = farmskills("db", "upgrade", "--db", url)
     assert result.returncode == 0, result.stderr
     assert current_revision(url) == head_revision()
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="packaging is the same whichever database the suite runs on")
+def test_a_built_wheel_installed_without_the_checkout_finds_its_lessons_content_and_migrations(
+    tmp_path: Path,
+) -> None:
+    """A packaged, non-editable install: the wheel built from this checkout, installed into a fresh
+    virtual environment (its dependencies taken from this one), run from a folder far from here."""
+    wheels = tmp_path / "wheels"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = wheels.glob("farmskills-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FARMSKILLS_CONTENT", "DATABASE_URL")
+    }
+
+    def packaged(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(venv / "bin" / "farmskills"), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=elsewhere,
+            env={**env, "COLUMNS": "200"},
+            timeout=120,
+        )
+
+    where = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import bot.shipped as s; print(s.shipped_root())"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+    )
+    assert where.stdout.strip().startswith(str(venv)), where.stdout + where.stderr
+    checked = packaged("validate")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    url = f"sqlite:///{elsewhere / 'farm.db'}"
+    upgraded = packaged("db", "upgrade", "--db", url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert current_revision(url) == head_revision()
+    chat = packaged("chat", "--db", url, stdin="/start\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "只保存" in chat.stdout  # the shipped welcome, read from inside the installed package

@@ -25,9 +25,10 @@ from bot.content.render import TemplateRenderer
 from bot.content.yaml_errors import from_yaml_error
 from bot.content.yaml_text import Places, Spot, parse_with_places
 from bot.faq.bank import FaqBank, read_bank
+from bot.shipped import shipped_root
 
 _UNREADABLE = object()
-DEFAULT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ROOT = shipped_root()
 
 
 def default_content_root() -> Path:

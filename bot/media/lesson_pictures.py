@@ -264,8 +264,8 @@ def draw_all(folder: Path) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    target = (
-        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "content" / "media"
-    )
+    from bot.shipped import shipped_root
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else shipped_root() / "content" / "media"
     for name, size in draw_all(target).items():
         print(f"{size // 1024:4d} KB  {target / name}")

@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -23,8 +22,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
+from bot.shipped import shipped_root
+
 DEFAULT_DATABASE_URL = "sqlite:///farmskills.db"
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = shipped_root() / "migrations"
 
 
 def database_url(url: str | None = None) -> str:
