@@ -1,27 +1,121 @@
-"""Sending at Telegram's limits: the smoothed buckets never let one period hold more than the rate,
-and still flow at nearly all of it."""
+"""Sending at Telegram's limits: the flood gate spaces messages evenly, so no second ever holds more
+than the rate and one, flows at the rate, and lets a learner's reply through ahead of an evening
+wave. Time here is virtual (the gate's clock and sleep): these are facts about the gate, not about
+this machine."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from bot.channels.telegram.ratelimit import smoothed
+from bot.channels.telegram.floodgate import SCHEDULED_SEND, FloodGate
+from bot.channels.telegram.ratelimit import is_message
 
 
-@pytest.mark.parametrize(("rate", "period"), [(30, 1), (28, 1), (930, 1), (3, 3), (20, 60)])
-def test_no_period_holds_more_than_the_rate(rate: float, period: float) -> None:
-    bucket, refill = smoothed(rate, period)
-    # At worst a full bucket goes at once, then the bucket drains one request every refill/bucket.
-    most_in_a_period = bucket + bucket / refill * period
-    assert most_in_a_period <= rate + 1e-9
-    assert bucket >= 1  # aiolimiter refuses to hand out a request larger than its bucket
+class VirtualTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
 
 
-@pytest.mark.parametrize("rate", [28, 30, 930])
-def test_a_steady_flow_keeps_nine_tenths_of_the_rate(rate: float) -> None:
-    bucket, refill = smoothed(rate)
-    assert bucket / refill >= 0.9 * rate
+Admitted = list[tuple[float, bool]]  # when, and whether it was a reply
 
 
-def test_one_request_a_period_is_left_as_it_is() -> None:
-    assert smoothed(1, 1) == (1, 1)  # a bucket can't hold less than one request
+def gate_with_log(rate: float = 28) -> tuple[FloodGate, VirtualTime, Admitted]:
+    time = VirtualTime()
+    admitted: Admitted = []
+    gate = FloodGate(rate, 1.0, time.clock, time.sleep, lambda at, reply: admitted.append((at, reply)))
+    return gate, time, admitted
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most messages within any closed one-second span."""
+    times = sorted(times)
+    most, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] > 1.0 + 1e-9:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+async def scheduled_send(gate: FloodGate) -> None:
+    token = SCHEDULED_SEND.set(True)
+    try:
+        async with gate:
+            pass
+    finally:
+        SCHEDULED_SEND.reset(token)
+
+
+async def test_a_wave_of_a_thousand_never_puts_more_than_the_rate_and_one_in_any_second() -> None:
+    gate, _time, admitted = gate_with_log(28)
+    await asyncio.gather(*(scheduled_send(gate) for _ in range(1000)))
+    assert len(admitted) == 1000
+    assert busiest_second([at for at, _ in admitted]) <= 29
+
+
+async def test_a_wave_flows_at_the_full_rate() -> None:
+    gate, time, admitted = gate_with_log(28)
+    await asyncio.gather(*(scheduled_send(gate) for _ in range(561)))
+    assert time.now == pytest.approx(20.0)  # 560 gaps of 1/28 s
+    assert len(admitted) / time.now >= 0.9 * 30
+
+
+async def test_a_reply_during_a_wave_takes_the_next_slot_ahead_of_the_waiting_wave() -> None:
+    gate, time, admitted = gate_with_log(28)
+    wave = [asyncio.create_task(scheduled_send(gate)) for _ in range(300)]
+    while time.now < 3.0:  # the wave is well under way, hundreds still waiting
+        await asyncio.sleep(0)
+    asked_at = time.now
+    async with gate:  # a learner's reply: not scheduled
+        answered_at = time.now
+    assert answered_at - asked_at <= 1 / 28 + 1e-9  # one slot at most
+    await asyncio.gather(*wave)
+    replies = [at for at, reply in admitted if reply]
+    assert replies == [answered_at]
+    assert busiest_second([at for at, _ in admitted]) <= 29
+
+
+async def test_replies_queued_after_scheduled_sends_still_go_first() -> None:
+    gate, _time, admitted = gate_with_log(5)
+    await gate.acquire(reply=True)  # the next slot is a fifth of a second away
+    wave = [asyncio.create_task(scheduled_send(gate)) for _ in range(10)]
+    await asyncio.sleep(0)
+    replies = [asyncio.create_task(gate.acquire(reply=True)) for _ in range(3)]
+    await asyncio.gather(*wave, *replies)
+    assert [reply for _, reply in admitted[1:5]] == [True, True, True, False]
+
+
+async def test_a_sender_that_gives_up_waiting_frees_its_slot() -> None:
+    gate, _time, admitted = gate_with_log(2)
+    await gate.acquire()
+    waiting = asyncio.create_task(gate.acquire())
+    await asyncio.sleep(0)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await gate.acquire()
+    assert len(admitted) == 2
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "counted"),
+    [
+        ("sendMessage", True),
+        ("sendPhoto", True),
+        ("copyMessage", True),
+        ("sendChatAction", False),
+        ("editMessageReplyMarkup", False),
+        ("answerCallbackQuery", False),
+    ],
+)
+def test_only_messages_count_against_telegrams_message_limits(endpoint: str, counted: bool) -> None:
+    assert is_message(endpoint) is counted

@@ -14,7 +14,7 @@ import logging
 import secrets
 import signal
 from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -97,8 +97,6 @@ class Tuning:
     replay_after: timedelta = timedelta(seconds=60)
     concurrent_updates: int = 16
     poll_timeout: timedelta = timedelta(seconds=30)
-    scheduled_rate: float = 28  # of the 30 a second; it yields to replies (OutboxSender)
-    paid_rate: float = 900  # with FARMSKILLS_PAID_BROADCAST=1 (Telegram allows up to 1,000 a second)
     lease: timedelta = timedelta(seconds=10)  # the sending worker's lease (FARMSKILLS_LEASE_SECONDS)
 
 
@@ -157,11 +155,8 @@ class TelegramBot:
     def __init__(self, service: LearningService, settings: Settings, tuning: Tuning | None = None) -> None:
         self.service = service
         tuning = tuning or Tuning(lease=timedelta(seconds=settings.lease_seconds))
-        if settings.paid_broadcast:  # the overall limit rises with the scheduled lane
-            tuning = replace(tuning, overall_rate=tuning.paid_rate + tuning.overall_rate)
         self.tuning = tuning
         self.app = build_application(service, settings, self.tuning)
-        limiter = self.app.bot.rate_limiter
         self.courier = Courier(self.app.bot, attempts=self.tuning.send_attempts, backoff=self.tuning.backoff)
         self.sender = OutboxSender(
             self.courier,
@@ -170,10 +165,7 @@ class TelegramBot:
             every=self.tuning.outbox_every.total_seconds(),
             clock=service.clock,
             receipts=DeliveryReceipts(receipts_path(service.store.engine.url.render_as_string(False))),
-            scheduled_rate=self.tuning.paid_rate if settings.paid_broadcast else self.tuning.scheduled_rate,
             paid_broadcast=settings.paid_broadcast,
-            load=limiter.load if isinstance(limiter, PerChatRateLimiter) else None,
-            overall_rate=self.tuning.overall_rate,
             leads=lambda: self.leadership.leads,
         )
         self.leadership = Leadership(

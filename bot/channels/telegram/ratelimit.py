@@ -1,43 +1,35 @@
-"""Rate limiting that adds a per-private-chat pace to python-telegram-bot's AIORateLimiter.
+"""Rate limiting for the Telegram channel, over python-telegram-bot's AIORateLimiter.
 
-AIORateLimiter limits the whole bot (about 30 requests a second) and each group (20 a minute), but
-has no limit per private chat; Telegram asks for about one message a second per chat, so bursts to
-one learner are paced here first.
+Telegram's limits concern messages: about 30 a second for the whole bot, about one a second to one
+private chat (in short bursts), 20 a minute to a group. AIORateLimiter keeps the group limit, the
+paid-broadcast limit and the retries after a 429; this adds
+- the overall limit as a `FloodGate` (messages evenly spaced, replies before scheduled sends), in
+  place of AIORateLimiter's token bucket, whose full bucket lets twice the rate through in the
+  first second;
+- a pace per private chat, which AIORateLimiter lacks.
+Edits, button answers and "typing…" are not messages: they are held by neither.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
+import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
 
+from bot.channels.telegram.floodgate import FloodGate
 from bot.lru import LruCache
 
-UNLIMITED = ("answercallbackquery", "sendchataction")  # a spinner stopped, "typing…": not messages
-PACED_PREFIXES = ("send", "copy", "forward")  # Telegram paces messages, not edits or answers
+MESSAGE_PREFIXES = ("send", "copy", "forward")  # what Telegram counts as messages
+NOT_MESSAGES = ("sendchataction",)  # "typing…" starts with "send" but is not one
 MAX_TRACKED_CHATS = 10_000
-# aiolimiter's bucket holds a whole period's worth: 30 a second may go out as a burst of 30 and then
-# 30 more within the same second. Counting in tenths of the period keeps any one second near the
-# rate, which is what a flood limit measures.
-SMOOTHING = 10
 
 
-def smoothed(rate: float, period: float = 1) -> tuple[float, float]:
-    """(bucket, period) for aiolimiter such that no `period` ever holds more than `rate` requests:
-    a bucket of a tenth of the rate (at least one request, which aiolimiter needs) that drains at
-    the rest of it."""
-    bucket = max(1.0, rate / SMOOTHING)
-    if rate <= bucket:
-        return rate, period
-    return bucket, period * bucket / (rate - bucket)
-
-
-def smooth_limiter(rate: float, period: float = 1) -> AsyncLimiter:
-    return AsyncLimiter(*smoothed(rate, period))
+def is_message(endpoint: str) -> bool:
+    lower = endpoint.lower()
+    return lower.startswith(MESSAGE_PREFIXES) and lower not in NOT_MESSAGES
 
 
 class PerChatRateLimiter(AIORateLimiter):
@@ -49,20 +41,14 @@ class PerChatRateLimiter(AIORateLimiter):
         overall_time_period: float = 1,
         max_retries: int = 3,
     ) -> None:
-        rate, period = smoothed(overall_max_rate, overall_time_period)
-        super().__init__(overall_max_rate=rate, overall_time_period=period, max_retries=max_retries)
+        # No bucket of AIORateLimiter's own for the whole bot: the gate keeps that limit.
+        super().__init__(overall_max_rate=0, overall_time_period=0, max_retries=max_retries)
+        # Evenly spaced at a little over one under the limit (28.8 for 30), any one second holds at
+        # most 29: a message of slack for the network's jitter on the way to Telegram.
+        self.gate = FloodGate(rate=max(1.0, overall_max_rate - 1.2), period=overall_time_period)
         self.per_chat_rate = per_chat_rate
         self.per_chat_period = per_chat_period
         self._chats: LruCache[int, AsyncLimiter] = LruCache(MAX_TRACKED_CHATS)
-        self._recent: deque[float] = deque()  # when each limited request asked to go, last second
-        self.overall_rate = overall_max_rate / overall_time_period
-
-    def load(self) -> int:
-        """Requests that asked to go in the last second: what the scheduled lane yields to."""
-        horizon = time.monotonic() - 1
-        while self._recent and self._recent[0] < horizon:
-            self._recent.popleft()
-        return len(self._recent)
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
         return self._chats.get_or_make(
@@ -78,15 +64,20 @@ class PerChatRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        if endpoint.lower() in UNLIMITED:
-            return await callback(*args, **kwargs)
-        self._recent.append(time.monotonic())
-        chat_id = data.get("chat_id")
+        if not is_message(endpoint):
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         try:
-            chat = int(chat_id) if chat_id is not None else 0
+            chat = int(data.get("chat_id") or 0)
         except (TypeError, ValueError):
             chat = 0
-        if chat > 0 and endpoint.lower().startswith(PACED_PREFIXES):
-            async with self._chat_limiter(chat):
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        per_chat = self._chat_limiter(chat) if chat > 0 else contextlib.nullcontext()
+        # A paid broadcast is outside the free limit: AIORateLimiter holds it to Telegram's 1,000/s.
+        overall = contextlib.nullcontext() if data.get("allow_paid_broadcast") else self.gate
+
+        async def paced() -> bool | dict[str, Any] | list[dict[str, Any]]:
+            # Inside AIORateLimiter's own wait after a 429, not before it: requests held by that
+            # wait leave one by one rather than all together the moment it ends.
+            async with per_chat, overall:
+                return await callback(*args, **kwargs)
+
+        return await super().process_request(paced, (), {}, endpoint, data, rate_limit_args)

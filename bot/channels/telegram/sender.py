@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.channels.telegram.courier import Blocked, Courier, Refused
-from bot.channels.telegram.ratelimit import smooth_limiter
+from bot.channels.telegram.floodgate import SCHEDULED_SEND
 from bot.store.outbox import REPLY, OutboxStore, Owed
 from bot.store.progress import utcnow
 from bot.store.receipts import DeliveryReceipts
@@ -45,10 +45,7 @@ class OutboxSender:
         batch: int = 500,
         clock: Callable[[], datetime] = utcnow,
         receipts: DeliveryReceipts | None = None,
-        scheduled_rate: float = 28,
         paid_broadcast: bool = False,
-        load: Callable[[], int] | None = None,
-        overall_rate: float = 30,
         leads: Callable[[], bool] = lambda: True,
     ) -> None:
         self.courier = courier
@@ -57,12 +54,6 @@ class OutboxSender:
         self.leads = leads
         self.outbox = outbox
         self.receipts = receipts
-        # Scheduled messages (reminders, follow-ups) flow at this rate, and yield whenever the last
-        # second's requests of every kind (replies, edits) reach the overall limit: a learner
-        # chatting during an evening wave is answered at once, and a quiet evening sends at the ceiling.
-        self._scheduled_pace = smooth_limiter(scheduled_rate)
-        self._load = load
-        self._ceiling = max(1.0, overall_rate - 1)
         self.paid_broadcast = paid_broadcast
         self._acked: list[int] = []  # receipted, not yet deleted from the outbox
         self._ack_wake = asyncio.Event()
@@ -189,10 +180,6 @@ class OutboxSender:
             self._queues.pop(user_id, None)
             self._chats.pop(user_id, None)
 
-    async def _room_for_scheduled(self) -> None:
-        while self._load is not None and self._load() >= self._ceiling:
-            await asyncio.sleep(0.02)
-
     async def _send(self, item: Owed) -> bool:
         try:
             chat_id = int(item.user_id)
@@ -203,9 +190,13 @@ class OutboxSender:
             if item.priority == REPLY:
                 ok = await self.courier.send_one(chat_id, item.message)
             else:
-                async with self._scheduled_pace:
-                    await self._room_for_scheduled()
+                # Scheduled messages (reminders, follow-ups) flow at the overall limit and let every
+                # waiting reply go first (FloodGate): an evening wave never delays a learner's answer.
+                scheduled = SCHEDULED_SEND.set(True)
+                try:
                     ok = await self.courier.send_one(chat_id, item.message, paid=self.paid_broadcast)
+                finally:
+                    SCHEDULED_SEND.reset(scheduled)
         except Blocked as exc:
             await asyncio.to_thread(self._fail, item, f"blocked: {exc}"[:200])
             return False
