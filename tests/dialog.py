@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.app.service import Identity, LearningService
 from bot.content.loader import Curriculum
 from bot.core.messages import Button, Command, Media, Press, Response, Say
-from bot.service import Identity, LearningService
 
 
 class Learner:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.service import LearningService
 from bot.content.loader import Curriculum
-from bot.service import LearningService
 from tests.conftest import Clock
 from tests.content_builder import build_content, lesson, write_yaml
 from tests.dialog import Learner, finish_open_lesson, open_basic_lesson, open_level_test

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.app.service import LearningService
 from bot.content.loader import Curriculum
-from bot.service import LearningService
 from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
 
 TRAINER, OTHER_TRAINER, ADMIN = "900", "901", "700"

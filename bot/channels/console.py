@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.app.service import Identity, LearningService
 from bot.channels.base import Channel, input_from_text
 from bot.content.limits import split_icon
 from bot.core.messages import Button, Command, Input, Media, Message, Press, Response
-from bot.service import Identity, LearningService
 
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 

@@ -167,10 +167,10 @@ def chat(
     ] = None,
 ) -> None:
     """Talk to the bot in this terminal: buttons are numbered, type a number or a label to press one."""
+    from bot.app.service import Identity, build_service
     from bot.channels.console import ConsoleChannel
     from bot.config import Settings
     from bot.faq.matcher import FaqMatcher
-    from bot.service import Identity, build_service
 
     settings = Settings()
     curriculum = load_content(content)
@@ -211,10 +211,10 @@ def run(
 
     from telegram.error import InvalidToken
 
+    from bot.app.service import build_service
     from bot.channels.telegram.app import run_bot
     from bot.config import Settings
     from bot.faq.matcher import FaqMatcher
-    from bot.service import build_service
 
     settings = Settings()
     if not settings.telegram_token:

@@ -1,4 +1,4 @@
-"""ReportDesk: `/report` in the chat. Admins see every cohort, trainers only their own; anyone
+"""ReportDesk: `/report` in the chat, one desk of the application layer. Admins see every cohort, trainers only their own; anyone
 else is told kindly that it is not for them, and nothing about anyone is shown.
 
 It answers with a short summary, one chart picture (funnel and completion), and buttons for the

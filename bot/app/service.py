@@ -17,8 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.attaching import AttachDesk
-from bot.certificates import CertificateDesk
+from bot.app.attaching import AttachDesk
+from bot.app.certificates import CertificateDesk
+from bot.app.data_rights import DataRightsDesk
+from bot.app.mentoring import MentorDesk
 from bot.content.loader import Curriculum
 from bot.core.content_change import place_after_change
 from bot.core.engine import LessonEngine
@@ -42,9 +44,7 @@ from bot.core.state import (
     Screen,
     TierCompleted,
 )
-from bot.data_rights import DataRightsDesk
 from bot.faq.matcher import FaqMatcher
-from bot.mentoring import MentorDesk
 from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
@@ -56,7 +56,7 @@ from bot.store.staff import StaffStore
 from bot.store.step_media import StepMediaStore
 
 if TYPE_CHECKING:  # the report desk brings matplotlib and numpy: imported at the first /report
-    from bot.reports.desk import ReportDesk
+    from bot.app.report_desk import ReportDesk
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Wiring:
 
     def reports(self, store: ProgressStore, staff: StaffStore) -> ReportDesk:
         if not self._reports:
-            from bot.reports.desk import ReportDesk
+            from bot.app.report_desk import ReportDesk
 
             desk = ReportDesk(self.engine, self.curriculum, store.engine, staff, store.timezone)
             self._reports.append(desk)

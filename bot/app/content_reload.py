@@ -14,12 +14,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.app.service import LearningService
 from bot.content.explain import describe
 from bot.content.loader import check_content
 from bot.content.problems import Problem
 from bot.core.messages import Message
 from bot.faq.matcher import FaqMatcher
-from bot.service import LearningService
 from bot.store.outbox import Addressed
 
 log = logging.getLogger(__name__)
