@@ -24,7 +24,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event, insert
 
-from bot.app.service import Identity, LearningService, build_service
+from bot.app.desk import Identity
+from bot.app.service import LearningService, build_service
 from bot.content.loader import load_curriculum
 from bot.core.messages import Command, Input, Press
 from bot.store.tables import StepEvent

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.app.service import Identity, LearningService
+from bot.app.desk import Identity
+from bot.app.service import LearningService
 from bot.content.loader import Curriculum
 from bot.core.messages import Button, Command, Media, Press, Response, Say
 

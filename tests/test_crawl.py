@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.app.service import Identity, LearningService, build_service
+from bot.app.desk import Identity
+from bot.app.service import LearningService, build_service
 from bot.content.loader import Curriculum
 from bot.core.messages import Command, Input, Press, Response
 from bot.core.state import LearnerView, Screen

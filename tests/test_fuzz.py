@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app.service import Identity, LearningService, build_service
+from bot.app.desk import Identity
+from bot.app.service import LearningService, build_service
 from bot.channels.console import ConsoleChannel
 from bot.content.loader import load_curriculum
 from bot.core.messages import Command, Input, Media, Press, Say

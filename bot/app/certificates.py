@@ -1,4 +1,5 @@
-"""Certificates: one picture per finished tier, drawn when a learner earns or asks for them.
+"""CertificateDesk: one picture per finished tier, drawn when a learner earns them or presses the
+certificate button.
 
 Pillow is imported at the first certificate, not when the bot starts. A machine without a
 Chinese font gives no picture (and a log line) rather than a broken one.
@@ -12,10 +13,11 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from bot.app.desk import Identity
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
 from bot.core.engine import LessonEngine
-from bot.core.messages import Message, keyboard
+from bot.core.messages import Input, Message, Press, Response, keyboard
 from bot.core.schedule import local
 from bot.core.state import LearnerView
 
@@ -29,20 +31,22 @@ def default_directory() -> Path:
 
 
 class CertificateDesk:
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, engine: LessonEngine, curriculum: Curriculum, directory: Path | None = None) -> None:
+        self.engine = engine
+        self.curriculum = curriculum
         self.directory = directory or default_directory()
 
-    def pictures(
-        self,
-        engine: LessonEngine,
-        curriculum: Curriculum,
-        view: LearnerView,
-        tiers: list[tuple[str, Tier]],
-        now: datetime,
-    ) -> list[Message]:
+    def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+        """The certificate button: a picture of every tier finished so far."""
+        if not (isinstance(inp, Press) and inp.action == "cert"):
+            return None
+        return Response(tuple(self.pictures(view, self.engine.completed_tiers(view), now)))
+
+    def pictures(self, view: LearnerView, tiers: list[tuple[str, Tier]], now: datetime) -> list[Message]:
         """One certificate picture per tier; none (and a log line) where no Chinese font is installed."""
         from bot.media.certificate import CertificateText, NoCjkFont, render_certificate
 
+        engine, curriculum = self.engine, self.curriculum
         lang, t = view.profile.lang, engine.t
         if not tiers:
             return [Message(t(lang, "no_certificates"), keyboard(engine.home_button(lang)))]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.app.desk import Identity
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
 from bot.core.engine import LessonEngine
@@ -81,7 +82,7 @@ class MentorDesk:
         no = self.engine.b(lang, "btn_mentor_no", "mentor:no")
         return Message(text, keyboard(yes, no))
 
-    def handle(self, who_id: str, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+    def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
         """/mentor, and the mentor buttons of learners and of staff; None for anything else."""
         if isinstance(inp, Command) and inp.name == "mentor":
             return self._about(view, now)
@@ -93,7 +94,7 @@ class MentorDesk:
             case ["no"]:
                 return self._decline_invitation(view, now)
             case ["ok" | "deny" as verdict, learner_id] if learner_id.isdecimal():
-                return self._decide(who_id, view, int(learner_id), verdict == "ok", now)
+                return self._decide(who.user_id, view, int(learner_id), verdict == "ok", now)
         return None
 
     def _about(self, view: LearnerView, now: datetime) -> Response:

@@ -1,5 +1,6 @@
-"""ReportDesk: `/report` in the chat, one desk of the application layer. Admins see every cohort, trainers only their own; anyone
-else is told kindly that it is not for them, and nothing about anyone is shown.
+"""ReportDesk: `/report` in the chat, one desk of the application layer. Admins see every cohort,
+trainers only their own; anyone else is told kindly that it is not for them, and nothing about
+anyone is shown.
 
 It answers with a short summary, one chart picture (funnel and completion), and buttons for the
 whole report as an HTML or CSV document. Like the rest of the core it knows no Telegram.
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.app.desk import Identity
 from bot.content.loader import Curriculum
 from bot.core.engine import LessonEngine
 from bot.core.messages import Command, Document, Input, Message, Press, Response, keyboard
@@ -58,8 +60,9 @@ class ReportDesk:
         )
         self.charts_dir = charts_dir or default_dir
 
-    def handle(self, who_id: str, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+    def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
         """/report and its document buttons; None for every other input."""
+        who_id = who.user_id
         wants_summary = isinstance(inp, Command) and inp.name == "report"
         wants_file = isinstance(inp, Press) and inp.action in ("report:html", "report:csv")
         if not (wants_summary or wants_file):

@@ -1,7 +1,8 @@
 """LearningService: one input from one learner in, one response out, with progress saved between.
 
 This is the single place where the pure engine meets the store. Channels call `handle` (from a
-thread when they are async). Everything one input does — the learner's new place and progress, the
+thread when they are async); the service tries its desks (`bot.app.desk.Desk`) in order and gives
+the engine what none of them took. Everything one input does — the learner's new place and progress, the
 reply, messages for others, and the "handled" mark of the update it came in — is one transaction:
 the reply is written to the outbox with the change it answers, and the channel's sender delivers
 it. A crash therefore never keeps a change and loses its reply, nor acts on one update twice.
@@ -12,29 +13,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.app.attaching import AttachDesk
 from bot.app.certificates import CertificateDesk
 from bot.app.data_rights import DataRightsDesk
+from bot.app.desk import Desk, Identity, LazyDesk
+from bot.app.handoff import HandoffDesk
 from bot.app.mentoring import MentorDesk
 from bot.content.loader import Curriculum
 from bot.core.content_change import place_after_change
 from bot.core.engine import LessonEngine
-from bot.core.messages import (
-    Button,
-    Command,
-    Delivery,
-    Input,
-    Message,
-    Press,
-    Response,
-    Say,
-    keyboard,
-)
+from bot.core.messages import Command, Delivery, Input, Message, Press, Response, keyboard
 from bot.core.state import (
     HandoffRequested,
     LearnerView,
@@ -54,20 +46,6 @@ from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
 from bot.store.step_media import StepMediaStore
-
-if TYPE_CHECKING:  # the report desk brings matplotlib and numpy: imported at the first /report
-    from bot.app.report_desk import ReportDesk
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who is talking, as the channel knows them."""
-
-    channel: str
-    user_id: str
-    display_name: str = ""
-    lang_hint: str | None = None
-
 
 log = logging.getLogger(__name__)
 
@@ -92,22 +70,16 @@ def language_from_hint(hint: str | None) -> str:
 
 @dataclass(frozen=True)
 class Wiring:
-    """What depends on the content, swapped whole when the content is reloaded."""
+    """What depends on the content, swapped whole when the content is reloaded: the engine and the
+    desks, and `desks` in the order an input is offered to them."""
 
     curriculum: Curriculum
     engine: LessonEngine
     mentoring: MentorDesk
-    # The report desk brings matplotlib, numpy and Pillow: made at the first /report, so a bot
-    # that is never asked for a report never holds them in memory.
-    _reports: list[ReportDesk] = field(default_factory=list)
-
-    def reports(self, store: ProgressStore, staff: StaffStore) -> ReportDesk:
-        if not self._reports:
-            from bot.app.report_desk import ReportDesk
-
-            desk = ReportDesk(self.engine, self.curriculum, store.engine, staff, store.timezone)
-            self._reports.append(desk)
-        return self._reports[0]
+    handoff: HandoffDesk
+    attaching: AttachDesk
+    certificates: CertificateDesk
+    desks: tuple[Desk, ...]
 
 
 # The wiring one input is handled with, from start to end, even if a reload happens meanwhile.
@@ -131,15 +103,32 @@ class LearningService:
         self.outbox = OutboxStore(store.engine)
         self.journal = UpdateJournal(store.engine)
         self.nudges = NudgeStore(store.engine)
-        self.attaching = AttachDesk(self.staff, StepMediaStore(store.engine))
+        self.step_media = StepMediaStore(store.engine)
+        self.certificates_dir = certificates_dir
         self._wiring = self._wire(curriculum, faq)
-        self.certificates = CertificateDesk(certificates_dir)
-        self.data_rights = DataRightsDesk(store, self.outbox)
 
     def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
         engine = LessonEngine(curriculum, faq)
-        mentoring = MentorDesk(engine, self.store, self.staff, MentorStore(self.store.engine))
-        return Wiring(curriculum, engine, mentoring)
+        store, staff = self.store, self.staff
+        mentoring = MentorDesk(engine, store, staff, MentorStore(store.engine))
+        handoff = HandoffDesk(engine, self.questions, staff, mentoring)
+        attaching = AttachDesk(staff, self.step_media, engine, curriculum)
+        certificates = CertificateDesk(engine, curriculum, self.certificates_dir)
+
+        def reports() -> Desk:
+            from bot.app.report_desk import ReportDesk
+
+            return ReportDesk(engine, curriculum, store.engine, staff, store.timezone)
+
+        desks: tuple[Desk, ...] = (
+            DataRightsDesk(store, self.outbox, engine),
+            handoff,
+            attaching,
+            mentoring,
+            LazyDesk(wants_report, reports),
+            certificates,
+        )
+        return Wiring(curriculum, engine, mentoring, handoff, attaching, certificates, desks)
 
     def swap_content(self, curriculum: Curriculum, faq: FaqMatcher | None) -> None:
         """Serve new content from the next input on (inputs in hand finish with the old one)."""
@@ -162,10 +151,6 @@ class LearningService:
     @property
     def mentoring(self) -> MentorDesk:
         return self.wiring.mentoring
-
-    @property
-    def reports(self) -> ReportDesk:
-        return self.wiring.reports(self.store, self.staff)
 
     def load(self, who: Identity, now: datetime) -> LearnerView:
         view = self.store.load(
@@ -217,33 +202,24 @@ class LearningService:
 
     def _respond(self, who: Identity, inp: Input, now: datetime) -> Response:
         view = self.load(who, now)
-        special = (
-            self.data_rights.handle((who.channel, who.user_id), view, inp, now, self.engine)
-            or self._answering(who, view, inp, now)
-            or self.attaching.handle((who.channel, who.user_id), view, inp, now, self.engine, self.curriculum)
-            or self.mentoring.handle(who.user_id, view, inp, now)
-            or (self.reports.handle(who.user_id, view, inp, now) if wants_report(inp) else None)
-        )
-        if special is not None:
-            return special
-        if isinstance(inp, Press) and inp.action == "cert":
-            tiers = self.engine.completed_tiers(view)
-            return Response(tuple(self.certificates.pictures(self.engine, self.curriculum, view, tiers, now)))
-        outcome = self.engine.handle(view, inp, now)
+        wiring = self.wiring
+        for desk in wiring.desks:
+            response = desk.handle(who, view, inp, now)
+            if response is not None:
+                return response
+        outcome = wiring.engine.handle(view, inp, now)
         self.store.record(view.profile.learner_id, outcome.changes, outcome.place, now)
-        response = self.attaching.decorate(
-            outcome.response, list(outcome.changes), view.profile.lang, self.engine
-        )
+        response = wiring.attaching.decorate(outcome.response, list(outcome.changes), view.profile.lang)
         earned = [(c.track, c.tier) for c in outcome.changes if isinstance(c, TierCompleted)]
         if earned:
             # The certificate comes before the last message, so the buttons stay at the bottom.
-            pictures = self.certificates.pictures(self.engine, self.curriculum, view, earned, now)
+            pictures = wiring.certificates.pictures(view, earned, now)
             shown = response.messages
-            invitation = self.mentoring.invitation(view, earned, now)
+            invitation = wiring.mentoring.invitation(view, earned, now)
             extra = (invitation,) if invitation else ()
             response = replace(response, messages=(*shown[:-1], *pictures, *shown[-1:], *extra))
         if any(isinstance(c, HandoffRequested) for c in outcome.changes):
-            response = replace(response, deliveries=self._hand_off(view))
+            response = replace(response, deliveries=wiring.handoff.hand_off(view))
         return response
 
     # ----- what the bot says unasked ----------------------------------------------------------
@@ -302,60 +278,6 @@ class LearningService:
         text = t(learner.lang, "reminder", name=learner.name, title=title)
         button = self.engine.b(learner.lang, "btn_continue", "continue")
         return [Delivery(learner.channel, learner.external_id, Message(text, keyboard(button)))]
-
-    # ----- questions handed to a person ------------------------------------------------------
-
-    def _hand_off(self, view: LearnerView) -> tuple[Delivery, ...]:
-        """The learner's latest question, to their cohort's trainer (or the admins) and mentors."""
-        question = self.questions.latest(view.profile.learner_id)
-        if question is None or question.id is None:
-            return ()
-        t = self.engine.t
-        cohort = self.staff.cohort(view.profile.cohort)
-        deliveries = []
-        for person in self.mentoring.question_recipients(view):
-            lang = person.lang
-            group = (cohort.name if cohort and cohort.name else view.profile.cohort) or t(lang, "no_cohort")
-            text = t(lang, "staff_question", name=view.profile.name or "?", cohort=group, text=question.text)
-            reply = Button(t(lang, "btn_reply"), f"reply:{question.id}")
-            deliveries.append(Delivery(person.channel, person.user_id, Message(text, keyboard(reply))))
-        return tuple(deliveries)
-
-    def _answering(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
-        """A trainer's Reply button, and the answer they type after it."""
-        t, lang, user = self.engine.t, view.profile.lang, who.user_id
-        if isinstance(inp, Press) and inp.action.startswith("reply:"):
-            target = inp.action.removeprefix("reply:")
-            if target == "cancel":
-                self.questions.drop_draft(user)
-                return Response((Message(t(lang, "staff_reply_cancelled")),))
-            asked = self.questions.asked(int(target)) if target.isdecimal() else None
-            if asked is None:
-                return None  # gone (the learner used /forget) or forged: the engine calls it stale
-            if not self.mentoring.may_answer(user, view, asked.learner.cohort):
-                return Response((Message(t(lang, "staff_not_yours")),))
-            if asked.question.answer:
-                return Response((Message(t(lang, "staff_already_answered", answer=asked.question.answer)),))
-            self.questions.start_reply(user, int(target), now)
-            name = asked.learner.name or "?"
-            cancel = Button(t(lang, "btn_cancel"), "reply:cancel")
-            prompt = t(lang, "staff_reply_prompt", name=name, text=asked.question.text)
-            return Response((Message(prompt, keyboard(cancel)),))
-        if not isinstance(inp, Say) or not inp.text.strip():
-            return None
-        question_id = self.questions.draft_of(user)
-        if question_id is None:
-            return None
-        answered = self.questions.answer(question_id, user, inp.text.strip()[:2000], now)
-        if answered is None:
-            return Response((Message(t(lang, "staff_reply_cancelled")),))
-        learner, question = answered.learner, answered.question
-        to_learner = Message(
-            t(learner.lang, "learner_got_reply", question=question.text, answer=question.answer),
-            keyboard(self.engine.home_button(learner.lang)),
-        )
-        sent = Message(t(lang, "staff_reply_sent", name=learner.name or "?"))
-        return Response((sent,), deliveries=(Delivery(learner.channel, learner.external_id, to_learner),))
 
     def staff_chats(self) -> list[tuple[str, str]]:
         """Every trainer's and admin's Telegram user id, with the language they use the bot in."""

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.app.service import Identity, LearningService
+from bot.app.desk import Identity
+from bot.app.service import LearningService
 from bot.channels.base import Channel, input_from_text
 from bot.content.limits import split_icon
 from bot.core.messages import Button, Command, Input, Media, Message, Press, Response

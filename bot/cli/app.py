@@ -167,7 +167,8 @@ def chat(
     ] = None,
 ) -> None:
     """Talk to the bot in this terminal: buttons are numbered, type a number or a label to press one."""
-    from bot.app.service import Identity, build_service
+    from bot.app.desk import Identity
+    from bot.app.service import build_service
     from bot.channels.console import ConsoleChannel
     from bot.config import Settings
     from bot.faq.matcher import FaqMatcher

@@ -20,7 +20,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
-from bot.app.service import Identity, LearningService, language_from_hint
+from bot.app.desk import Identity
+from bot.app.service import LearningService, language_from_hint
 from bot.channels.base import input_from_text
 from bot.channels.telegram.courier import Courier
 from bot.channels.telegram.sender import OutboxSender
