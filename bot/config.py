@@ -25,5 +25,9 @@ class Settings:
     )
     admins: frozenset[int] = field(default_factory=lambda: _ids(os.environ.get("FARMSKILLS_ADMINS", "")))
     timezone: str = field(default_factory=lambda: os.environ.get("FARMSKILLS_TIMEZONE", "Asia/Shanghai"))
+    # The registered channel trainers and admins are reached in (bot.channels.registry); unset: Telegram.
+    staff_channel: str | None = field(
+        default_factory=lambda: os.environ.get("FARMSKILLS_STAFF_CHANNEL") or None
+    )
     # Telegram's paid broadcasts (Stars per message above the free 30/s) for very large deployments.
     paid_broadcast: bool = field(default_factory=lambda: os.environ.get("FARMSKILLS_PAID_BROADCAST") == "1")

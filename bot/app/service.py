@@ -23,6 +23,7 @@ from bot.app.data_rights import DataRightsDesk
 from bot.app.desk import Desk, Identity, LazyDesk
 from bot.app.handoff import HandoffDesk
 from bot.app.mentoring import MentorDesk
+from bot.channels.registry import staff_channel as find_staff_channel
 from bot.content.loader import Curriculum
 from bot.core.content_change import place_after_change
 from bot.core.engine import LessonEngine
@@ -95,8 +96,12 @@ class LearningService:
         clock: Callable[[], datetime] = utcnow,
         admins: frozenset[int] = frozenset(),
         certificates_dir: Path | None = None,
+        staff_channel: str | None = None,
     ) -> None:
         self.store = store
+        # Where trainers and admins are reached (their user ids are that channel's): Telegram
+        # unless FARMSKILLS_STAFF_CHANNEL names another registered channel.
+        self.staff_channel = find_staff_channel(staff_channel)
         self.clock = clock
         self.staff = StaffStore(store.engine, admins)
         self.questions = QuestionStore(store.engine)
@@ -110,7 +115,7 @@ class LearningService:
     def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
         engine = LessonEngine(curriculum, faq)
         store, staff = self.store, self.staff
-        mentoring = MentorDesk(engine, store, staff, MentorStore(store.engine))
+        mentoring = MentorDesk(engine, store, staff, MentorStore(store.engine), self.staff_channel)
         handoff = HandoffDesk(engine, self.questions, staff, mentoring)
         attaching = AttachDesk(staff, self.step_media, engine, curriculum)
         certificates = CertificateDesk(engine, curriculum, self.certificates_dir)
@@ -280,7 +285,7 @@ class LearningService:
         return [Delivery(learner.channel, learner.external_id, Message(text, keyboard(button)))]
 
     def staff_chats(self) -> list[tuple[str, str]]:
-        """Every trainer's and admin's Telegram user id, with the language they use the bot in."""
+        """Every trainer's and admin's user id in the staff channel, with the language they use the bot in."""
         ids = {user_id for user_id, _, _ in self.staff.roles()}
         ids |= {c.trainer_id for c in self.staff.cohorts() if c.trainer_id}
         return [
@@ -307,10 +312,11 @@ def build_service(
     clock: Callable[[], datetime] = utcnow,
     admins: frozenset[int] = frozenset(),
     timezone: str = "Asia/Shanghai",
+    staff_channel: str | None = None,
 ) -> LearningService:
     """Open the database (bringing its schema up to date) and wire the service over it."""
     if migrate:
         upgrade(db_url)
     lessons = {ls.id: (ls.track, ls.tier) for ls in curriculum.lessons.values()}
     store = ProgressStore(make_engine(db_url), lessons, timezone)
-    return LearningService(curriculum, store, faq, clock, admins)
+    return LearningService(curriculum, store, faq, clock, admins, staff_channel=staff_channel)

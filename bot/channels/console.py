@@ -14,9 +14,11 @@ from typing import TextIO
 from bot.app.desk import Identity
 from bot.app.service import LearningService
 from bot.channels.base import Channel, input_from_text
+from bot.channels.registry import ChannelSpec, register
 from bot.content.limits import split_icon
 from bot.core.messages import Button, Command, Input, Media, Message, Press, Response
 
+SPEC = register(ChannelSpec("console"))  # one person at this terminal: staff are not reached here
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 
 
@@ -24,7 +26,7 @@ PHOTO_WORDS = ("/photo", "📷")
 
 
 class ConsoleChannel(Channel):
-    name = "console"
+    name = SPEC.name
 
     def __init__(
         self,

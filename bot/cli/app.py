@@ -177,9 +177,14 @@ def chat(
     curriculum = load_content(content)
     faq = FaqMatcher.for_curriculum(curriculum)
     service = build_service(
-        curriculum, db, faq=faq, admins=settings.admins, clock=pretend_clock(now, settings.timezone)
+        curriculum,
+        db,
+        faq=faq,
+        admins=settings.admins,
+        clock=pretend_clock(now, settings.timezone),
+        staff_channel=settings.staff_channel,
     )
-    who = Identity("console", str(user), "", check_lang(lang) if lang else None)
+    who = Identity(ConsoleChannel.name, str(user), "", check_lang(lang) if lang else None)
     if lang:
         service.set_language(who, lang)
     raise typer.Exit(ConsoleChannel(service, who).run())
@@ -229,7 +234,13 @@ def run(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     faq = FaqMatcher.for_curriculum(curriculum)
-    service = build_service(curriculum, settings.database_url, faq=faq, admins=settings.admins)
+    service = build_service(
+        curriculum,
+        settings.database_url,
+        faq=faq,
+        admins=settings.admins,
+        staff_channel=settings.staff_channel,
+    )
     try:
         run_bot(service, settings, webhook_url, listen, port, secret_token, watch)
     except InvalidToken as exc:

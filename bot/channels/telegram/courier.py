@@ -16,13 +16,11 @@ from telegram import Bot
 from telegram import Message as TgMessage
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.keyboards import inline_keyboard
 from bot.core.messages import Message
 
 log = logging.getLogger(__name__)
-
-
-CHANNEL = "telegram"
 
 
 class Blocked(Exception):
