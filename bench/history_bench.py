@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, insert
 
+import bot.channels  # noqa: F401  (the built-in channels register themselves)
 from bot.app.desk import Identity
 from bot.app.service import LearningService, build_service
 from bot.content.loader import load_curriculum

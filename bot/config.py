@@ -25,7 +25,7 @@ class Settings:
     )
     admins: frozenset[int] = field(default_factory=lambda: _ids(os.environ.get("FARMSKILLS_ADMINS", "")))
     timezone: str = field(default_factory=lambda: os.environ.get("FARMSKILLS_TIMEZONE", "Asia/Shanghai"))
-    # The registered channel trainers and admins are reached in (bot.channels.registry); unset: Telegram.
+    # The registered channel trainers and admins are reached in (bot.app.channels); unset: Telegram.
     staff_channel: str | None = field(
         default_factory=lambda: os.environ.get("FARMSKILLS_STAFF_CHANNEL") or None
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import channels as registry
+from bot.app.channels import ChannelSpec, UnknownChannel
 from bot.app.service import build_service
-from bot.channels import registry
-from bot.channels.registry import ChannelSpec, UnknownChannel
 from bot.content.loader import Curriculum
 from bot.faq.matcher import FaqMatcher
 from tests.conftest import Clock

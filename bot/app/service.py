@@ -19,11 +19,11 @@ from pathlib import Path
 
 from bot.app.attaching import AttachDesk
 from bot.app.certificates import CertificateDesk
+from bot.app.channels import staff_channel as find_staff_channel
 from bot.app.data_rights import DataRightsDesk
 from bot.app.desk import Desk, Identity, LazyDesk
 from bot.app.handoff import HandoffDesk
 from bot.app.mentoring import MentorDesk
-from bot.channels.registry import staff_channel as find_staff_channel
 from bot.content.loader import Curriculum
 from bot.core.content_change import place_after_change
 from bot.core.engine import LessonEngine

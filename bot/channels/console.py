@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.app.channels import ChannelSpec, register
 from bot.app.desk import Identity
 from bot.app.service import LearningService
 from bot.channels.base import Channel, input_from_text
-from bot.channels.registry import ChannelSpec, register
 from bot.content.limits import split_icon
 from bot.core.messages import Button, Command, Input, Media, Message, Press, Response
 

@@ -28,8 +28,9 @@ def _staff(db: str | None) -> StaffStore:
 
 
 def _staff_channel() -> str:
-    """The channel staff user ids belong to (bot.channels.registry): Telegram unless set otherwise."""
-    from bot.channels.registry import staff_channel
+    """The channel staff user ids belong to (bot.app.channels): Telegram unless set otherwise."""
+    import bot.channels  # noqa: F401  (the built-in channels register themselves)
+    from bot.app.channels import staff_channel
     from bot.config import Settings
 
     return staff_channel(Settings().staff_channel)

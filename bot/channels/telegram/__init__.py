@@ -6,7 +6,7 @@ where trainers and administrators are reached, by their Telegram user ids.
 
 import os
 
-from bot.channels.registry import ChannelSpec, register
+from bot.app.channels import ChannelSpec, register
 
 # Opt in to PTB 22's timedelta durations everywhere (RetryAfter.retry_after and friends).
 os.environ.setdefault("PTB_TIMEDELTA", "1")

@@ -1,12 +1,13 @@
 """Channels by name: each channel registers what the application layer needs to know of it.
 
-The application layer never names a channel. It asks the registry where trainers and
+The application layer never names a channel. It asks this registry where trainers and
 administrators are reached — the channel whose user ids the staff settings hold (FARMSKILLS_ADMINS,
 a cohort's trainer, granted roles). Telegram registers itself as that channel; a deployment can
 choose another registered one with FARMSKILLS_STAFF_CHANNEL.
 
-Built-in channels register when `bot.channels` is imported (see its `__init__`), so asking the
-registry is enough to find them.
+The registry belongs to the application layer, so channels depend on it and it on none of them:
+the built-in channels register when anything in `bot.channels` is imported (see its `__init__`),
+which every program that serves learners does before it builds the service.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def staff_channel(chosen: str | None = None) -> str:
     if chosen:
         return channel(chosen).name
     staff = [spec.name for spec in channels() if spec.reaches_staff]
-    if len(staff) != 1:
-        raise UnknownChannel(f"set FARMSKILLS_STAFF_CHANNEL: channels that reach staff: {staff or 'none'}")
+    if not staff:
+        raise UnknownChannel("no channel that reaches staff is registered: import bot.channels first")
+    if len(staff) > 1:
+        raise UnknownChannel(f"set FARMSKILLS_STAFF_CHANNEL to one of {', '.join(staff)}")
     return staff[0]
