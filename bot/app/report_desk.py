@@ -8,18 +8,15 @@ whole report as an HTML or CSV document. Like the rest of the core it knows no T
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import Engine
 
 from bot.app.desk import Identity
 from bot.content.loader import Curriculum
 from bot.core.engine import LessonEngine
-from bot.core.messages import Command, Document, Input, Message, Press, Response, keyboard
+from bot.core.messages import Command, Document, Input, Message, Picture, Press, Response, keyboard
 from bot.core.state import LearnerView
 from bot.reports.build import build_report
 from bot.reports.charts import chat_chart_png
@@ -48,17 +45,12 @@ class ReportDesk:
         db: Engine,
         staff: StaffStore,
         timezone: str,
-        charts_dir: Path | None = None,
     ) -> None:
         self.lessons = lessons
         self.curriculum = curriculum
         self.db = db
         self.staff = staff
         self.timezone = timezone
-        default_dir = Path(
-            os.environ.get("FARMSKILLS_REPORTS", Path(tempfile.gettempdir()) / "farmskills-reports")
-        )
-        self.charts_dir = charts_dir or default_dir
 
     def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
         """/report and its document buttons; None for every other input."""
@@ -77,7 +69,7 @@ class ReportDesk:
         if isinstance(inp, Press):
             fmt = inp.action.removeprefix("report:")
             return Response((self._document(report, fmt, now),))
-        return Response((Message(short_summary(report, lang)), self._chart(report, who_id, now)))
+        return Response((Message(short_summary(report, lang)), self._chart(report, now)))
 
     def scope(self, who_id: str) -> ReportFilter | str:
         """What someone may see: every cohort for an admin, a trainer's own cohorts, or — for
@@ -90,18 +82,17 @@ class ReportDesk:
             return ReportFilter(cohorts=cohorts) if cohorts else "report_no_cohorts"
         return "report_refused"
 
-    def _chart(self, report: Report, who_id: str, now: datetime) -> Message:
+    def _chart(self, report: Report, now: datetime) -> Message:
+        """The chart travels in the message itself, so whichever worker sends it can."""
         lang = report.lang
         t = self.lessons.t
-        self.charts_dir.mkdir(parents=True, exist_ok=True)
-        path = self.charts_dir / f"report-{who_id}-{now:%Y%m%d%H%M%S}.png"
-        path.write_bytes(chat_chart_png(report, lang))
+        picture = Picture(f"farmskills-report-{now:%Y-%m-%d}.png", chat_chart_png(report, lang))
         buttons = keyboard(
             self.lessons.b(lang, "btn_report_html", "report:html"),
             self.lessons.b(lang, "btn_report_csv", "report:csv"),
             self.lessons.home_button(lang),
         )
-        return Message(t(lang, "report_chart_caption"), buttons, image=path)
+        return Message(t(lang, "report_chart_caption"), buttons, picture=picture)
 
     def _document(self, report: Report, fmt: str, now: datetime) -> Message:
         mime, render = FORMATS[fmt]

@@ -62,6 +62,11 @@ def wants_report(inp: Input) -> bool:
     return isinstance(inp, Press) and inp.action.startswith("report:")
 
 
+def media_root(curriculum: Curriculum) -> Path:
+    """The folder lesson pictures and voice clips are kept relative to in the outbox."""
+    return curriculum.media_path(".")
+
+
 def language_from_hint(hint: str | None) -> str:
     """Telegram's language_code (e.g. "zh-hans", "en-US") picks the first language; Chinese by default."""
     if hint and hint.lower().startswith("en"):
@@ -95,7 +100,6 @@ class LearningService:
         faq: FaqMatcher | None = None,
         clock: Callable[[], datetime] = utcnow,
         admins: frozenset[int] = frozenset(),
-        certificates_dir: Path | None = None,
         staff_channel: str | None = None,
     ) -> None:
         self.store = store
@@ -105,11 +109,10 @@ class LearningService:
         self.clock = clock
         self.staff = StaffStore(store.engine, admins)
         self.questions = QuestionStore(store.engine)
-        self.outbox = OutboxStore(store.engine)
+        self.outbox = OutboxStore(store.engine, media_root(curriculum))
         self.journal = UpdateJournal(store.engine)
         self.nudges = NudgeStore(store.engine)
         self.step_media = StepMediaStore(store.engine)
-        self.certificates_dir = certificates_dir
         self._wiring = self._wire(curriculum, faq)
 
     def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
@@ -118,7 +121,7 @@ class LearningService:
         mentoring = MentorDesk(engine, store, staff, MentorStore(store.engine), self.staff_channel)
         handoff = HandoffDesk(engine, self.questions, staff, mentoring)
         attaching = AttachDesk(staff, self.step_media, engine, curriculum)
-        certificates = CertificateDesk(engine, curriculum, self.certificates_dir)
+        certificates = CertificateDesk(engine, curriculum)
 
         def reports() -> Desk:
             from bot.app.report_desk import ReportDesk
@@ -138,6 +141,7 @@ class LearningService:
     def swap_content(self, curriculum: Curriculum, faq: FaqMatcher | None) -> None:
         """Serve new content from the next input on (inputs in hand finish with the old one)."""
         wiring = self._wire(curriculum, faq)
+        self.outbox.media_root = media_root(curriculum)
         self.store.lessons = {ls.id: (ls.track, ls.tier) for ls in curriculum.lessons.values()}
         self._wiring = wiring
 

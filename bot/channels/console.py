@@ -52,6 +52,10 @@ class ConsoleChannel(Channel):
         self.write("─" * 40)
         if message.image:
             self.write(f"🖼️  [picture: {message.image.name}]")
+        if message.picture:
+            path = self.files_dir / message.picture.filename
+            path.write_bytes(message.picture.data)
+            self.write(f"🖼️  [picture: {message.picture.filename} → {path}]")
         if message.voice:
             self.write(f"🔊 [voice clip: {message.voice.name}]")
         if message.image_ref:

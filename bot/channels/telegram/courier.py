@@ -70,6 +70,16 @@ class Courier:
             if ref is not None and ref.startswith(f"{CHANNEL}:"):
                 file_id = ref.removeprefix(f"{CHANNEL}:")
                 return await send_held(chat_id, file_id, caption=message.text, reply_markup=markup, **extra)
+        if message.picture is not None:  # drawn by the bot for this learner: uploaded every time
+            picture = message.picture
+            return await self.bot.send_photo(
+                chat_id,
+                picture.data,
+                caption=message.text,
+                reply_markup=markup,
+                filename=picture.filename,
+                **extra,
+            )
         for path, send in ((message.image, self.bot.send_photo), (message.voice, self.bot.send_voice)):
             if path is None:
                 continue
