@@ -3,7 +3,8 @@ trainers only their own; anyone else is told kindly that it is not for them, and
 anyone is shown.
 
 It answers with a short summary, one chart picture (funnel and completion), and buttons for the
-whole report as an HTML or CSV document. Like the rest of the core it knows no Telegram.
+whole report as an HTML or CSV document. Like every desk it knows no channel: the chart travels
+in the message as bytes.
 """
 
 from __future__ import annotations

@@ -24,16 +24,16 @@ from bot.app.data_rights import DataRightsDesk
 from bot.app.desk import Desk, Identity, LazyDesk
 from bot.app.handoff import HandoffDesk
 from bot.app.mentoring import MentorDesk
+from bot.app.nudges import Nudger
 from bot.content.loader import Curriculum
 from bot.core.content_change import place_after_change
 from bot.core.engine import LessonEngine
-from bot.core.messages import Command, Delivery, Input, Message, Press, Response, keyboard
+from bot.core.messages import Command, Delivery, Input, Press, Response
 from bot.core.state import (
     HandoffRequested,
     LearnerView,
     Place,
     ProfileSet,
-    RemindersSet,
     Screen,
     TierCompleted,
 )
@@ -41,17 +41,14 @@ from bot.faq.matcher import FaqMatcher
 from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
-from bot.store.nudges import DueNudge, NudgeStore
-from bot.store.outbox import SCHEDULED, Addressed, OutboxStore, Owed
+from bot.store.nudges import NudgeStore
+from bot.store.outbox import Addressed, OutboxStore, Owed
 from bot.store.progress import ProgressStore, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.staff import StaffStore
 from bot.store.step_media import StepMediaStore
 
 log = logging.getLogger(__name__)
-
-IGNORED_BEFORE_PAUSE = 3
-NUDGES_PER_TRANSACTION = 50  # claimed and owed together: a crash loses none, a wave costs few commits
 
 
 def wants_report(inp: Input) -> bool:
@@ -113,6 +110,7 @@ class LearningService:
         self.journal = UpdateJournal(store.engine)
         self.nudges = NudgeStore(store.engine)
         self.step_media = StepMediaStore(store.engine)
+        self.nudger = Nudger(store, self.nudges, self.outbox)
         self._wiring = self._wire(curriculum, faq)
 
     def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
@@ -236,57 +234,10 @@ class LearningService:
     def due_nudges(
         self, now: datetime | None = None, learner_id: int | None = None, limit: int = 200
     ) -> list[Delivery]:
-        """Claim every nudge that is due (never at the learner's night) and owe its message, each in
-        one transaction with its claim, so a crash never loses a claimed nudge; channels' senders
-        deliver them. Returns what was owed."""
-        now = now or self.clock()
-        self.nudges.plan_reminders(now, self.store.timezone)
-        self.mentoring.mentors.plan_summaries(now, self.store.timezone)
-        deliveries: list[Delivery] = []
-        due = self.nudges.due(now, self.store.timezone, learner_id, limit=limit)
-        for start in range(0, len(due), NUDGES_PER_TRANSACTION):
-            with unit_of_work(self.store.engine):
-                for nudge in due[start : start + NUDGES_PER_TRANSACTION]:
-                    if not self.nudges.claim(nudge.id, now):
-                        continue  # another bot process owes it already
-                    owed = self._nudge_messages(nudge, now)
-                    addressed = [Addressed(d.channel, d.user_id, d.message) for d in owed]
-                    self.outbox.put(addressed, now, priority=SCHEDULED)
-                    deliveries.extend(owed)
-        return deliveries
-
-    def _nudge_messages(self, due: DueNudge, now: datetime) -> list[Delivery]:
-        learner = due.learner
-        if due.kind == "reminder":
-            return self._reminder(due, now)
-        if due.kind == "summary":
-            summary = self.mentoring.weekly_summary(learner, now)
-            return [Delivery(learner.channel, learner.external_id, summary)] if summary else []
-        lesson = self.curriculum.lessons.get(due.lesson_id or "")
-        if due.kind != "follow_up" or lesson is None or lesson.practice.follow_up is None:
-            return []  # nothing to say any more (the lesson was removed)
-        message = self.engine.practice.follow_up_message(learner.lang, learner.name, lesson)
-        return [Delivery(learner.channel, learner.external_id, message)]
-
-    def _reminder(self, due: DueNudge, now: datetime) -> list[Delivery]:
-        """Today's nudge: what is next, one button. After three ignored in a row, pause and say so."""
-        learner = due.learner
-        t = self.engine.t
-        if self.nudges.ignored_in_a_row(learner, due.id) >= IGNORED_BEFORE_PAUSE:
-            assert learner.id is not None
-            view = self.store.view(learner)
-            self.store.record(learner.id, [RemindersSet(on=False)], view.place, learner.last_active_at)
-            return [
-                Delivery(learner.channel, learner.external_id, Message(t(learner.lang, "reminders_paused")))
-            ]
-        view = self.store.view(learner)
-        target = self.engine.continue_target(view)
-        if target is None:
-            return []  # nothing left to learn: no nudge
-        title = self.engine.rendered(view, target[0]).title
-        text = t(learner.lang, "reminder", name=learner.name, title=title)
-        button = self.engine.b(learner.lang, "btn_continue", "continue")
-        return [Delivery(learner.channel, learner.external_id, Message(text, keyboard(button)))]
+        """Claim every nudge that is due and owe its message (see `Nudger.owe_due`), with one
+        content for the whole pass even if a reload happens meanwhile. Returns what was owed."""
+        wiring = self.wiring
+        return self.nudger.owe_due(wiring.engine, wiring.mentoring, now or self.clock(), learner_id, limit)
 
     def staff_chats(self) -> list[tuple[str, str]]:
         """Every trainer's and admin's user id in the staff channel, with the language they use the bot in."""
