@@ -1,11 +1,12 @@
 """LearningService: one input from one learner in, one response out, with progress saved between.
 
 This is the single place where the pure engine meets the store. Channels call `handle` (from a
-thread when they are async); the service tries its desks (`bot.app.desk.Desk`) in order and gives
-the engine what none of them took. Everything one input does — the learner's new place and progress, the
-reply, messages for others, and the "handled" mark of the update it came in — is one transaction:
-the reply is written to the outbox with the change it answers, and the channel's sender delivers
-it. A crash therefore never keeps a change and loses its reply, nor acts on one update twice.
+thread when they are async); the service offers the input to its desks (`bot.app.desk.Desk`) in
+order and gives the engine what none of them took. Everything one input does — the learner's new
+place and progress, the reply, messages for others, and the "handled" mark of the update it came
+in — is one transaction: the reply is written to the outbox with the change it answers, and the
+channel's sender delivers it. A crash therefore never keeps a change and loses its reply, nor acts
+on one update twice.
 """
 
 from __future__ import annotations
