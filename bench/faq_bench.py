@@ -18,9 +18,9 @@ import statistics
 import time
 from pathlib import Path
 
+from bot.content.faq_bank import FaqBank, FaqEntry, Keywords, Phrasings
 from bot.content.loader import load_curriculum
 from bot.content.models import Text
-from bot.faq.bank import FaqBank, FaqEntry, Keywords, Phrasings
 from bot.faq.evaluation import load_labelled
 from bot.faq.matcher import FaqMatcher, MatcherSettings
 from bot.faq.text import Segmenter, normalise

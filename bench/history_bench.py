@@ -24,9 +24,11 @@ from typing import Any
 
 from sqlalchemy import Engine, event, insert
 
+import bot.channels  # noqa: F401  (the built-in channels register themselves)
+from bot.app.desk import Identity
+from bot.app.service import LearningService, build_service
 from bot.content.loader import load_curriculum
 from bot.core.messages import Command, Input, Press
-from bot.service import Identity, LearningService, build_service
 from bot.store.tables import StepEvent
 
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # noon in Shanghai

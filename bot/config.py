@@ -25,6 +25,10 @@ class Settings:
     )
     admins: frozenset[int] = field(default_factory=lambda: _ids(os.environ.get("FARMSKILLS_ADMINS", "")))
     timezone: str = field(default_factory=lambda: os.environ.get("FARMSKILLS_TIMEZONE", "Asia/Shanghai"))
+    # The registered channel trainers and admins are reached in (bot.app.channels); unset: Telegram.
+    staff_channel: str | None = field(
+        default_factory=lambda: os.environ.get("FARMSKILLS_STAFF_CHANNEL") or None
+    )
     # Telegram's paid broadcasts (Stars per message above the free 30/s) for very large deployments.
     paid_broadcast: bool = field(default_factory=lambda: os.environ.get("FARMSKILLS_PAID_BROADCAST") == "1")
     # How long the sending worker's lease lasts: when it dies, another worker sends after at most this.

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.service import LearningService, build_service
 from bot.content.loader import Curriculum, load_curriculum
 from bot.faq.matcher import FaqMatcher
-from bot.service import LearningService, build_service
 from tests.content_builder import REPO, build_content
 from tests.databases import database_for, drop_made
 from tests.dialog import Learner

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.app.desk import Identity
+from bot.app.service import LearningService
 from bot.content.loader import Curriculum
 from bot.core.messages import Button, Command, Media, Press, Response, Say
-from bot.service import Identity, LearningService
 
 
 class Learner:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from bot.app.service import LearningService, build_service
 from bot.channels.telegram.app import TelegramBot, Tuning
 from bot.config import Settings
 from bot.content.loader import Curriculum
 from bot.faq.matcher import FaqMatcher
-from bot.service import LearningService, build_service
 from bot.store.database import open_session, upgrade
 from bot.store.progress import utcnow
 from bot.store.tables import InboundUpdate

@@ -24,11 +24,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bot.app.desk import Identity
+from bot.app.service import LearningService, build_service
 from bot.content.loader import Curriculum
 from bot.core.messages import Command, Input, Press, Response
 from bot.core.state import LearnerView, Screen
 from bot.faq.matcher import FaqMatcher
-from bot.service import Identity, LearningService, build_service
 from bot.store.tables import Learner as LearnerRow
 from bot.store.tables import LessonProgress, Nudge, PracticeReport, TrackProgress
 from tests.conftest import Clock

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from bot.app.service import LearningService
 from bot.core.messages import Response
-from bot.service import LearningService
 from bot.store.outbox import OutboxStore
 from bot.store.tables import FaqQuestion
 from tests.dialog import Learner

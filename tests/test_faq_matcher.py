@@ -10,12 +10,13 @@ import pytest
 import yaml
 from sqlmodel import Session
 
+from bot.content.faq_bank import FaqBank, load_faq_bank
+from bot.content.faq_spoken import SpokenTable
 from bot.content.loader import Curriculum, load_curriculum
 from bot.content.problems import ContentError, Problem
-from bot.faq.bank import FaqBank, load_faq_bank
 from bot.faq.clauses import split_message
 from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds, decide
-from bot.faq.spoken import SpokenTable
+from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, normalise
 from bot.store.database import make_engine, upgrade
 from bot.store.tables import FaqQuestion
@@ -174,14 +175,14 @@ def shipped() -> FaqMatcher:
 
 
 def test_voice_typing_fillers_repeats_and_dialect_words_become_the_standard_words() -> None:
-    table = spoken_table()
+    table = Spoken(spoken_table())
     assert table.standard(normalise("嗯嗯那个就是就是网店咋整"), "zh") == "网店怎么办"
     assert table.standard(normalise("在pdd上卖"), "zh") == "在拼多多上卖"
     assert table.standard(normalise("um how do i uh ship pls"), "en") == "how do i ship please"
 
 
 def test_greetings_are_cut_and_question_words_are_recognised() -> None:
-    table = spoken_table()
+    table = Spoken(spoken_table())
     assert table.without_greetings("王老师你好 我想问", "zh") == "王 我想问"
     assert table.without_greetings("hello teacher how do i ship", "en") == "how do i ship"
     assert table.kinds("商标注册要多少钱", "zh") == {"cost"}

@@ -15,12 +15,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.app.desk import Identity
+from bot.app.service import LearningService, build_service
 from bot.channels.console import ConsoleChannel
 from bot.content.loader import load_curriculum
 from bot.core.messages import Command, Input, Media, Press, Say
 from bot.core.state import Place
 from bot.faq.matcher import FaqMatcher
-from bot.service import Identity, LearningService, build_service
 from tests.content_builder import REPO
 from tests.databases import database_for
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.service import LearningService
 from bot.content.loader import Curriculum
-from bot.service import LearningService
 from tests.conftest import Clock
 from tests.content_builder import build_content, lesson, write_yaml
 from tests.dialog import Learner, finish_open_lesson, open_basic_lesson, open_level_test
@@ -223,12 +223,12 @@ def test_after_forget_there_is_a_button_to_begin_again(learner: Learner) -> None
 
 
 def test_did_you_mean_choices_are_labelled_with_entry_titles_written_for_farmers() -> None:
+    from bot.content.faq_bank import FaqBank
     from bot.content.loader import load_curriculum
     from bot.core.audit import SAMPLE_NAMES, _view
     from bot.core.engine import LessonEngine
     from bot.core.questions import QuestionDesk
     from bot.core.state import Place, Screen
-    from bot.faq.bank import FaqBank
     from bot.faq.matcher import FaqMatcher
 
     shipped = load_curriculum(Path(__file__).resolve().parents[1])

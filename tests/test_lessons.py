@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.app.service import build_service
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
-from bot.service import build_service
 from tests.conftest import Clock
 from tests.dialog import Learner, finish_open_lesson, open_basic_lesson, open_level_test
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.app.service import LearningService
 from bot.content.limits import keyboard_problems
 from bot.content.loader import Curriculum
 from bot.core.messages import Response
-from bot.service import LearningService
 from bot.store.mentors import CONFIRMED
 from tests.conftest import Clock
 from tests.dialog import Learner, finish_open_lesson

@@ -46,14 +46,14 @@ def test_finishing_a_tier_sends_a_certificate_and_progress_shows_the_badge(
         learner.command("menu")
         open_basic_lesson(learner, n)
         finish_open_lesson(learner, curriculum)
-    pictures = [m for m in learner.last.messages if m.image is not None]
+    pictures = [m for m in learner.last.messages if m.picture is not None]
     assert len(pictures) == 1 and "结业证书" in pictures[0].text
-    assert pictures[0].image is not None and pictures[0].image.stat().st_size > 5000
+    assert pictures[0].picture is not None and len(pictures[0].picture.data) > 5000
     assert learner.last.messages[-1].keyboard, "the buttons stay on the last message"
     learner.command("progress")
     assert "1 枚奖章" in learner.text
     learner.tap("我的证书")
-    assert [m.image is not None for m in learner.last.messages] == [True]
+    assert [m.picture is not None for m in learner.last.messages] == [True]
 
 
 def test_without_a_finished_tier_there_is_no_certificate_yet(learner: Learner) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.core.messages import Message
+import pytest
+
+from bot.core.messages import Message, Picture
 from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.outbox import SCHEDULED, Addressed, OutboxStore
+from bot.store.payload import NotContentMedia, message_from_json, message_to_json
 from bot.store.receipts import DeliveryReceipts, receipts_path
 from tests.databases import database_for
 
@@ -88,6 +91,27 @@ def test_a_blocked_user_keeps_their_messages_as_failed_with_the_reason(tmp_path:
     assert box.fail_user("telegram", "1", "blocked: bot was blocked by the user") == 2
     assert box.failed("telegram", "1") == ["blocked: bot was blocked by the user"] * 2
     assert [o.user_id for o in box.claim("telegram", "s1", NOW)] == ["2"]
+
+
+def test_lesson_media_are_stored_inside_the_content_and_found_where_the_sender_keeps_it(
+    tmp_path: Path,
+) -> None:
+    here, there = tmp_path / "a" / "content" / "media", Path("/srv/farmskills/content/media")
+    step = Message("step 1", image=here / "shop" / "stall.png", voice=here / "shop" / "step1.mp3")
+    stored = message_to_json(step, here)
+    assert str(tmp_path) not in stored
+    sent = message_from_json(stored, there)  # another machine, the same content elsewhere
+    assert sent.image == there / "shop" / "stall.png" and sent.voice == there / "shop" / "step1.mp3"
+    with pytest.raises(NotContentMedia, match="not in the content's media folder"):
+        message_to_json(Message("x", image=tmp_path / "elsewhere.png"), here)
+
+
+def test_a_picture_the_bot_drew_is_stored_whole(tmp_path: Path) -> None:
+    box = outbox(tmp_path)
+    drawn = Picture("certificate.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    box.put([Addressed("telegram", "1", Message("well done", picture=drawn))], NOW)
+    [owed] = box.claim("telegram", "s1", NOW)
+    assert owed.message.picture == drawn and owed.message.image is None
 
 
 def test_receipts_of_a_killed_sender_are_read_back_and_start_afresh(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from bot.app.service import LearningService, build_service
 from bot.content.loader import Curriculum
 from bot.core.messages import Media
-from bot.service import LearningService, build_service
 from bot.store.tables import Nudge, Outcome, PracticeReport
 from tests.conftest import Clock
 from tests.dialog import Learner, finish_open_lesson, open_basic_lesson

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app.service import LearningService, build_service
 from bot.content.loader import Curriculum
-from bot.service import LearningService, build_service
 from tests.conftest import Clock
 from tests.dialog import Learner, open_basic_lesson
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.app.service import LearningService
 from bot.content.loader import Curriculum
-from bot.service import LearningService
 from tests.dialog import Learner, finish_open_lesson, open_basic_lesson
 
 TRAINER, OTHER_TRAINER, ADMIN = "900", "901", "700"
@@ -47,7 +47,7 @@ def test_a_farmer_who_sends_report_is_refused_kindly_and_shown_nothing(
     farmer = Learner(service, "501", channel="telegram")
     farmer.command("report")
     assert "给培训老师和管理员用的" in farmer.text
-    assert all(m.image is None and m.document is None for m in farmer.last.messages)
+    assert all(m.picture is None and m.document is None for m in farmer.last.messages)
     assert farmer.labels() == ["🏠 主页"]
     farmer.press("report:csv")  # a forged button gets the same answer
     assert "给培训老师和管理员用的" in farmer.text and farmer.last.messages[0].document is None
@@ -60,7 +60,7 @@ def test_a_trainer_sees_a_summary_and_chart_of_their_own_village_only(
     trainer = person(service, TRAINER)
     trainer.command("report")
     summary, chart = trainer.last.messages
-    assert chart.image is not None and chart.image.read_bytes().startswith(b"\x89PNG")
+    assert chart.picture is not None and chart.picture.data.startswith(b"\x89PNG")
     assert trainer.labels() == ["🌐 网页报告", "📄 表格", "🏠 主页"]
     assert "学员 1 人" in summary.text and "开始 1 → 学完一课 1" in summary.text  # 李家村 alone
     trainer.tap("表格")
@@ -80,7 +80,7 @@ def test_an_admin_sees_every_village(service: LearningService, curriculum: Curri
     admin.command("report")
     # Three farmers; the admin and 李家村's trainer talk to the bot too but are not learners.
     assert "3 learners" in admin.last.messages[0].text and "Started 3" in admin.last.messages[0].text
-    assert admin.last.messages[1].image is not None
+    assert admin.last.messages[1].picture is not None
     admin.tap("Spreadsheet")
     assert {"lijia", "wangzhuang"} <= csv_cohorts(admin)
 
@@ -93,4 +93,4 @@ def test_a_trainer_without_a_village_yet_is_told_how_to_get_one(
     newcomer = person(service, "950")
     newcomer.command("report")
     assert "还没有负责的村" in newcomer.text and "cohorts add" in newcomer.text
-    assert all(m.image is None and m.document is None for m in newcomer.last.messages)
+    assert all(m.picture is None and m.document is None for m in newcomer.last.messages)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from bot.app.service import build_service
 from bot.content.loader import Curriculum
-from bot.service import build_service
 from bot.store.database import current_revision, make_engine, unit_of_work, upgrade
 from tests.databases import database_for, query, sqlite_only
 from tests.dialog import Learner

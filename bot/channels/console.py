@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.app.channels import ChannelSpec, register
+from bot.app.desk import Identity
+from bot.app.service import LearningService
 from bot.channels.base import Channel, input_from_text
 from bot.content.limits import split_icon
 from bot.core.messages import Button, Command, Input, Media, Message, Press, Response
-from bot.service import Identity, LearningService
 
+SPEC = register(ChannelSpec("console"))  # one person at this terminal: staff are not reached here
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 
 
@@ -23,7 +26,7 @@ PHOTO_WORDS = ("/photo", "📷")
 
 
 class ConsoleChannel(Channel):
-    name = "console"
+    name = SPEC.name
 
     def __init__(
         self,
@@ -49,6 +52,10 @@ class ConsoleChannel(Channel):
         self.write("─" * 40)
         if message.image:
             self.write(f"🖼️  [picture: {message.image.name}]")
+        if message.picture:
+            path = self.files_dir / message.picture.filename
+            path.write_bytes(message.picture.data)
+            self.write(f"🖼️  [picture: {message.picture.filename} → {path}]")
         if message.voice:
             self.write(f"🔊 [voice clip: {message.voice.name}]")
         if message.image_ref:

@@ -91,14 +91,19 @@ header {{ background: #2f6b3a; color: #fff; padding: 10px 14px; font-size: 15px;
 """
 
 
-def _image_tag(path: Path | None) -> str:
-    if path is None:
+def _image_tag(message: Message) -> str:
+    """The step's picture (a file of the content) or one the bot drew, inline in the page."""
+    if message.picture is not None:
+        name, raw = message.picture.filename, message.picture.data
+    elif message.image is None:
         return ""
-    if not path.is_file():
-        return f'<p class="over">🖼️ {escape(path.name)} — not found</p>'
-    kind = "png" if path.suffix.lower() == ".png" else "jpeg"
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{escape(path.name)}" src="data:image/{kind};base64,{data}">'
+    elif not message.image.is_file():
+        return f'<p class="over">🖼️ {escape(message.image.name)} — not found</p>'
+    else:
+        name, raw = message.image.name, message.image.read_bytes()
+    kind = "png" if name.lower().endswith(".png") else "jpeg"
+    data = base64.b64encode(raw).decode("ascii")
+    return f'<img alt="{escape(name)}" src="data:image/{kind};base64,{data}">'
 
 
 def _count(text: str, lang: str) -> str:
@@ -128,7 +133,7 @@ def _screen(what: str, message: Message, lang: str, note: str = "") -> str:
     extra = f'<div class="note">{escape(note)}</div>' if note else ""
     return (
         f'<section class="screen"><div class="what">{escape(what)}</div>'
-        f'<div class="bubble">{_image_tag(message.image)}{voice}{escape(message.text)}</div>'
+        f'<div class="bubble">{_image_tag(message)}{voice}{escape(message.text)}</div>'
         f"{_count(message.text, lang)}{_keyboard(message)}{extra}</section>"
     )
 

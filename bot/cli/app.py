@@ -167,18 +167,24 @@ def chat(
     ] = None,
 ) -> None:
     """Talk to the bot in this terminal: buttons are numbered, type a number or a label to press one."""
+    from bot.app.desk import Identity
+    from bot.app.service import build_service
     from bot.channels.console import ConsoleChannel
     from bot.config import Settings
     from bot.faq.matcher import FaqMatcher
-    from bot.service import Identity, build_service
 
     settings = Settings()
     curriculum = load_content(content)
     faq = FaqMatcher.for_curriculum(curriculum)
     service = build_service(
-        curriculum, db, faq=faq, admins=settings.admins, clock=pretend_clock(now, settings.timezone)
+        curriculum,
+        db,
+        faq=faq,
+        admins=settings.admins,
+        clock=pretend_clock(now, settings.timezone),
+        staff_channel=settings.staff_channel,
     )
-    who = Identity("console", str(user), "", check_lang(lang) if lang else None)
+    who = Identity(ConsoleChannel.name, str(user), "", check_lang(lang) if lang else None)
     if lang:
         service.set_language(who, lang)
     raise typer.Exit(ConsoleChannel(service, who).run())
@@ -219,10 +225,10 @@ def run(
 
     from telegram.error import InvalidToken
 
+    from bot.app.service import build_service
     from bot.channels.telegram.app import run_bot
     from bot.config import Settings
     from bot.faq.matcher import FaqMatcher
-    from bot.service import build_service
 
     settings = Settings()
     if not settings.telegram_token:
@@ -248,7 +254,14 @@ def run(
             )
             raise typer.Exit(2)
     faq = FaqMatcher.for_curriculum(curriculum)
-    service = build_service(curriculum, settings.database_url, migrate, faq=faq, admins=settings.admins)
+    service = build_service(
+        curriculum,
+        settings.database_url,
+        migrate,
+        faq=faq,
+        admins=settings.admins,
+        staff_channel=settings.staff_channel,
+    )
     try:
         run_bot(service, settings, webhook_url, listen, port, secret_token, watch)
     except InvalidToken as exc:

@@ -24,7 +24,7 @@ faq_app = typer.Typer(
 
 
 def _matcher(content: Path | None, faq_file: Path | None) -> FaqMatcher:
-    from bot.faq.bank import load_faq_bank
+    from bot.content.faq_bank import load_faq_bank
     from bot.faq.matcher import FaqMatcher, MatcherSettings
 
     curriculum = load_content(content)

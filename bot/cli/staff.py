@@ -27,6 +27,15 @@ def _staff(db: str | None) -> StaffStore:
     return StaffStore(make_engine(db), Settings().admins)
 
 
+def _staff_channel() -> str:
+    """The channel staff user ids belong to (bot.app.channels): Telegram unless set otherwise."""
+    import bot.channels  # noqa: F401  (the built-in channels register themselves)
+    from bot.app.channels import staff_channel
+    from bot.config import Settings
+
+    return staff_channel(Settings().staff_channel)
+
+
 def _user_id(value: str) -> str:
     if not value.isdecimal():
         err.print(f"A user id is the person's Telegram user id (digits), not {value!r}.")
@@ -119,7 +128,7 @@ def users_revoke(user_id: Annotated[str, typer.Argument(help="Telegram user id")
     """Take a granted role or a mentor role away (admins from FARMSKILLS_ADMINS stay until removed there)."""
     revoked = _staff(db).revoke(_user_id(user_id))
     mentors, store = _mentors(db)
-    learner = store.find("telegram", user_id)
+    learner = store.find(_staff_channel(), user_id)
     unmentored = learner is not None and learner.id is not None and mentors.remove(learner.id)
     if revoked or unmentored:
         what = " and ".join(w for w, done in (("role", revoked), ("mentor role", unmentored)) if done)
@@ -135,10 +144,11 @@ def users_list(db: DbOpt = None) -> None:
     for user_id, role, source in _staff(db).roles():
         table.add_row(user_id, role, source)
     mentors, _ = _mentors(db)
+    staff_channel = _staff_channel()
     for mentor, learner in mentors.everyone():
         who = (
             learner.external_id
-            if learner.channel == "telegram"
+            if learner.channel == staff_channel
             else f"{learner.channel}:{learner.external_id}"
         )
         source = f"{mentor.status}, {mentor.cohort}" + (

@@ -15,9 +15,9 @@ import typer
 
 from bot.cli.common import err, out
 from bot.content.explain import describe, did_you_mean, field_loc, from_audit, suggestion
+from bot.content.faq_bank import FaqBank
 from bot.content.loader import Curriculum, Loaded, check_content, default_content_root
 from bot.content.problems import Problem
-from bot.faq.bank import FaqBank
 
 # The audit measures keyboards as sent; an answer button too long is already named per option
 # by the loader, so the audit's copies (on the question and on its retry) would only repeat it.

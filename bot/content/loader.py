@@ -19,12 +19,12 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.checks import check_references, check_stray_files
 from bot.content.explain import from_pydantic, make
+from bot.content.faq_bank import FaqBank, read_bank
 from bot.content.models import LANGS, Lesson, Term, Tier, Track
 from bot.content.problems import ContentError, Problem
 from bot.content.render import TemplateRenderer
 from bot.content.yaml_errors import from_yaml_error
 from bot.content.yaml_text import Places, Spot, parse_with_places
-from bot.faq.bank import FaqBank, read_bank
 from bot.shipped import shipped_root
 
 _UNREADABLE = object()

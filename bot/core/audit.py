@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from bot.content.faq_bank import FaqBank
 from bot.content.limits import keyboard_problems, message_problem
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS, Tier
@@ -18,7 +19,6 @@ from bot.core.engine import LessonEngine
 from bot.core.messages import Message
 from bot.core.questions import QuestionDesk
 from bot.core.state import LearnerView, Place, Profile, Progress, Screen
-from bot.faq.bank import FaqBank
 from bot.faq.matcher import FaqMatcher
 
 # Names as long as a learner may choose, so the limits hold for real people, not just "Sam".

@@ -60,14 +60,26 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture the bot drew (a certificate, a report chart), carried whole: whichever machine
+    sends the message needs no file another one wrote."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Message:
     """One message to the learner: one idea, optional buttons, optional picture or voice."""
 
     text: str
     keyboard: Keyboard = ()
+    # Lesson media shipped with the content (files under its media folder): every machine that
+    # serves the content has them, so the outbox keeps them relative to that folder.
     image: Path | None = None
     voice: Path | None = None
     document: Document | None = None
+    picture: Picture | None = None
     # A picture or voice note the channel already holds ("telegram:<file id>"), e.g. one a trainer
     # attached to a step from their phone.
     image_ref: str | None = None

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.channels.telegram import CHANNEL as TELEGRAM  # the made-up learners came by Telegram
 from bot.content.loader import Curriculum
 from bot.content.models import Evidence, Tier, Unit
 from bot.core.engine import placement_tier
@@ -136,7 +137,7 @@ class Stories(Questions):
             "learner",
             (
                 person.id,
-                "telegram",
+                TELEGRAM,
                 str(6_100_000_000 + person.id),
                 name,
                 lang,

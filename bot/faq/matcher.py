@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.content.faq_bank import FaqBank
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
-from bot.faq.bank import FaqBank
 from bot.faq.clauses import Parts, split_message
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.settings import MatcherSettings
+from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
 # The decision and the settings live in their own modules; named here too, where callers import them.
@@ -113,7 +114,7 @@ class FaqMatcher:
     def __init__(self, bank: FaqBank, settings: MatcherSettings | None = None) -> None:
         self.bank = bank
         self.settings = settings or MatcherSettings()
-        self.spoken = bank.spoken
+        self.spoken = Spoken(bank.spoken)
         domain = [self._standard(kw, "zh") for e in bank.entries for kw in e.keywords.zh]
         self.segmenter = Segmenter(domain)
         self.ids = [e.id for e in bank.entries]

@@ -1,7 +1,7 @@
-"""How farmers really write, made comparable: the spoken-language table trainers maintain.
+"""How farmers really write, made comparable: the spoken-language table trainers maintain, applied.
 
-`content/faq/_normalise.yaml` (read with the bank, checked by `farmskills validate`) holds, per
-language:
+The table (`content/faq/_normalise.yaml`, read and checked as content by `bot.content.faq_spoken`)
+holds, per language:
 
 - `fillers`: words voice typing leaves in (那个, 就是, 嗯; um, uh) — dropped;
 - `replace`: dialect words, common slips and Latin shorthand → the standard word the bank uses
@@ -19,17 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import yaml
-
+from bot.content.faq_spoken import SpokenTable
 from bot.content.limits import has_han
-from bot.content.models import LANGS
-from bot.content.problems import Problem
-from bot.content.yaml_text import parse_yaml
+from bot.faq.text import normalise
 
-SECTIONS = ("fillers", "replace", "greetings", "question_words")
 # A word typed twice or more in a row by voice typing or a shaky thumb: 嗯嗯, 就是就是, 啊啊啊.
 _REPEATED = re.compile(r"([\u3400-\u9fff]{1,4})\1+")
 
@@ -42,94 +36,23 @@ class _Lang:
     kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question kind → words
 
 
-@dataclass(frozen=True)
-class _Raw:
-    """One language's table as written, checked for shape only (no jieba/OpenCC at load time)."""
+class Spoken:
+    """The table normalised like questions are (built on first use), and applied to text."""
 
-    fillers: tuple[str, ...] = ()
-    replace: tuple[tuple[str, str], ...] = ()
-    greetings: tuple[str, ...] = ()
-    kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-
-def _strings(value: Any, where: str, shown_as: str, problems: list[Problem]) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        problems.append(Problem(shown_as, where, "should be a list of words"))
-        return ()
-    return tuple(str(v) for v in value)
-
-
-def _mapping(value: Any, where: str, shown_as: str, problems: list[Problem]) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        problems.append(Problem(shown_as, where, "should be a mapping"))
-        return {}
-    return {str(k): v for k, v in value.items()}
-
-
-class SpokenTable:
-    """Fillers, replacements, greetings and question kinds, per language."""
-
-    def __init__(self, raw: dict[str, _Raw] | None = None) -> None:
-        self._raw = raw or {}
+    def __init__(self, table: SpokenTable | None = None) -> None:
+        self.table = table or SpokenTable()
         self._langs: dict[str, _Lang] | None = None
         self._han_replace: dict[str, re.Pattern[str]] = {}
-
-    @classmethod
-    def from_data(cls, data: Any, shown_as: str, problems: list[Problem]) -> SpokenTable:
-        if data is None:
-            return cls()
-        if not isinstance(data, dict):
-            problems.append(Problem(shown_as, "", "should be a mapping with " + ", ".join(SECTIONS)))
-            return cls()
-        for key in data:
-            if key not in SECTIONS:
-                problems.append(Problem(shown_as, str(key), "unknown section; use " + ", ".join(SECTIONS)))
-        sections = {name: _mapping(data.get(name), name, shown_as, problems) for name in SECTIONS}
-        raw: dict[str, _Raw] = {}
-        for lang in LANGS:
-            replace = _mapping(sections["replace"].get(lang), f"replace.{lang}", shown_as, problems)
-            for word, standard in replace.items():
-                if not isinstance(standard, str | int):
-                    problems.append(Problem(shown_as, f"replace.{lang}.{word}", "should be one word"))
-            kinds = _mapping(
-                sections["question_words"].get(lang), f"question_words.{lang}", shown_as, problems
-            )
-            raw[lang] = _Raw(
-                fillers=_strings(sections["fillers"].get(lang), f"fillers.{lang}", shown_as, problems),
-                replace=tuple((k, str(v)) for k, v in replace.items() if isinstance(v, str | int)),
-                greetings=_strings(sections["greetings"].get(lang), f"greetings.{lang}", shown_as, problems),
-                kinds=tuple(
-                    (kind, _strings(words, f"question_words.{lang}.{kind}", shown_as, problems))
-                    for kind, words in kinds.items()
-                ),
-            )
-        return cls(raw)
-
-    @classmethod
-    def read(cls, path: Path, shown_as: str, problems: list[Problem]) -> SpokenTable:
-        if not path.is_file():
-            return cls()
-        try:
-            data = parse_yaml(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(shown_as, "", f"cannot be read: {exc}"))
-            return cls()
-        return cls.from_data(data, shown_as, problems)
 
     def _compiled(self) -> dict[str, _Lang]:
         """The table normalised like questions are, built on first use."""
         if self._langs is None:
-            from bot.faq.text import normalise  # jieba/OpenCC only once the matcher runs
 
             def words(values: Iterable[str]) -> list[str]:
                 return [w for w in (normalise(v) for v in values) if w]
 
             langs = {}
-            for lang, raw in self._raw.items():
+            for lang, raw in (self.table.langs or {}).items():
                 replace = {normalise(k): normalise(v) for k, v in raw.replace if normalise(k)}
                 langs[lang] = _Lang(
                     fillers=frozenset(words(raw.fillers)),
@@ -189,8 +112,6 @@ class SpokenTable:
 
     def kinds_of(self, texts: Iterable[str], lang: str) -> frozenset[str]:
         """The kinds of question words in any of `texts` (raw): what an entry answers."""
-        from bot.faq.text import normalise
-
         found: set[str] = set()
         for text in texts:
             found |= self.kinds(normalise(text), lang)

@@ -4,13 +4,12 @@ A reply is written in the same transaction as the change it answers (see `unit_o
 crash can never keep the change and lose the reply. Senders claim rows with a lease, deliver them in
 order per user, and delete each once the channel took it; a row the channel refuses for good is
 kept as failed with the reason (blocked, chat not found). Messages are stored as JSON of the core's
-`Message`, keyed by channel and user id, so every channel uses the same path.
+`Message` (`bot.store.payload`: no path to one machine's disk), keyed by channel and user id, so
+every channel uses the same path.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,45 +20,14 @@ from sqlalchemy import Engine, delete, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from bot.core.messages import Button, Document, Message
+from bot.core.messages import Message
 from bot.store.bell import ring
 from bot.store.database import open_session
+from bot.store.payload import message_from_json, message_to_json
 from bot.store.tables import Outbox
 
 LEASE = timedelta(seconds=60)  # how long a sender may hold a row before another may take it over
 FAILED_KEPT = timedelta(days=30)
-
-
-def message_to_json(message: Message) -> str:
-    data: dict[str, Any] = {
-        "text": message.text,
-        "keyboard": [[[b.label, b.action] for b in row] for row in message.keyboard],
-        "image": str(message.image) if message.image else None,
-        "voice": str(message.voice) if message.voice else None,
-        "image_ref": message.image_ref,
-        "voice_ref": message.voice_ref,
-    }
-    if message.document:
-        data["document"] = {
-            "filename": message.document.filename,
-            "mime": message.document.mime,
-            "data": base64.b64encode(message.document.data).decode(),
-        }
-    return json.dumps(data, ensure_ascii=False)
-
-
-def message_from_json(raw: str) -> Message:
-    data = json.loads(raw)
-    doc = data.get("document")
-    return Message(
-        text=data["text"],
-        keyboard=tuple(tuple(Button(label, action) for label, action in row) for row in data["keyboard"]),
-        image=Path(data["image"]) if data.get("image") else None,
-        voice=Path(data["voice"]) if data.get("voice") else None,
-        document=Document(doc["filename"], base64.b64decode(doc["data"]), doc["mime"]) if doc else None,
-        image_ref=data.get("image_ref"),
-        voice_ref=data.get("voice_ref"),
-    )
 
 
 @dataclass(frozen=True)
@@ -91,8 +59,10 @@ def _free(now: datetime) -> Any:
 
 
 class OutboxStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, media_root: Path | None = None) -> None:
         self.engine = engine
+        # The content's media folder: lesson pictures and voice clips are stored relative to it.
+        self.media_root = media_root
 
     def put(
         self,
@@ -117,7 +87,7 @@ class OutboxStore:
                 Outbox(
                     channel=m.channel,
                     user_id=m.user_id,
-                    payload=message_to_json(m.message),
+                    payload=message_to_json(m.message, self.media_root),
                     priority=priority,
                     next_at=now,
                     created_at=now,
@@ -215,7 +185,14 @@ class OutboxStore:
             ).all()
             s.commit()
         return [
-            Owed(r.id or 0, r.channel, r.user_id, message_from_json(r.payload), r.attempts, r.priority)
+            Owed(
+                r.id or 0,
+                r.channel,
+                r.user_id,
+                message_from_json(r.payload, self.media_root),
+                r.attempts,
+                r.priority,
+            )
             for r in rows
         ]
 

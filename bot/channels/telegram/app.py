@@ -32,6 +32,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app.content_reload import ContentReloader, Reloaded
+from bot.app.service import LearningService
 from bot.channels.telegram.courier import Courier
 from bot.channels.telegram.handlers import CHANNEL, TelegramHandlers
 from bot.channels.telegram.intake import ALLOWED_UPDATES, Intake
@@ -40,8 +42,6 @@ from bot.channels.telegram.ratelimit import PerChatRateLimiter
 from bot.channels.telegram.receivers import PollingReceiver, WebhookServer
 from bot.channels.telegram.sender import OutboxSender
 from bot.config import Settings
-from bot.content_reload import ContentReloader, Reloaded
-from bot.service import LearningService
 from bot.store import bell
 from bot.store.leases import LeaseStore
 from bot.store.progress import mark_inactive, utcnow

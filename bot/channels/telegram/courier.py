@@ -16,13 +16,11 @@ from telegram import Bot
 from telegram import Message as TgMessage
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.keyboards import inline_keyboard
 from bot.core.messages import Message
 
 log = logging.getLogger(__name__)
-
-
-CHANNEL = "telegram"
 
 
 class Blocked(Exception):
@@ -72,6 +70,16 @@ class Courier:
             if ref is not None and ref.startswith(f"{CHANNEL}:"):
                 file_id = ref.removeprefix(f"{CHANNEL}:")
                 return await send_held(chat_id, file_id, caption=message.text, reply_markup=markup, **extra)
+        if message.picture is not None:  # drawn by the bot for this learner: uploaded every time
+            picture = message.picture
+            return await self.bot.send_photo(
+                chat_id,
+                picture.data,
+                caption=message.text,
+                reply_markup=markup,
+                filename=picture.filename,
+                **extra,
+            )
         for path, send in ((message.image, self.bot.send_photo), (message.voice, self.bot.send_voice)):
             if path is None:
                 continue

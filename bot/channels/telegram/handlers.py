@@ -20,16 +20,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
+from bot.app.desk import Identity
+from bot.app.service import LearningService, language_from_hint
 from bot.channels.base import input_from_text
+from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.courier import Courier
 from bot.channels.telegram.sender import OutboxSender
 from bot.core.messages import Command, Input, Media, Message, Press, Say
-from bot.service import Identity, LearningService, language_from_hint
 from bot.store.journal import UpdateJournal
 
 log = logging.getLogger(__name__)
-
-CHANNEL = "telegram"
 
 
 def identity(user: User) -> Identity:

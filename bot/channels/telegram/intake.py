@@ -25,12 +25,12 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.telegram import CHANNEL
 from bot.store.journal import UpdateJournal
 from bot.store.progress import utcnow
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 # Only what the handlers handle: Telegram then never sends the rest (polls, reactions, joins...).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 REPLAY_AFTER = timedelta(seconds=60)  # journaled and still unhandled this long after: handle again

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from bot.app.desk import Identity
 from bot.content.loader import Curriculum
 from bot.content.models import Tier
 from bot.core.engine import LessonEngine
@@ -35,13 +36,19 @@ class Recipient:
 
 class MentorDesk:
     def __init__(
-        self, engine: LessonEngine, store: ProgressStore, staff: StaffStore, mentors: MentorStore
+        self,
+        engine: LessonEngine,
+        store: ProgressStore,
+        staff: StaffStore,
+        mentors: MentorStore,
+        staff_channel: str,
     ) -> None:
         self.engine = engine
         self.cur: Curriculum = engine.cur
         self.store = store
         self.staff = staff
         self.mentors = mentors
+        self.staff_channel = staff_channel  # where trainers and admins are reached, by their user ids
 
     def _t(self, lang: str, key: str, **values: object) -> str:
         return self.engine.t(lang, key, **values)
@@ -81,7 +88,7 @@ class MentorDesk:
         no = self.engine.b(lang, "btn_mentor_no", "mentor:no")
         return Message(text, keyboard(yes, no))
 
-    def handle(self, who_id: str, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+    def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
         """/mentor, and the mentor buttons of learners and of staff; None for anything else."""
         if isinstance(inp, Command) and inp.name == "mentor":
             return self._about(view, now)
@@ -93,7 +100,7 @@ class MentorDesk:
             case ["no"]:
                 return self._decline_invitation(view, now)
             case ["ok" | "deny" as verdict, learner_id] if learner_id.isdecimal():
-                return self._decide(who_id, view, int(learner_id), verdict == "ok", now)
+                return self._decide(who.user_id, view, int(learner_id), verdict == "ok", now)
         return None
 
     def _about(self, view: LearnerView, now: datetime) -> Response:
@@ -135,7 +142,7 @@ class MentorDesk:
                 Button(self._t(their_lang, "btn_mentor_confirm"), f"mentor:ok:{lid}"),
                 Button(self._t(their_lang, "btn_mentor_decline"), f"mentor:deny:{lid}"),
             )
-            deliveries.append(Delivery("telegram", user_id, Message(text, buttons)))
+            deliveries.append(Delivery(self.staff_channel, user_id, Message(text, buttons)))
         thanks = Message(self._t(lang, "mentor_offered"), keyboard(self.engine.home_button(lang)))
         return Response((thanks,), deliveries=tuple(deliveries))
 
@@ -148,7 +155,7 @@ class MentorDesk:
     # ----- the trainer or admin who confirms ------------------------------------------------------
 
     def staff_lang(self, user_id: str) -> str:
-        learner = self.store.find("telegram", user_id)
+        learner = self.store.find(self.staff_channel, user_id)
         return learner.lang if learner is not None else "zh"
 
     def _decide(
@@ -188,7 +195,8 @@ class MentorDesk:
         never back to the learner who asked, and to nobody twice."""
         found: dict[tuple[str, str], Recipient] = {}
         for user_id in self.staff.handoff_recipients(view.profile.cohort):
-            found.setdefault(("telegram", user_id), Recipient("telegram", user_id, self.staff_lang(user_id)))
+            key = (self.staff_channel, user_id)
+            found.setdefault(key, Recipient(*key, self.staff_lang(user_id)))
         for mentor in self.mentors.of_cohort(view.profile.cohort):
             if mentor.id != view.profile.learner_id:
                 key = (mentor.channel, mentor.external_id)

@@ -14,12 +14,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.app.service import LearningService
 from bot.content.explain import describe
 from bot.content.loader import check_content
 from bot.content.problems import Problem
 from bot.core.messages import Message
 from bot.faq.matcher import FaqMatcher
-from bot.service import LearningService
 from bot.store.outbox import Addressed
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,9 @@ class Reloaded:
 
 
 class ContentReloader:
-    def __init__(self, service: LearningService, root: Path, staff_channel: str = "telegram") -> None:
+    def __init__(self, service: LearningService, root: Path) -> None:
         self.service = service
         self.root = root
-        self.staff_channel = staff_channel  # where administrators are reached (their user ids)
         self._busy = threading.Lock()
 
     def reload(self) -> Reloaded:
@@ -71,5 +70,5 @@ class ContentReloader:
             if more > 0:
                 shown += "\n" + t(lang, "reload_more", count=more)
             text = t(lang, key, lessons=len(service.curriculum.lessons), count=len(errors), problems=shown)
-            owed.append(Addressed(self.staff_channel, admin, Message(text)))
+            owed.append(Addressed(service.staff_channel, admin, Message(text)))
         service.outbox.put(owed, service.clock())

@@ -12,6 +12,7 @@ import difflib
 from dataclasses import replace
 from datetime import datetime
 
+from bot.app.desk import Identity
 from bot.content.loader import Curriculum
 from bot.core.engine import LessonEngine
 from bot.core.messages import Button, Command, Input, Media, Message, Press, Response, keyboard
@@ -24,21 +25,18 @@ SHOWN_ACTIONS = {"open", "next", "back", "repeat"}  # a step appears on screen
 
 
 class AttachDesk:
-    def __init__(self, staff: StaffStore, media: StepMediaStore) -> None:
+    def __init__(
+        self, staff: StaffStore, media: StepMediaStore, engine: LessonEngine, curriculum: Curriculum
+    ) -> None:
         self.staff = staff
         self.media = media
+        self.engine = engine
+        self.curriculum = curriculum
 
-    def handle(
-        self,
-        who: tuple[str, str],
-        view: LearnerView,
-        inp: Input,
-        now: datetime,
-        engine: LessonEngine,
-        curriculum: Curriculum,
-    ) -> Response | None:
-        """`who` is (channel, user id). None for every input that is not about attaching."""
-        channel, user = who
+    def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+        """None for every input that is not about attaching."""
+        channel, user = who.channel, who.user_id
+        engine, curriculum = self.engine, self.curriculum
         lang = view.profile.lang
         home = engine.home_button(lang)
 
@@ -83,9 +81,7 @@ class AttachDesk:
         cancel = Button(engine.t(lang, "btn_cancel"), "attach:cancel")
         return say("attach_prompt", cancel, step=step + 1, title=title)
 
-    def decorate(
-        self, response: Response, changes: list[object], lang: str, engine: LessonEngine
-    ) -> Response:
+    def decorate(self, response: Response, changes: list[object], lang: str) -> Response:
         """A step that was just shown gets what trainers attached to it: the picture on the step's
         message, the voice note just before it (so the buttons stay at the bottom)."""
         shown = [c for c in changes if isinstance(c, StepShown) and c.action in SHOWN_ACTIONS]
@@ -99,5 +95,5 @@ class AttachDesk:
             step_message = replace(step_message, image_ref=media["photo"])
         extra = []
         if "voice" in media:
-            extra.append(Message(engine.t(lang, "voice_caption"), voice_ref=media["voice"]))
+            extra.append(Message(self.engine.t(lang, "voice_caption"), voice_ref=media["voice"]))
         return replace(response, messages=(*before, *extra, step_message))

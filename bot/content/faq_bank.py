@@ -13,11 +13,11 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.content.faq_spoken import SpokenTable
 from bot.content.limits import has_han, label_problem, message_problem
 from bot.content.models import LANGS, Text
 from bot.content.problems import ContentError, Problem
 from bot.content.yaml_text import parse_yaml
-from bot.faq.spoken import SpokenTable
 
 SPOKEN_FILE = "_normalise.yaml"  # the spoken-language table beside the entries
 

@@ -1,6 +1,7 @@
 """The learner's data rights: /mydata (everything kept, as a JSON file) and /forget (all of it deleted).
 
-These touch the store directly, so they live beside the service rather than in the pure engine.
+These touch the store directly, so they are a desk of the application layer rather than part of
+the pure engine.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.app.desk import Identity
 from bot.core.engine import LessonEngine
 from bot.core.messages import Command, Document, Input, Message, Press, Response, keyboard
 from bot.core.state import LearnerView, Screen
@@ -22,26 +24,27 @@ def wants_data(inp: Input) -> bool:
 
 
 class DataRightsDesk:
-    def __init__(self, store: ProgressStore, outbox: OutboxStore) -> None:
+    def __init__(self, store: ProgressStore, outbox: OutboxStore, engine: LessonEngine) -> None:
         self.store = store
         self.outbox = outbox
+        self.engine = engine
 
-    def handle(
-        self, address: tuple[str, str], view: LearnerView, inp: Input, now: datetime, engine: LessonEngine
-    ) -> Response | None:
+    def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+        engine = self.engine
         if wants_data(inp):
-            return self._export(view, now, engine)
+            return self._export(view, now)
         if isinstance(inp, Press) and inp.action == "forget:yes":
             if view.place.screen is not Screen.forget:
                 return None  # a stale confirmation: the engine reports it as such
             self.store.forget(view.profile.learner_id)
-            self.outbox.forget_user(*address)
+            self.outbox.forget_user(who.channel, who.user_id)
             lang = view.profile.lang
             again = keyboard(engine.b(lang, "btn_start_again", "welcome"))  # never a dead end
             return Response((Message(engine.t(lang, "forgotten"), again),))
         return None
 
-    def _export(self, view: LearnerView, now: datetime, engine: LessonEngine) -> Response:
+    def _export(self, view: LearnerView, now: datetime) -> Response:
+        engine = self.engine
         lang, lid, t = view.profile.lang, view.profile.learner_id, engine.t
         export = self.store.export(lid)
         learner = export.get("learner", {})

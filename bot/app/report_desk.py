@@ -1,23 +1,23 @@
-"""ReportDesk: `/report` in the chat. Admins see every cohort, trainers only their own; anyone
-else is told kindly that it is not for them, and nothing about anyone is shown.
+"""ReportDesk: `/report` in the chat, one desk of the application layer. Admins see every cohort,
+trainers only their own; anyone else is told kindly that it is not for them, and nothing about
+anyone is shown.
 
 It answers with a short summary, one chart picture (funnel and completion), and buttons for the
-whole report as an HTML or CSV document. Like the rest of the core it knows no Telegram.
+whole report as an HTML or CSV document. Like every desk it knows no channel: the chart travels
+in the message as bytes.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.app.desk import Identity
 from bot.content.loader import Curriculum
 from bot.core.engine import LessonEngine
-from bot.core.messages import Command, Document, Input, Message, Press, Response, keyboard
+from bot.core.messages import Command, Document, Input, Message, Picture, Press, Response, keyboard
 from bot.core.state import LearnerView
 from bot.reports.build import build_report
 from bot.reports.charts import chat_chart_png
@@ -46,20 +46,16 @@ class ReportDesk:
         db: Engine,
         staff: StaffStore,
         timezone: str,
-        charts_dir: Path | None = None,
     ) -> None:
         self.lessons = lessons
         self.curriculum = curriculum
         self.db = db
         self.staff = staff
         self.timezone = timezone
-        default_dir = Path(
-            os.environ.get("FARMSKILLS_REPORTS", Path(tempfile.gettempdir()) / "farmskills-reports")
-        )
-        self.charts_dir = charts_dir or default_dir
 
-    def handle(self, who_id: str, view: LearnerView, inp: Input, now: datetime) -> Response | None:
+    def handle(self, who: Identity, view: LearnerView, inp: Input, now: datetime) -> Response | None:
         """/report and its document buttons; None for every other input."""
+        who_id = who.user_id
         wants_summary = isinstance(inp, Command) and inp.name == "report"
         wants_file = isinstance(inp, Press) and inp.action in ("report:html", "report:csv")
         if not (wants_summary or wants_file):
@@ -74,7 +70,7 @@ class ReportDesk:
         if isinstance(inp, Press):
             fmt = inp.action.removeprefix("report:")
             return Response((self._document(report, fmt, now),))
-        return Response((Message(short_summary(report, lang)), self._chart(report, who_id, now)))
+        return Response((Message(short_summary(report, lang)), self._chart(report, now)))
 
     def scope(self, who_id: str) -> ReportFilter | str:
         """What someone may see: every cohort for an admin, a trainer's own cohorts, or — for
@@ -87,18 +83,17 @@ class ReportDesk:
             return ReportFilter(cohorts=cohorts) if cohorts else "report_no_cohorts"
         return "report_refused"
 
-    def _chart(self, report: Report, who_id: str, now: datetime) -> Message:
+    def _chart(self, report: Report, now: datetime) -> Message:
+        """The chart travels in the message itself, so whichever worker sends it can."""
         lang = report.lang
         t = self.lessons.t
-        self.charts_dir.mkdir(parents=True, exist_ok=True)
-        path = self.charts_dir / f"report-{who_id}-{now:%Y%m%d%H%M%S}.png"
-        path.write_bytes(chat_chart_png(report, lang))
+        picture = Picture(f"farmskills-report-{now:%Y-%m-%d}.png", chat_chart_png(report, lang))
         buttons = keyboard(
             self.lessons.b(lang, "btn_report_html", "report:html"),
             self.lessons.b(lang, "btn_report_csv", "report:csv"),
             self.lessons.home_button(lang),
         )
-        return Message(t(lang, "report_chart_caption"), buttons, image=path)
+        return Message(t(lang, "report_chart_caption"), buttons, picture=picture)
 
     def _document(self, report: Report, fmt: str, now: datetime) -> Message:
         mime, render = FORMATS[fmt]
