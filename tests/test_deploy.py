@@ -55,7 +55,18 @@ def test_a_built_wheel_installed_without_the_checkout_finds_its_lessons_content_
     virtual environment (its dependencies taken from this one), run from a folder far from here."""
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
