@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -270,3 +271,25 @@ async def start_run_process(
         stdout=subprocess.DEVNULL,
         stderr=log.open("ab") if log is not None else subprocess.PIPE,
     )
+
+
+class RunProcess:
+    """A `farmskills run` child process a test can kill (SIGKILL, as a crash) or stop (SIGTERM)."""
+
+    proc: asyncio.subprocess.Process | None = None
+
+    async def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        await self.proc.wait()
+
+    async def stop(self) -> None:
+        """A graceful stop; killed if it has not stopped within 30 s."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 30)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+                raise

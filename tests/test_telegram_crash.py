@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -18,17 +17,16 @@ from pathlib import Path
 
 from tests.databases import database_for, query
 from tests.fake_telegram import TOKEN, FakeTelegram, Sent
-from tests.telegram_harness import start_run_process
+from tests.telegram_harness import RunProcess, start_run_process
 
 
-class BotProcess:
+class BotProcess(RunProcess):
     """`farmskills run` that can be killed and started again on the same database."""
 
     def __init__(self, fake: FakeTelegram, tmp_path: Path) -> None:
         self.fake = fake
         self.db = tmp_path / "crash.db"
         self.log = tmp_path / "bot.log"
-        self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         polls = self.polls()
@@ -41,16 +39,6 @@ class BotProcess:
 
     def polls(self) -> int:
         return sum(1 for method, _ in self.fake.calls if method == "getUpdates")
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(self.proc.wait(), 30)
 
     def open_work(self) -> tuple[int, int]:
         """(updates journaled and not handled, messages owed and not sent)."""

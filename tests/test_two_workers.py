@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,7 @@ from bot.store.database import make_engine, open_session
 from bot.store.tables import Learner, Nudge
 from tests.databases import ON_POSTGRES, database_for, query
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_harness import Chat, finish_first_lesson, free_port, start_run_process
+from tests.telegram_harness import Chat, RunProcess, finish_first_lesson, free_port, start_run_process
 from tests.webhook_proxy import SpreadingProxy
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="several workers share a database server")
@@ -38,14 +37,13 @@ SECRET = "two-workers-secret"
 LIMIT = 30  # Telegram's overall limit: messages a second for the whole bot
 
 
-class Worker:
+class Worker(RunProcess):
     """One `farmskills run` webhook worker process."""
 
     def __init__(self, name: str, tmp_path: Path) -> None:
         self.name = name
         self.port = free_port()
         self.log = tmp_path / f"{name}.log"
-        self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self, fake: FakeTelegram, db: Path, proxy_url: str, content: Path) -> None:
         self.proc = await start_run_process(
@@ -69,20 +67,6 @@ class Worker:
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(0.1)
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.proc.wait(), 30)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
 
 
 def owe_follow_ups(url: str, users: list[int], curriculum: Curriculum) -> None:
