@@ -51,11 +51,26 @@ ZH_TEMPLATE_WORDS = frozenset(
     就 还 又 很 太 挺 好 一个 个 些 一些 点 一点 下 老师 师傅 你好 您好 谢谢 知道 告诉 如果
     因为 所以 但是 可是 不过 或者 现在 刚才 已经 一直 到底 究竟 有 没 不 呐 哪 哪里 哪儿 哪个
     哪些 多少 靠谱 靠不靠谱 管用 管不管用 有用 有没有用 好使
+    听说 最近 有点 有点儿 那么 这么 这种 那种 这样 那样 比较 肯定 当时 每次 几次 这里 那里 那些
+    这些 里头 一阵子 其实 反正 总是 老是 特别 非常 真是
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 # Template words jieba's own dictionary would cut apart (靠谱不 → 靠 / 谱 / 不): taught to it, so
 # a clause that only asks "is it any good" (靠谱不) is read as asking, not as being about 谱.
 _TAUGHT_TEMPLATE_WORDS = ("靠谱", "靠不靠谱", "管不管用", "有没有用", "好使")
+
+# A number, with any measure word after it (三千块, 二十亩, 六十多, 300): how much or how many is
+# context, and words the bank never uses would count against every entry alike. 一 and 几 alone
+# do not make a number here (一样, 一次, 几点 are words the bank uses).
+_NUMBER = re.compile(
+    r"(?:[0-9]+|[零一二两三四五六七八九十百千万]*[二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*)"
+    r"(?:多|来|几)?(?:块钱|块|元|毛|斤|公斤|亩|天|个月|个|月|年|岁|次|分钟|小时|号|张|箱|单|件|回|遍|米|升|瓶|桶|倍|人|家|多)?"
+)
+
+
+def is_number(word: str) -> bool:
+    return _NUMBER.fullmatch(word) is not None
+
 
 # Single syllables typed in pinyin that only shape a question (吗 ma, 呢 ne, 要 yao, 能 neng).
 PARTICLE_PINYIN = frozenset({"ma", "ne", "ba", "le", "de", "a", "ya", "yao", "neng", "xiang", "zen"})
@@ -173,7 +188,7 @@ class Segmenter:
         out: list[str] = []
         for piece in self._jieba.lcut(text, HMM=False):
             piece = piece.strip()
-            if not piece or piece in ZH_TEMPLATE_WORDS:
+            if not piece or piece in ZH_TEMPLATE_WORDS or is_number(piece):
                 continue
             if not has_han(piece):
                 if piece in self._template_pinyin or piece in EN_STOP_WORDS:
@@ -202,7 +217,7 @@ class Segmenter:
         return pieces or [word]
 
     def _en_words(self, text: str) -> list[str]:
-        return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS]
+        return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS and not w.isdigit()]
 
 
 def pinyin_words(words: Iterable[str]) -> list[str]:
