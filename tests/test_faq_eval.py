@@ -114,11 +114,12 @@ TARGETS = {
 # Targets not reached yet, with the figure measured when this was written: an xfail, so the gap
 # stays visible, and strict, so reaching the target turns it into a failure to remove from here.
 NOT_YET: dict[tuple[str, str], str] = {
-    ("zh", "answered right"): "61.0% measured (214-entry bank, 2026-12-01)",
-    ("zh", "right entry not shown"): "14.3% measured",
+    ("zh", "answered right"): "61.6% measured (214-entry bank, 2026-12-01)",
+    ("zh", "right entry not shown"): "14.6% measured",
     ("zh", "long messages answered right"): "45.2% measured (top-1 74.2%)",
-    ("en", "answered right"): "58.9% measured",
-    ("en", "right entry not shown"): "21.5% measured",
+    ("en", "answered right"): "58.3% measured",
+    ("en", "right entry not shown"): "19.0% measured",
+    ("en", "confident wrong"): "3.1% measured (thresholds calibrated on the tune split, 0% there)",
     ("en", "long messages answered right"): "42.9% measured (top-1 71.4%)",
 }
 

@@ -84,6 +84,7 @@ EN_STOP_WORDS = frozenset(
     some get got have has had need want wanna gonna im i'm ive i've it's dont don't cant can't just
     yes ok okay tell know thanks thank one way make lot much many very really also still now here
     him her his hers himself herself myself yourself ourselves theirs
+    s t d m ll ve re don isn doesn didn won
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -110,7 +111,20 @@ def syllables(word: str) -> tuple[str, ...]:
 
 
 def stem(word: str) -> str:
-    """A light English stem, the same on both sides: shipping/shipped/ships → ship."""
+    """A light English stem, the same on both sides: shipping/shipped/ships → ship, and
+    price/priced/pricing → pric, deliveries/delivery → delivery. Stemming a stem changes nothing
+    (close → clos → clo is taken to the end), so the words the matcher reads can be fed back to it."""
+    for _ in range(4):
+        shorter = _stem_once(word)
+        if shorter == word:
+            break
+        word = shorter
+    return word
+
+
+def _stem_once(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
     if len(word) > 5 and word.endswith("ing"):
         word = word[:-3]
     elif len(word) > 4 and word.endswith("ed"):
@@ -119,6 +133,8 @@ def stem(word: str) -> str:
         word = word[:-1]
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]  # shipp → ship, stopp → stop
+    if len(word) > 4 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]  # price → pric, the stem of priced and pricing
     return word
 
 
