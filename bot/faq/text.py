@@ -202,7 +202,7 @@ class Segmenter:
 
     def _zh_words(self, text: str) -> list[str]:
         out: list[str] = []
-        for piece in self._jieba.lcut(text, HMM=False):
+        for piece in self._joined_pinyin(self._jieba.lcut(text, HMM=False)):
             piece = piece.strip()
             if not piece or piece in ZH_TEMPLATE_WORDS or is_number(piece):
                 continue
@@ -213,6 +213,30 @@ class Segmenter:
                 continue
             out.append(piece)
         return out
+
+    def _joined_pinyin(self, pieces: list[str]) -> list[str]:
+        """Pinyin typed syllable by syllable (zhibo mei ren kan) read as the bank's words: a run
+        of Latin words is joined and cut again (zhibo / meiren / kan) when it all cuts into
+        pinyin the bank knows; otherwise (English, names) the words stay as typed."""
+        out: list[str] = []
+        run: list[str] = []
+        for piece in [*pieces, "。"]:
+            word = piece.strip()
+            if not word and piece:
+                continue  # the spaces between typed syllables
+            if word.isascii() and word.isalpha():
+                run.append(word)
+                continue
+            if len(run) > 1:
+                joined = "".join(run)
+                cut = self._pinyin_pieces(joined)
+                whole = joined in self.known_pinyin
+                out.extend(run if cut == [joined] and not whole else cut)
+            else:
+                out.extend(run)
+            run = []
+            out.append(word)
+        return out[:-1]
 
     def _pinyin_pieces(self, word: str) -> list[str]:
         """A run of pinyin cut into words the bank knows (longest first), or left whole."""
