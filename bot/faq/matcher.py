@@ -59,6 +59,9 @@ __all__ = [
 LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
 MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
+# An entry sharing only one of a question's words answers it all the same when it leads every
+# other entry by this much (chosen on the tune split: no out-of-scope question came within 5).
+TOPIC_LEAD = 40.0
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
 SORTED_WORDS = {"zh": False, "en": True}
@@ -380,8 +383,12 @@ class FaqMatcher:
         ranked = tuple(Scored(self.ids[i], round(float(best_scores[i]), 1)) for i in best)
         # The best entry shares one word with the question, and the question says a word the bank
         # has never seen: it names the topic and asks what no entry answers (化肥 + 涨价).
+        # Unless that entry stands far ahead of every other: then the word it shares is one only
+        # it knows (水温表到红线了, 宝贝名字咋取), and the other word is how the question says it.
         coverage = self._index[best_lang].coverage
-        one_word = one_word or coverage.names_only_the_topic(int(best[0]), words, best_lang == "zh")
+        lead = ranked[0].score - (ranked[1].score if len(ranked) > 1 else 0.0)
+        zh = best_lang == "zh"
+        one_word = one_word or (lead < TOPIC_LEAD and coverage.names_only_the_topic(int(best[0]), words, zh))
         return Reading(best_lang, ranked, one_word)
 
     def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:

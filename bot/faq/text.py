@@ -51,11 +51,26 @@ ZH_TEMPLATE_WORDS = frozenset(
     就 还 又 很 太 挺 好 一个 个 些 一些 点 一点 下 老师 师傅 你好 您好 谢谢 知道 告诉 如果
     因为 所以 但是 可是 不过 或者 现在 刚才 已经 一直 到底 究竟 有 没 不 呐 哪 哪里 哪儿 哪个
     哪些 多少 靠谱 靠不靠谱 管用 管不管用 有用 有没有用 好使
+    听说 最近 有点 有点儿 那么 这么 这种 那种 这样 那样 比较 肯定 当时 每次 几次 这里 那里 那些
+    这些 里头 一阵子 其实 反正 总是 老是 特别 非常 真是
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 # Template words jieba's own dictionary would cut apart (靠谱不 → 靠 / 谱 / 不): taught to it, so
 # a clause that only asks "is it any good" (靠谱不) is read as asking, not as being about 谱.
 _TAUGHT_TEMPLATE_WORDS = ("靠谱", "靠不靠谱", "管不管用", "有没有用", "好使")
+
+# A number, with any measure word after it (三千块, 二十亩, 六十多, 300): how much or how many is
+# context, and words the bank never uses would count against every entry alike. 一 and 几 alone
+# do not make a number here (一样, 一次, 几点 are words the bank uses).
+_NUMBER = re.compile(
+    r"(?:[0-9]+|[零一二两三四五六七八九十百千万]*[二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*)"
+    r"(?:多|来|几)?(?:块钱|块|元|毛|斤|公斤|亩|天|个月|个|月|年|岁|次|分钟|小时|号|张|箱|单|件|回|遍|米|升|瓶|桶|倍|人|家|多)?"
+)
+
+
+def is_number(word: str) -> bool:
+    return _NUMBER.fullmatch(word) is not None
+
 
 # Single syllables typed in pinyin that only shape a question (吗 ma, 呢 ne, 要 yao, 能 neng).
 PARTICLE_PINYIN = frozenset({"ma", "ne", "ba", "le", "de", "a", "ya", "yao", "neng", "xiang", "zen"})
@@ -69,6 +84,7 @@ EN_STOP_WORDS = frozenset(
     some get got have has had need want wanna gonna im i'm ive i've it's dont don't cant can't just
     yes ok okay tell know thanks thank one way make lot much many very really also still now here
     him her his hers himself herself myself yourself ourselves theirs
+    s t d m ll ve re don isn doesn didn won
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -95,7 +111,20 @@ def syllables(word: str) -> tuple[str, ...]:
 
 
 def stem(word: str) -> str:
-    """A light English stem, the same on both sides: shipping/shipped/ships → ship."""
+    """A light English stem, the same on both sides: shipping/shipped/ships → ship, and
+    price/priced/pricing → pric, deliveries/delivery → delivery. Stemming a stem changes nothing
+    (close → clos → clo is taken to the end), so the words the matcher reads can be fed back to it."""
+    for _ in range(4):
+        shorter = _stem_once(word)
+        if shorter == word:
+            break
+        word = shorter
+    return word
+
+
+def _stem_once(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
     if len(word) > 5 and word.endswith("ing"):
         word = word[:-3]
     elif len(word) > 4 and word.endswith("ed"):
@@ -104,6 +133,8 @@ def stem(word: str) -> str:
         word = word[:-1]
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]  # shipp → ship, stopp → stop
+    if len(word) > 4 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]  # price → pric, the stem of priced and pricing
     return word
 
 
@@ -171,9 +202,9 @@ class Segmenter:
 
     def _zh_words(self, text: str) -> list[str]:
         out: list[str] = []
-        for piece in self._jieba.lcut(text, HMM=False):
+        for piece in self._joined_pinyin(self._jieba.lcut(text, HMM=False)):
             piece = piece.strip()
-            if not piece or piece in ZH_TEMPLATE_WORDS:
+            if not piece or piece in ZH_TEMPLATE_WORDS or is_number(piece):
                 continue
             if not has_han(piece):
                 if piece in self._template_pinyin or piece in EN_STOP_WORDS:
@@ -182,6 +213,30 @@ class Segmenter:
                 continue
             out.append(piece)
         return out
+
+    def _joined_pinyin(self, pieces: list[str]) -> list[str]:
+        """Pinyin typed syllable by syllable (zhibo mei ren kan) read as the bank's words: a run
+        of Latin words is joined and cut again (zhibo / meiren / kan) when it all cuts into
+        pinyin the bank knows; otherwise (English, names) the words stay as typed."""
+        out: list[str] = []
+        run: list[str] = []
+        for piece in [*pieces, "。"]:
+            word = piece.strip()
+            if not word and piece:
+                continue  # the spaces between typed syllables
+            if word.isascii() and word.isalpha():
+                run.append(word)
+                continue
+            if len(run) > 1:
+                joined = "".join(run)
+                cut = self._pinyin_pieces(joined)
+                whole = joined in self.known_pinyin
+                out.extend(run if cut == [joined] and not whole else cut)
+            else:
+                out.extend(run)
+            run = []
+            out.append(word)
+        return out[:-1]
 
     def _pinyin_pieces(self, word: str) -> list[str]:
         """A run of pinyin cut into words the bank knows (longest first), or left whole."""
@@ -202,7 +257,7 @@ class Segmenter:
         return pieces or [word]
 
     def _en_words(self, text: str) -> list[str]:
-        return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS]
+        return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS and not w.isdigit()]
 
 
 def pinyin_words(words: Iterable[str]) -> list[str]:

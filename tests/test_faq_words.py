@@ -1,0 +1,44 @@
+"""How the matcher reads words: numbers and context dropped, English stems, pinyin typed syllable
+by syllable, and a one-word match that only one entry could mean."""
+
+from __future__ import annotations
+
+from bot.faq.matcher import Decision, FaqMatcher
+from bot.faq.text import Segmenter, is_number, stem
+
+
+def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_is_asked() -> None:
+    words = Segmenter().words("听说最近三千块的无人机有点贵", "zh")
+    assert "无人机" in words
+    assert not {"听说", "最近", "三千块", "有点"} & set(words)
+    assert [is_number(w) for w in ("二十亩", "六十多", "300", "十分钟")] == [True] * 4
+    # 一 and 几 alone do not make a number: these are words the bank uses
+    assert [is_number(w) for w in ("一样", "一次", "几点", "双十一")] == [False] * 4
+    assert Segmenter().words("i spent 300 yuan on ads", "en") == ["spent", "yuan", "ads"]
+
+
+def test_english_stems_meet_and_a_stem_read_again_is_itself() -> None:
+    assert {stem(w) for w in ("price", "priced", "pricing", "prices")} == {"pric"}
+    assert stem("deliveries") == stem("delivery")
+    for word in ("refused", "closes", "subsidised", "shipping", "bonuses", "glass"):
+        assert stem(stem(word)) == stem(word), word
+
+
+def test_pinyin_typed_syllable_by_syllable_is_read_as_the_banks_words(
+    shipped_matcher: FaqMatcher,
+) -> None:
+    assert "xindian" in shipped_matcher.content_words("xin dian meiyou liuliang", "zh")
+    assert shipped_matcher.content_words("zenme kai dian", "zh") == ["kaidian"]
+    assert shipped_matcher.match("zenme kai dian", "zh").matches[0].id == "ecom-open-shop"
+    # English words in a Chinese message are not pinyin and stay as they are
+    assert shipped_matcher.content_words("honey jar 开店", "zh")[:2] == ["honey", "jar"]
+
+
+def test_a_word_only_one_entry_knows_is_answered_even_beside_a_word_it_does_not(
+    shipped_matcher: FaqMatcher,
+) -> None:
+    # 水温表 is the overheating entry's word alone; 红线 is how the farmer says it (the entry far ahead)
+    reading = shipped_matcher.read("水温表到红线了", "zh")
+    assert reading.ranked[0].id == "mach-overheat" and not reading.one_word
+    # ...while a topic word beside what no entry answers is still not answered outright
+    assert shipped_matcher.match("化肥是不是又涨价了", "zh").decision is not Decision.answer
