@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.content.loader import Curriculum
 from bot.reports.dialect import POSTGRES, SQLITE, Dialect, plain
@@ -149,6 +150,10 @@ def make_scope(flt: ReportFilter, now: datetime, timezone: str) -> Scope:
     )
 
 
+# The headline's two windows to compare (see make_scope), as conditions on a timestamp column.
+RECENT_WINDOW = "{c} >= :r_lo AND {c} < :ref"
+PREVIOUS_WINDOW = "{c} >= :p_lo AND {c} < :r_lo"
+
 # The report's temporary tables, on its own connection (see fill_scope).
 SCOPE_TABLES = ("rep_lesson", "rep_cell", "rep_learner", "rep_cellp", "rep_steps", "rep_recent")
 
@@ -159,13 +164,16 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
     rep_lesson: the lessons in scope (every lesson, or the filtered track's); rep_cell: their
     track × tier cells and how many lessons each holds; rep_learner: the learners in scope and their
     cohort. Then aggregates read once and shared by several tables: rep_cellp, each learner's
-    progress in each cell (one pass over lesson_progress); rep_steps, the distinct learner, lesson
+    progress in each cell, with whether they started or finished a lesson of it in the headline's
+    two windows (one pass over lesson_progress); rep_steps, the distinct learner, lesson
     and hour of their steps in the period (one pass over step_event); and rep_recent, each learner's
     cells with a step in the last 30 (and 7) days of the period, from rep_steps. Small keyed tables
     let SQLite look them up cheaply while it scans each big event table once.
     """
-    drop_scope(conn)
     s = replace(s, d=POSTGRES if conn.dialect.name == "postgresql" else SQLITE)
+    if s.d.pg:
+        tune_postgres(conn)
+    drop_scope(conn)
     keyed, stamp = s.d.keyed, s.d.stamp
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_lesson (lesson_id TEXT PRIMARY KEY, track TEXT NOT NULL, tier TEXT NOT NULL,"
@@ -181,6 +189,7 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
         "CREATE TEMP TABLE rep_cellp (learner_id INTEGER NOT NULL, track TEXT NOT NULL, tier TEXT NOT NULL,"
         f" cohort TEXT NOT NULL, started_in INTEGER NOT NULL, first_start {stamp} NOT NULL,"
         f" n_done INTEGER NOT NULL, last_done {stamp}, done_in INTEGER NOT NULL,"
+        " s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, c1 INTEGER NOT NULL, c2 INTEGER NOT NULL,"
         f" PRIMARY KEY (learner_id, track, tier)){keyed}"
     )
     conn.exec_driver_sql(
@@ -237,13 +246,16 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
     conn.execute(text(sql), params)
     s = choose_paths(conn, s)
     done = f"p.status = 'completed' AND {s.before('p.completed_at')}"
-    flag = s.d.flag
+    flag, recent, previous = s.d.flag, RECENT_WINDOW, PREVIOUS_WINDOW
     conn.execute(
         text(f"""INSERT INTO rep_cellp
 SELECT p.learner_id, cur.track, cur.tier, MIN(lr.cohort),
        MAX({flag(s.after("p.started_at"))}), MIN(p.started_at),
        SUM({flag(done)}), MAX(CASE WHEN {done} THEN p.completed_at END),
-       SUM({flag("p.status = 'completed' AND " + s.win("p.completed_at"))})
+       SUM({flag("p.status = 'completed' AND " + s.win("p.completed_at"))}),
+       MAX({flag(recent.format(c="p.started_at"))}), MAX({flag(previous.format(c="p.started_at"))}),
+       MAX({flag("p.status = 'completed' AND " + recent.format(c="p.completed_at"))}),
+       MAX({flag("p.status = 'completed' AND " + previous.format(c="p.completed_at"))})
 FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
 WHERE {s.before("p.started_at")}
 GROUP BY p.learner_id, cur.track, cur.tier"""),
@@ -269,7 +281,24 @@ FROM rep_steps e JOIN rep_lesson cur ON cur.lesson_id = e.lesson_id
 WHERE e.r30 = 1
 GROUP BY e.learner_id, cur.track, cur.tier"""
     )
+    if s.d.pg:
+        # Temporary tables are never analysed by autovacuum: without statistics the planner guesses
+        # their sizes and groups, and picks sorts that spill where hashing would fit in memory.
+        conn.exec_driver_sql(f"ANALYZE {', '.join(SCOPE_TABLES)}")
     return s
+
+
+def tune_postgres(conn: Connection) -> None:
+    """Memory for this report's transaction: PostgreSQL's default 4 MB per sort or hash (and 8 MB
+    for temporary tables) makes the report's sorts and hashes spill to disk at 100,000 learners.
+    SET LOCAL ends with the transaction. temp_buffers can only be set before the session's first
+    temporary table, so a pooled connection that made a report before keeps what it had."""
+    conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("SET LOCAL temp_buffers = '256MB'")
+    except DBAPIError:
+        pass  # this session has used temporary tables already: keep its buffers
 
 
 def choose_paths(conn: Connection, s: Scope) -> Scope:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from bot.reports.scope import Scope, rows
+from bot.reports.scope import PREVIOUS_WINDOW, RECENT_WINDOW, Scope, rows
 
 MEASURES = (
     "learners",
@@ -27,8 +27,8 @@ MEASURES = (
 )
 
 # Three windows: the report's period (0), the recent window (1), the one before it (2).
-_RECENT = "{c} >= :r_lo AND {c} < :ref"
-_PREVIOUS = "{c} >= :p_lo AND {c} < :r_lo"
+_RECENT = RECENT_WINDOW
+_PREVIOUS = PREVIOUS_WINDOW
 
 
 def _flags(s: Scope, column: str, name: str, extra: str = "") -> str:
@@ -50,14 +50,12 @@ def _sums(s: Scope, column: str, name: str, cond: str) -> str:
 
 def headline(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     """One row per measure: (measure, in the period, in the recent window, in the one before)."""
-    done = "p.status = 'completed'"
     yuan = "o.unit = 'yuan'"
     sql = f"""WITH
 lp AS (
-  SELECT p.learner_id, {_flags(s, "p.started_at", "s")}, {_flags(s, "p.completed_at", "c", done)}
-  FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
-  WHERE {s.before("p.started_at")}
-  GROUP BY p.learner_id),
+  SELECT learner_id, MAX(started_in) AS s0, MAX(s1) AS s1, MAX(s2) AS s2,
+         MAX({s.d.flag("done_in > 0")}) AS c0, MAX(c1) AS c1, MAX(c2) AS c2
+  FROM rep_cellp GROUP BY learner_id),
 pr AS (
   SELECT r.learner_id, {_flags(s, "r.at", "a")}
   FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
