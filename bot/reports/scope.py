@@ -281,10 +281,6 @@ FROM rep_steps e JOIN rep_lesson cur ON cur.lesson_id = e.lesson_id
 WHERE e.r30 = 1
 GROUP BY e.learner_id, cur.track, cur.tier"""
     )
-    if s.d.pg:
-        # Temporary tables are never analysed by autovacuum: without statistics the planner guesses
-        # their sizes and groups, and picks sorts that spill where hashing would fit in memory.
-        conn.exec_driver_sql(f"ANALYZE {', '.join(SCOPE_TABLES)}")
     return s
 
 
