@@ -330,14 +330,19 @@ COHORT_ORDER = f"CASE cohort WHEN '{ALL}' THEN 1 ELSE 0 END, cohort"
 def median_ctes(d: Dialect, source: str, keys: str, value: str, name: str) -> str:
     """Two CTEs, `run` and `med`: the median of `value` for each group of `keys`, from `source`'s
     rows of (keys…, value, k), k being how often the value occurs. A running total finds the middle
-    (SQLite has no MEDIAN), sorting only the distinct values."""
+    (SQLite has no MEDIAN), sorting only the distinct values: the lower middle is the value whose
+    run passes (n + 1) / 2, the upper one the value whose run passes (n + 2) / 2. Only those rows
+    (one or two a group) are grouped again, not every value."""
+    lower, upper = d.half("n + 1"), d.half("n + 2")
     return f"""run AS (
-  SELECT {keys}, {value}, SUM(k) OVER w AS upto, SUM(k) OVER p AS n
+  SELECT {keys}, {value}, SUM(k) OVER w AS upto, SUM(k) OVER w - k AS below, SUM(k) OVER p AS n
   FROM {source}
   WINDOW p AS (PARTITION BY {keys}),
          w AS (PARTITION BY {keys} ORDER BY {value} ROWS UNBOUNDED PRECEDING)),
 med AS (
   SELECT {keys},
-         (MIN(CASE WHEN upto >= {d.half("n + 1")} THEN {value} END)
-          + MIN(CASE WHEN upto >= {d.half("n + 2")} THEN {value} END)) / 2.0 AS {name}
-  FROM run GROUP BY {keys})"""
+         (MIN(CASE WHEN upto >= {lower} THEN {value} END)
+          + MIN(CASE WHEN upto >= {upper} THEN {value} END)) / 2.0 AS {name}
+  FROM run
+  WHERE (upto >= {lower} AND below < {lower}) OR (upto >= {upper} AND below < {upper})
+  GROUP BY {keys})"""
