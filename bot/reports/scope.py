@@ -155,7 +155,15 @@ RECENT_WINDOW = "{c} >= :r_lo AND {c} < :ref"
 PREVIOUS_WINDOW = "{c} >= :p_lo AND {c} < :r_lo"
 
 # The report's temporary tables, on its own connection (see fill_scope).
-SCOPE_TABLES = ("rep_lesson", "rep_cell", "rep_learner", "rep_cellp", "rep_steps", "rep_recent")
+SCOPE_TABLES = (
+    "rep_lesson",
+    "rep_cell",
+    "rep_learner",
+    "rep_cellp",
+    "rep_apply",
+    "rep_steps",
+    "rep_recent",
+)
 
 
 def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: Scope) -> Scope:
@@ -165,9 +173,11 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
     track × tier cells and how many lessons each holds; rep_learner: the learners in scope and their
     cohort. Then aggregates read once and shared by several tables: rep_cellp, each learner's
     progress in each cell, with whether they started or finished a lesson of it in the headline's
-    two windows (one pass over lesson_progress); rep_steps, the distinct learner, lesson
-    and hour of their steps in the period (one pass over step_event); and rep_recent, each learner's
-    cells with a step in the last 30 (and 7) days of the period, from rep_steps. Small keyed tables
+    two windows (one pass over lesson_progress); rep_apply, each learner's practice tasks done per
+    track, in the period and in the headline's windows (one pass over practice_report); rep_steps,
+    the distinct learner, lesson and hour of their steps in the period (one pass over step_event);
+    and rep_recent, each learner's cells with a step in the last 30 (and 7) days of the period,
+    from rep_steps. Small keyed tables
     let SQLite look them up cheaply while it scans each big event table once.
     """
     s = replace(s, d=POSTGRES if conn.dialect.name == "postgresql" else SQLITE)
@@ -191,6 +201,11 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
         f" n_done INTEGER NOT NULL, last_done {stamp}, done_in INTEGER NOT NULL,"
         " s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, c1 INTEGER NOT NULL, c2 INTEGER NOT NULL,"
         f" PRIMARY KEY (learner_id, track, tier)){keyed}"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_apply (learner_id INTEGER NOT NULL, track TEXT NOT NULL,"
+        " a_in INTEGER NOT NULL, n_in INTEGER NOT NULL, a1 INTEGER NOT NULL, a2 INTEGER NOT NULL,"
+        f" PRIMARY KEY (learner_id, track)){keyed}"
     )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_steps (learner_id INTEGER NOT NULL, lesson_id TEXT NOT NULL,"
@@ -259,6 +274,16 @@ SELECT p.learner_id, cur.track, cur.tier, MIN(lr.cohort),
 FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
 WHERE {s.before("p.started_at")}
 GROUP BY p.learner_id, cur.track, cur.tier"""),
+        s.params,
+    )
+    # Practice tasks done, read once for the headline, the summary, the funnel and the learners.
+    conn.execute(
+        text(f"""INSERT INTO rep_apply
+SELECT r.learner_id, cur.track, MAX({flag(s.after("r.at"))}), SUM({flag(s.after("r.at"))}),
+       MAX({flag(recent.format(c="r.at"))}), MAX({flag(previous.format(c="r.at"))})
+FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
+WHERE r.status = 'done' AND {s.before("r.at")}
+GROUP BY r.learner_id, cur.track"""),
         s.params,
     )
     # Step events, read once: each learner's lessons by UTC hour, with whether they fall in the last

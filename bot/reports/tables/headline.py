@@ -57,10 +57,7 @@ lp AS (
          MAX({s.d.flag("done_in > 0")}) AS c0, MAX(c1) AS c1, MAX(c2) AS c2
   FROM rep_cellp GROUP BY learner_id),
 pr AS (
-  SELECT r.learner_id, {_flags(s, "r.at", "a")}
-  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
-  WHERE r.status = 'done' AND {s.before("r.at")}
-  GROUP BY r.learner_id),
+  SELECT learner_id, MAX(a_in) AS a0, MAX(a1) AS a1, MAX(a2) AS a2 FROM rep_apply GROUP BY learner_id),
 oc AS (
   SELECT o.learner_id, {_flags(s, "o.at", "o")}, {_flags(s, "o.at", "e", yuan)},
          {_sums(s, "o.at", "y", yuan)}, {_sums(s, "o.at", "g", yuan + " AND NOT o.exact")}
