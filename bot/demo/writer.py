@@ -165,3 +165,8 @@ class Sink:
             with self.engine.begin() as conn:  # explicit learner ids: move the sequence past them
                 sequence = "pg_get_serial_sequence('learner', 'id')"
                 conn.execute(text(f"SELECT setval({sequence}, (SELECT MAX(id) FROM learner))"))
+            if self.copy:
+                # What a bulk load is followed by: statistics for the planner, and the rows marked
+                # visible once here, not by whichever query reads them first.
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(COLUMNS)}")
