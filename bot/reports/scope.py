@@ -170,15 +170,15 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
     """Create and fill the temporary tables the queries share.
 
     rep_lesson: the lessons in scope (every lesson, or the filtered track's); rep_cell: their
-    track × tier cells and how many lessons each holds; rep_learner: the learners in scope and their
-    cohort. Then aggregates read once and shared by several tables: rep_cellp, each learner's
-    progress in each cell, with whether they started or finished a lesson of it in the headline's
-    two windows (one pass over lesson_progress); rep_apply, each learner's practice tasks done per
-    track, in the period and in the headline's windows (one pass over practice_report); rep_steps,
-    the distinct learner, lesson and hour of their steps in the period (one pass over step_event);
-    and rep_recent, each learner's cells with a step in the last 30 (and 7) days of the period,
-    from rep_steps. Small keyed tables
-    let SQLite look them up cheaply while it scans each big event table once.
+    track × tier cells and how many lessons each holds; rep_learner: the learners in scope, their
+    cohort and when they joined (so the wide learner table is read once). Then aggregates read
+    once and shared by several tables: rep_cellp, each learner's progress in each cell, with
+    whether they started or finished a lesson of it in the headline's two windows (one pass over
+    lesson_progress); rep_apply, each learner's practice tasks done per track, in the period and in
+    the headline's windows (one pass over practice_report); rep_steps, the distinct learner, lesson
+    and hour of their steps in the period (one pass over step_event); and rep_recent, each
+    learner's cells with a step in the last 30 (and 7) days of the period, from rep_steps. Small
+    keyed tables let SQLite look them up cheaply while it scans each big event table once.
     """
     s = replace(s, d=POSTGRES if conn.dialect.name == "postgresql" else SQLITE)
     if s.d.pg:
@@ -194,7 +194,10 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
         "CREATE TEMP TABLE rep_cell (track TEXT NOT NULL, tier TEXT NOT NULL, n INTEGER NOT NULL,"
         f" track_order INTEGER NOT NULL, tier_rank INTEGER NOT NULL, PRIMARY KEY (track, tier)){keyed}"
     )
-    conn.exec_driver_sql("CREATE TEMP TABLE rep_learner (id INTEGER PRIMARY KEY, cohort TEXT NOT NULL)")
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_learner (id INTEGER PRIMARY KEY, cohort TEXT NOT NULL,"
+        f" created_at {stamp} NOT NULL)"
+    )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_cellp (learner_id INTEGER NOT NULL, track TEXT NOT NULL, tier TEXT NOT NULL,"
         f" cohort TEXT NOT NULL, started_in INTEGER NOT NULL, first_start {stamp} NOT NULL,"
@@ -257,7 +260,10 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
         " AND NOT (channel = 'telegram' AND external_id IN (SELECT user_id FROM staff_role"
         " UNION SELECT trainer_id FROM cohort WHERE trainer_id IS NOT NULL))"
     )
-    sql = f"INSERT INTO rep_learner SELECT id, COALESCE(cohort, '{NONE}') FROM learner WHERE {where}"
+    sql = (
+        f"INSERT INTO rep_learner SELECT id, COALESCE(cohort, '{NONE}'), created_at FROM learner"
+        f" WHERE {where}"
+    )
     conn.execute(text(sql), params)
     s = choose_paths(conn, s)
     done = f"p.status = 'completed' AND {s.before('p.completed_at')}"

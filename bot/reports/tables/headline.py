@@ -66,9 +66,9 @@ oc AS (
   GROUP BY o.learner_id),
 nl AS (
   SELECT COUNT(*) AS l0,
-         SUM(CASE WHEN {_RECENT.format(c="l.created_at")} THEN 1 ELSE 0 END) AS l1,
-         SUM(CASE WHEN {_PREVIOUS.format(c="l.created_at")} THEN 1 ELSE 0 END) AS l2
-  FROM rep_learner lr JOIN learner l ON l.id = lr.id)
+         SUM(CASE WHEN {_RECENT.format(c="lr.created_at")} THEN 1 ELSE 0 END) AS l1,
+         SUM(CASE WHEN {_PREVIOUS.format(c="lr.created_at")} THEN 1 ELSE 0 END) AS l2
+  FROM rep_learner lr)
 SELECT nl.l0, nl.l1, nl.l2,
        (SELECT COALESCE(SUM(s0), 0) FROM lp), (SELECT COALESCE(SUM(s1), 0) FROM lp),
        (SELECT COALESCE(SUM(s2), 0) FROM lp),

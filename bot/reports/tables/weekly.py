@@ -52,9 +52,9 @@ def weekly(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     )
     sql = f"""WITH
 nl AS (
-  SELECT lr.cohort, {week("l.created_at")} AS week, COUNT(*) AS n
-  FROM learner l JOIN rep_learner lr ON lr.id = l.id
-  WHERE {s.win("l.created_at")} GROUP BY 1, 2),
+  SELECT lr.cohort, {week("lr.created_at")} AS week, COUNT(*) AS n
+  FROM rep_learner lr
+  WHERE {s.after("lr.created_at")} GROUP BY 1, 2),
 al AS (
   SELECT lr.cohort, x.week, COUNT(*) AS n
   FROM (SELECT DISTINCT learner_id, {week(hour)} AS week FROM rep_steps) x
