@@ -112,13 +112,16 @@ def report(
 
 def _warn(result: Report, fmt: str) -> None:
     """Say on stderr what the reader of the file will also be told: an empty report, English charts."""
-    from bot.reports.charts import font_missing
     from bot.reports.findings import empty_reason
 
     reason = empty_reason(result)
     if reason:
         err.print(f"⚠ {reason}", markup=False, highlight=False)
-    if fmt == "html" and font_missing(result.lang):
+    if fmt != "html":
+        return  # only the HTML page has charts (and importing them brings matplotlib)
+    from bot.reports.charts import font_missing
+
+    if font_missing(result.lang):
         err.print(
             "⚠ No Chinese font on this computer: the charts are labelled in English"
             " (install fonts-wqy-microhei or fonts-noto-cjk). The page says so too.",

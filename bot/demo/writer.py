@@ -1,6 +1,8 @@
 """Writing demo rows fast: the tables and columns in the order rows are built, the timestamp text
 SQLite stores, and the `Sink` that inserts batches (DB-API `executemany` on SQLite, with
-`PRAGMA synchronous=OFF` during the load; SQLAlchemy Core inserts elsewhere), one transaction each."""
+`PRAGMA synchronous=OFF` during the load; `COPY … FROM STDIN` on PostgreSQL, several times faster
+than multi-row INSERTs at 100,000 learners; SQLAlchemy Core inserts elsewhere), one transaction
+each."""
 
 from __future__ import annotations
 
@@ -111,6 +113,7 @@ class Sink:
     def __init__(self, engine: Engine, force_core: bool = False) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite" and not force_core
+        self.copy = engine.dialect.name == "postgresql" and not force_core
         self.stamp: Callable[[int], Any] = sqlite_clock() if self.sqlite else datetime_clock
         self._raw: Any = None
         if self.sqlite:
@@ -133,11 +136,24 @@ class Sink:
                 con.rollback()
                 raise
             return
+        if self.copy:
+            self._copy(batch)
+            return
         with self.engine.begin() as conn:
             for table, rows in batch.items():
                 if rows:
                     model, cols = COLUMNS[table]
                     conn.execute(insert(model.__table__), [dict(zip(cols, r, strict=True)) for r in rows])  # type: ignore[attr-defined]
+
+    def _copy(self, batch: dict[str, list[Row]]) -> None:
+        """PostgreSQL's COPY: rows streamed to the server in its text format, no statement per row."""
+        with self.engine.begin() as conn:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            for table, rows in batch.items():
+                if rows:
+                    with cursor.copy(f"COPY {table} ({', '.join(COLUMNS[table][1])}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
 
     def close(self) -> None:
         if self._raw is not None:
@@ -149,3 +165,8 @@ class Sink:
             with self.engine.begin() as conn:  # explicit learner ids: move the sequence past them
                 sequence = "pg_get_serial_sequence('learner', 'id')"
                 conn.execute(text(f"SELECT setval({sequence}, (SELECT MAX(id) FROM learner))"))
+            if self.copy:
+                # What a bulk load is followed by: statistics for the planner, and the rows marked
+                # visible once here, not by whichever query reads them first.
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(COLUMNS)}")

@@ -23,6 +23,7 @@ matplotlib.use("Agg")  # no display: draw to files only; set before anything imp
 
 from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from bot.media.certificate import NoCjkFont, find_cjk_font
@@ -213,20 +214,29 @@ def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
     most = max(len(stops) for _, stops, _ in rows)
     reds = ["#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"]
     left = [0.0] * len(rows)
-    for step in range(most):
-        widths = [stops[step] if step < len(stops) else 0.0 for _, stops, _ in rows]
-        ax.barh(
-            ys,
-            widths,
-            left=left,
-            color=reds[step % len(reds)],
-            height=0.7,
-            label=_t("stopped_at", lang, n=step + 1),
-        )
+    series = [
+        *(
+            (
+                [stops[step] if step < len(stops) else 0.0 for _, stops, _ in rows],
+                reds[step % len(reds)],
+                _t("stopped_at", lang, n=step + 1),
+            )
+            for step in range(most)
+        ),
+        ([done for _, _, done in rows], "#74c476", _t("finished", lang)),
+    ]
+    # One collection of rectangles per series rather than a patch per bar: the same bars, drawn
+    # several times faster (a page's drop-off chart has hundreds of them).
+    for widths, colour, label in series:
+        boxes = [
+            [(x, y - 0.35), (x + w, y - 0.35), (x + w, y + 0.35), (x, y + 0.35)]
+            for x, y, w in zip(left, ys, widths, strict=True)
+            if w > 0
+        ]
+        ax.add_collection(PolyCollection(boxes, facecolors=colour, edgecolors="none", label=label))
         left = [a + b for a, b in zip(left, widths, strict=True)]
-    ax.barh(
-        ys, [done for _, _, done in rows], left=left, color="#74c476", height=0.7, label=_t("finished", lang)
-    )
+    ax.set_xlim(0, max(max(left), 1.0) * 1.05)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     names = [lid if _fallback(report, lang) else report.lesson_title(lid) for lid, _, _ in rows]
     ax.set_yticks(ys, [_short(n, 14) for n in names], fontsize=9)
     ax.set_xlabel(_t("learners", lang))

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.content.loader import Curriculum
 from bot.reports.dialect import POSTGRES, SQLITE, Dialect, plain
@@ -149,23 +150,40 @@ def make_scope(flt: ReportFilter, now: datetime, timezone: str) -> Scope:
     )
 
 
+# The headline's two windows to compare (see make_scope), as conditions on a timestamp column.
+RECENT_WINDOW = "{c} >= :r_lo AND {c} < :ref"
+PREVIOUS_WINDOW = "{c} >= :p_lo AND {c} < :r_lo"
+
 # The report's temporary tables, on its own connection (see fill_scope).
-SCOPE_TABLES = ("rep_lesson", "rep_cell", "rep_learner", "rep_cellp", "rep_steps", "rep_recent")
+SCOPE_TABLES = (
+    "rep_lesson",
+    "rep_cell",
+    "rep_learner",
+    "rep_cellp",
+    "rep_apply",
+    "rep_steps",
+    "rep_recent",
+)
 
 
 def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: Scope) -> Scope:
     """Create and fill the temporary tables the queries share.
 
     rep_lesson: the lessons in scope (every lesson, or the filtered track's); rep_cell: their
-    track × tier cells and how many lessons each holds; rep_learner: the learners in scope and their
-    cohort. Then aggregates read once and shared by several tables: rep_cellp, each learner's
-    progress in each cell (one pass over lesson_progress); rep_steps, the distinct learner, lesson
-    and hour of their steps in the period (one pass over step_event); and rep_recent, each learner's
-    cells with a step in the last 30 (and 7) days of the period, from rep_steps. Small keyed tables
-    let SQLite look them up cheaply while it scans each big event table once.
+    track × tier cells and how many lessons each holds; rep_learner: the learners in scope, their
+    cohort and when they joined (so the wide learner table is read once). Then aggregates read
+    once and shared by several tables: rep_cellp, each learner's progress in each cell, with
+    whether they started or finished a lesson of it in the headline's two windows (one pass over
+    lesson_progress); rep_apply, each learner's practice tasks done per track, in the period and in
+    the headline's windows (one pass over practice_report); rep_steps, the distinct learner, lesson
+    and hour of their steps in the period (one pass over step_event); and rep_recent, each
+    learner's cells with a step in the last 30 (and 7) days of the period, from rep_steps. Small
+    keyed tables let SQLite look them up cheaply while it scans each big event table once.
     """
-    drop_scope(conn)
     s = replace(s, d=POSTGRES if conn.dialect.name == "postgresql" else SQLITE)
+    if s.d.pg:
+        tune_postgres(conn)
+    drop_scope(conn)
     keyed, stamp = s.d.keyed, s.d.stamp
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_lesson (lesson_id TEXT PRIMARY KEY, track TEXT NOT NULL, tier TEXT NOT NULL,"
@@ -176,12 +194,21 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
         "CREATE TEMP TABLE rep_cell (track TEXT NOT NULL, tier TEXT NOT NULL, n INTEGER NOT NULL,"
         f" track_order INTEGER NOT NULL, tier_rank INTEGER NOT NULL, PRIMARY KEY (track, tier)){keyed}"
     )
-    conn.exec_driver_sql("CREATE TEMP TABLE rep_learner (id INTEGER PRIMARY KEY, cohort TEXT NOT NULL)")
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_learner (id INTEGER PRIMARY KEY, cohort TEXT NOT NULL,"
+        f" created_at {stamp} NOT NULL)"
+    )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_cellp (learner_id INTEGER NOT NULL, track TEXT NOT NULL, tier TEXT NOT NULL,"
         f" cohort TEXT NOT NULL, started_in INTEGER NOT NULL, first_start {stamp} NOT NULL,"
         f" n_done INTEGER NOT NULL, last_done {stamp}, done_in INTEGER NOT NULL,"
+        " s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, c1 INTEGER NOT NULL, c2 INTEGER NOT NULL,"
         f" PRIMARY KEY (learner_id, track, tier)){keyed}"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE rep_apply (learner_id INTEGER NOT NULL, track TEXT NOT NULL,"
+        " a_in INTEGER NOT NULL, n_in INTEGER NOT NULL, a1 INTEGER NOT NULL, a2 INTEGER NOT NULL,"
+        f" PRIMARY KEY (learner_id, track)){keyed}"
     )
     conn.exec_driver_sql(
         "CREATE TEMP TABLE rep_steps (learner_id INTEGER NOT NULL, lesson_id TEXT NOT NULL,"
@@ -233,20 +260,36 @@ def fill_scope(conn: Connection, curriculum: Curriculum, flt: ReportFilter, s: S
         " AND NOT (channel = 'telegram' AND external_id IN (SELECT user_id FROM staff_role"
         " UNION SELECT trainer_id FROM cohort WHERE trainer_id IS NOT NULL))"
     )
-    sql = f"INSERT INTO rep_learner SELECT id, COALESCE(cohort, '{NONE}') FROM learner WHERE {where}"
+    sql = (
+        f"INSERT INTO rep_learner SELECT id, COALESCE(cohort, '{NONE}'), created_at FROM learner"
+        f" WHERE {where}"
+    )
     conn.execute(text(sql), params)
     s = choose_paths(conn, s)
     done = f"p.status = 'completed' AND {s.before('p.completed_at')}"
-    flag = s.d.flag
+    flag, recent, previous = s.d.flag, RECENT_WINDOW, PREVIOUS_WINDOW
     conn.execute(
         text(f"""INSERT INTO rep_cellp
 SELECT p.learner_id, cur.track, cur.tier, MIN(lr.cohort),
        MAX({flag(s.after("p.started_at"))}), MIN(p.started_at),
        SUM({flag(done)}), MAX(CASE WHEN {done} THEN p.completed_at END),
-       SUM({flag("p.status = 'completed' AND " + s.win("p.completed_at"))})
+       SUM({flag("p.status = 'completed' AND " + s.win("p.completed_at"))}),
+       MAX({flag(recent.format(c="p.started_at"))}), MAX({flag(previous.format(c="p.started_at"))}),
+       MAX({flag("p.status = 'completed' AND " + recent.format(c="p.completed_at"))}),
+       MAX({flag("p.status = 'completed' AND " + previous.format(c="p.completed_at"))})
 FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
 WHERE {s.before("p.started_at")}
 GROUP BY p.learner_id, cur.track, cur.tier"""),
+        s.params,
+    )
+    # Practice tasks done, read once for the headline, the summary, the funnel and the learners.
+    conn.execute(
+        text(f"""INSERT INTO rep_apply
+SELECT r.learner_id, cur.track, MAX({flag(s.after("r.at"))}), SUM({flag(s.after("r.at"))}),
+       MAX({flag(recent.format(c="r.at"))}), MAX({flag(previous.format(c="r.at"))})
+FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
+WHERE r.status = 'done' AND {s.before("r.at")}
+GROUP BY r.learner_id, cur.track"""),
         s.params,
     )
     # Step events, read once: each learner's lessons by UTC hour, with whether they fall in the last
@@ -270,6 +313,19 @@ WHERE e.r30 = 1
 GROUP BY e.learner_id, cur.track, cur.tier"""
     )
     return s
+
+
+def tune_postgres(conn: Connection) -> None:
+    """Memory for this report's transaction: PostgreSQL's default 4 MB per sort or hash (and 8 MB
+    for temporary tables) makes the report's sorts and hashes spill to disk at 100,000 learners.
+    SET LOCAL ends with the transaction. temp_buffers can only be set before the session's first
+    temporary table, so a pooled connection that made a report before keeps what it had."""
+    conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("SET LOCAL temp_buffers = '256MB'")
+    except DBAPIError:
+        pass  # this session has used temporary tables already: keep its buffers
 
 
 def choose_paths(conn: Connection, s: Scope) -> Scope:
@@ -305,14 +361,19 @@ COHORT_ORDER = f"CASE cohort WHEN '{ALL}' THEN 1 ELSE 0 END, cohort"
 def median_ctes(d: Dialect, source: str, keys: str, value: str, name: str) -> str:
     """Two CTEs, `run` and `med`: the median of `value` for each group of `keys`, from `source`'s
     rows of (keys…, value, k), k being how often the value occurs. A running total finds the middle
-    (SQLite has no MEDIAN), sorting only the distinct values."""
+    (SQLite has no MEDIAN), sorting only the distinct values: the lower middle is the value whose
+    run passes (n + 1) / 2, the upper one the value whose run passes (n + 2) / 2. Only those rows
+    (one or two a group) are grouped again, not every value."""
+    lower, upper = d.half("n + 1"), d.half("n + 2")
     return f"""run AS (
-  SELECT {keys}, {value}, SUM(k) OVER w AS upto, SUM(k) OVER p AS n
+  SELECT {keys}, {value}, SUM(k) OVER w AS upto, SUM(k) OVER w - k AS below, SUM(k) OVER p AS n
   FROM {source}
   WINDOW p AS (PARTITION BY {keys}),
          w AS (PARTITION BY {keys} ORDER BY {value} ROWS UNBOUNDED PRECEDING)),
 med AS (
   SELECT {keys},
-         (MIN(CASE WHEN upto >= {d.half("n + 1")} THEN {value} END)
-          + MIN(CASE WHEN upto >= {d.half("n + 2")} THEN {value} END)) / 2.0 AS {name}
-  FROM run GROUP BY {keys})"""
+         (MIN(CASE WHEN upto >= {lower} THEN {value} END)
+          + MIN(CASE WHEN upto >= {upper} THEN {value} END)) / 2.0 AS {name}
+  FROM run
+  WHERE (upto >= {lower} AND below < {lower}) OR (upto >= {upper} AND below < {upper})
+  GROUP BY {keys})"""

@@ -16,10 +16,7 @@ ev AS (
   SELECT learner_id, track, MAX(started_in) AS s, MAX({s.d.flag("done_in > 0")}) AS c, 0 AS a, 0 AS o
   FROM rep_cellp GROUP BY learner_id, track
   UNION ALL
-  SELECT r.learner_id, cur.track, 0, 0, 1, 0
-  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
-  WHERE r.status = 'done' AND {s.win("r.at")}
-  GROUP BY r.learner_id, cur.track
+  SELECT learner_id, track, 0, 0, 1, 0 FROM rep_apply WHERE a_in = 1
   UNION ALL
   SELECT o.learner_id, COALESCE(cur.track, '{NONE}'), 0, 0, 0, 1
   FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}

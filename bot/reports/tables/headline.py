@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from bot.reports.scope import Scope, rows
+from bot.reports.scope import PREVIOUS_WINDOW, RECENT_WINDOW, Scope, rows
 
 MEASURES = (
     "learners",
@@ -27,8 +27,8 @@ MEASURES = (
 )
 
 # Three windows: the report's period (0), the recent window (1), the one before it (2).
-_RECENT = "{c} >= :r_lo AND {c} < :ref"
-_PREVIOUS = "{c} >= :p_lo AND {c} < :r_lo"
+_RECENT = RECENT_WINDOW
+_PREVIOUS = PREVIOUS_WINDOW
 
 
 def _flags(s: Scope, column: str, name: str, extra: str = "") -> str:
@@ -50,19 +50,14 @@ def _sums(s: Scope, column: str, name: str, cond: str) -> str:
 
 def headline(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     """One row per measure: (measure, in the period, in the recent window, in the one before)."""
-    done = "p.status = 'completed'"
     yuan = "o.unit = 'yuan'"
     sql = f"""WITH
 lp AS (
-  SELECT p.learner_id, {_flags(s, "p.started_at", "s")}, {_flags(s, "p.completed_at", "c", done)}
-  FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
-  WHERE {s.before("p.started_at")}
-  GROUP BY p.learner_id),
+  SELECT learner_id, MAX(started_in) AS s0, MAX(s1) AS s1, MAX(s2) AS s2,
+         MAX({s.d.flag("done_in > 0")}) AS c0, MAX(c1) AS c1, MAX(c2) AS c2
+  FROM rep_cellp GROUP BY learner_id),
 pr AS (
-  SELECT r.learner_id, {_flags(s, "r.at", "a")}
-  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
-  WHERE r.status = 'done' AND {s.before("r.at")}
-  GROUP BY r.learner_id),
+  SELECT learner_id, MAX(a_in) AS a0, MAX(a1) AS a1, MAX(a2) AS a2 FROM rep_apply GROUP BY learner_id),
 oc AS (
   SELECT o.learner_id, {_flags(s, "o.at", "o")}, {_flags(s, "o.at", "e", yuan)},
          {_sums(s, "o.at", "y", yuan)}, {_sums(s, "o.at", "g", yuan + " AND NOT o.exact")}
@@ -71,9 +66,9 @@ oc AS (
   GROUP BY o.learner_id),
 nl AS (
   SELECT COUNT(*) AS l0,
-         SUM(CASE WHEN {_RECENT.format(c="l.created_at")} THEN 1 ELSE 0 END) AS l1,
-         SUM(CASE WHEN {_PREVIOUS.format(c="l.created_at")} THEN 1 ELSE 0 END) AS l2
-  FROM rep_learner lr JOIN learner l ON l.id = lr.id)
+         SUM(CASE WHEN {_RECENT.format(c="lr.created_at")} THEN 1 ELSE 0 END) AS l1,
+         SUM(CASE WHEN {_PREVIOUS.format(c="lr.created_at")} THEN 1 ELSE 0 END) AS l2
+  FROM rep_learner lr)
 SELECT nl.l0, nl.l1, nl.l2,
        (SELECT COALESCE(SUM(s0), 0) FROM lp), (SELECT COALESCE(SUM(s1), 0) FROM lp),
        (SELECT COALESCE(SUM(s2), 0) FROM lp),

@@ -11,31 +11,33 @@ from bot.reports.scope import Scope, median_ctes, rows
 
 
 def outcomes(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
-    # Counts from one row per learner, track and unit; medians from the distinct values with how
-    # often each was given (a running total finds the middle), so the window functions sort far
-    # fewer rows than there are outcomes.
+    # Counts per cohort, track and unit, and per cohort and unit (a learner may report in several
+    # tracks), read once each; the villages' rows add up to the "(all)" rows, each learner being in
+    # one village. Medians from the distinct values with how often each was given (a running total
+    # finds the middle), so the window functions sort far fewer rows than there are outcomes.
     sql = f"""WITH
 b AS MATERIALIZED (
   SELECT lr.cohort, COALESCE(cur.track, '{NONE}') AS track, o.unit, o.value, o.learner_id,
          {s.d.flag("o.asked")} AS asked
   FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
   WHERE {s.win("o.at")}),
-bl AS MATERIALIZED (
-  SELECT MIN(cohort) AS cohort, track, unit, learner_id, COUNT(*) AS reports, SUM(value) AS total,
-         SUM(asked) AS asked
-  FROM b GROUP BY learner_id, track, unit),
+s1 AS MATERIALIZED (
+  SELECT cohort, track, unit, COUNT(*) AS reports, COUNT(DISTINCT learner_id) AS learners,
+         SUM(value) AS total, SUM(asked) AS asked
+  FROM b GROUP BY cohort, track, unit),
+s3 AS MATERIALIZED (
+  SELECT cohort, unit, COUNT(*) AS reports, COUNT(DISTINCT learner_id) AS learners,
+         SUM(value) AS total, SUM(asked) AS asked
+  FROM b GROUP BY cohort, unit),
 stats AS (
-  SELECT cohort, track, unit, SUM(reports) AS reports, COUNT(*) AS learners, SUM(total) AS total,
-         SUM(asked) AS asked
-  FROM bl GROUP BY cohort, track, unit
+  SELECT * FROM s1
   UNION ALL
-  SELECT '{ALL}', track, unit, SUM(reports), COUNT(*), SUM(total), SUM(asked) FROM bl GROUP BY track, unit
+  SELECT '{ALL}', track, unit, SUM(reports), SUM(learners), SUM(total), SUM(asked)
+  FROM s1 GROUP BY track, unit
   UNION ALL
-  SELECT cohort, '{ALL}', unit, SUM(reports), COUNT(DISTINCT learner_id), SUM(total), SUM(asked)
-  FROM bl GROUP BY cohort, unit
+  SELECT cohort, '{ALL}', unit, reports, learners, total, asked FROM s3
   UNION ALL
-  SELECT '{ALL}', '{ALL}', unit, SUM(reports), COUNT(DISTINCT learner_id), SUM(total), SUM(asked)
-  FROM bl GROUP BY unit),
+  SELECT '{ALL}', '{ALL}', unit, SUM(reports), SUM(learners), SUM(total), SUM(asked) FROM s3 GROUP BY unit),
 bv AS MATERIALIZED (
   SELECT cohort, track, unit, value, COUNT(*) AS k FROM b GROUP BY cohort, track, unit, value),
 v4 AS (

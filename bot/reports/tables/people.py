@@ -20,11 +20,7 @@ GROUP BY lr.cohort ORDER BY {COHORT_ORDER.replace("cohort", "lr.cohort")}"""
 def learners(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     sql = f"""WITH
 lc AS (SELECT learner_id, SUM(done_in) AS n FROM rep_cellp GROUP BY learner_id),
-ap AS (
-  SELECT r.learner_id, COUNT(*) AS n
-  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
-  WHERE r.status = 'done' AND {s.win("r.at")}
-  GROUP BY r.learner_id),
+ap AS (SELECT learner_id, SUM(n_in) AS n FROM rep_apply WHERE n_in > 0 GROUP BY learner_id),
 oc AS (
   SELECT o.learner_id, COUNT(*) AS n FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
   WHERE {s.win("o.at")}

@@ -18,10 +18,7 @@ lp AS (
   FROM rep_cellp c JOIN rep_cell cell ON cell.track = c.track AND cell.tier = c.tier
   GROUP BY c.learner_id),
 act AS (SELECT learner_id, MAX(a7) AS a7 FROM rep_recent GROUP BY learner_id),
-ap AS (
-  SELECT DISTINCT r.learner_id
-  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
-  WHERE r.status = 'done' AND {s.win("r.at")}),
+ap AS (SELECT DISTINCT learner_id FROM rep_apply WHERE a_in = 1),
 oc AS (
   SELECT DISTINCT o.learner_id FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
   WHERE {s.win("o.at")}),

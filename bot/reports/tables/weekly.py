@@ -21,38 +21,49 @@ def weekly(conn: Connection, s: Scope) -> list[tuple[Any, ...]]:
     # dates to compute than there are events.
     hour = s.d.truncated("hour", to_minutes=not s.whole_hours)
     yuan = "CASE WHEN o.unit = 'yuan' THEN o.value ELSE 0 END"
+    started = _per_week(
+        s,
+        "p.learner_id",
+        week("p.started_at"),
+        f"""{s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
+        WHERE {s.win("p.started_at")}""",
+    )
+    completed = _per_week(
+        s,
+        "p.learner_id",
+        week("p.completed_at"),
+        f"""{s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
+        WHERE p.status = 'completed' AND {s.win("p.completed_at")}""",
+    )
+    applied = _per_week(
+        s,
+        "r.learner_id",
+        week("r.at"),
+        f"""{s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
+        WHERE r.status = 'done' AND {s.win("r.at")}""",
+    )
+    reported = _per_week(
+        s,
+        "o.learner_id",
+        week("o.at"),
+        f"""{s.rows_from("outcome", "o")} {s.outcome_join("o")}
+        WHERE {s.win("o.at")}""",
+        yuan,
+    )
     sql = f"""WITH
 nl AS (
-  SELECT lr.cohort, {week("l.created_at")} AS week, COUNT(*) AS n
-  FROM learner l JOIN rep_learner lr ON lr.id = l.id
-  WHERE {s.win("l.created_at")} GROUP BY 1, 2),
-eh AS (SELECT DISTINCT learner_id, hour FROM rep_steps),
+  SELECT lr.cohort, {week("lr.created_at")} AS week, COUNT(*) AS n
+  FROM rep_learner lr
+  WHERE {s.after("lr.created_at")} GROUP BY 1, 2),
 al AS (
   SELECT lr.cohort, x.week, COUNT(*) AS n
-  FROM (SELECT DISTINCT learner_id, {week(hour)} AS week FROM eh) x
+  FROM (SELECT DISTINCT learner_id, {week(hour)} AS week FROM rep_steps) x
        JOIN rep_learner lr ON lr.id = x.learner_id
   GROUP BY 1, 2),
-st AS (
-  SELECT lr.cohort, {week("p.started_at")} AS week, COUNT(DISTINCT p.learner_id) AS d
-  FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
-  WHERE {s.win("p.started_at")}
-  GROUP BY 1, 2),
-lc AS (
-  SELECT lr.cohort, {week("p.completed_at")} AS week, COUNT(*) AS n, COUNT(DISTINCT p.learner_id) AS d
-  FROM {s.progress_from()} JOIN rep_lesson cur ON cur.lesson_id = p.lesson_id
-  WHERE p.status = 'completed' AND {s.win("p.completed_at")}
-  GROUP BY 1, 2),
-ap AS (
-  SELECT lr.cohort, {week("r.at")} AS week, COUNT(*) AS n, COUNT(DISTINCT r.learner_id) AS d
-  FROM {s.rows_from("practice_report", "r")} JOIN rep_lesson cur ON cur.lesson_id = r.lesson_id
-  WHERE r.status = 'done' AND {s.win("r.at")}
-  GROUP BY 1, 2),
-oc AS (
-  SELECT lr.cohort, {week("o.at")} AS week, COUNT(*) AS n, COUNT(DISTINCT o.learner_id) AS d,
-         SUM({yuan}) AS y
-  FROM {s.rows_from("outcome", "o")} {s.outcome_join("o")}
-  WHERE {s.win("o.at")}
-  GROUP BY 1, 2),
+st AS ({started}),
+lc AS ({completed}),
+ap AS ({applied}),
+oc AS ({reported}),
 allv AS (
   SELECT cohort, week, n, 0 AS a, 0 AS c, 0 AS p, 0 AS o, 0 AS sd, 0 AS cd, 0 AS ad, 0 AS od, 0.0 AS y
   FROM nl
@@ -65,13 +76,31 @@ g AS (
   SELECT week, cohort, SUM(n) AS n, SUM(a) AS a, SUM(c) AS c, SUM(p) AS p, SUM(o) AS o,
          SUM(sd) AS sd, SUM(cd) AS cd, SUM(ad) AS ad, SUM(od) AS od, SUM(y) AS y
   FROM allv GROUP BY week, cohort)
-SELECT * FROM (
+SELECT {s.d.monday_text("week")}, cohort, n, a, c, p, o, sd, cd, ad, od, y FROM (
   SELECT * FROM g
   UNION ALL
   SELECT week, '{ALL}', SUM(n), SUM(a), SUM(c), SUM(p), SUM(o), SUM(sd), SUM(cd), SUM(ad), SUM(od), SUM(y)
   FROM g GROUP BY week) AS t
 ORDER BY week, {COHORT_ORDER}"""
     return rows(conn, sql, s)
+
+
+def _per_week(s: Scope, learner: str, week: str, source: str, money: str = "0") -> str:
+    """Rows of `source` per cohort and local week: how many (n), how many learners (d), and the sum
+    of `money` (y). PostgreSQL counts the distinct learners in two hashed steps, (cohort, learner,
+    week) then (cohort, week), rather than sorting every row for COUNT(DISTINCT); SQLite sorts
+    either way, and one sort is cheaper than two."""
+    if s.d.pg:
+        return f"""
+  SELECT cohort, week, SUM(k) AS n, COUNT(*) AS d, SUM(y) AS y
+  FROM (SELECT lr.cohort, {learner} AS learner_id, {week} AS week, COUNT(*) AS k, SUM({money}) AS y
+        FROM {source}
+        GROUP BY 1, 2, 3) x
+  GROUP BY 1, 2"""
+    return f"""
+  SELECT lr.cohort, {week} AS week, COUNT(*) AS n, COUNT(DISTINCT {learner}) AS d, SUM({money}) AS y
+  FROM {source}
+  GROUP BY 1, 2"""
 
 
 def split_weekly(found: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
