@@ -146,9 +146,9 @@ def test_a_village_by_its_name_works_and_a_typo_names_the_near_ones(
 def test_without_a_chinese_font_the_cli_warns_and_the_page_says_so(
     village_args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.reports import charts
+    from bot.reports import chart_style
 
-    monkeypatch.setattr(charts, "cjk_family", lambda: None)
+    monkeypatch.setattr(chart_style, "cjk_family", lambda: None)
     page = tmp_path / "report.html"
     args = [*[a for a in village_args if a != "en"][:-1], "--lang", "zh"]
     result = CliRunner().invoke(app, ["report", "--format", "html", "--out", str(page), *args])

@@ -119,7 +119,7 @@ def _warn(result: Report, fmt: str) -> None:
         err.print(f"⚠ {reason}", markup=False, highlight=False)
     if fmt != "html":
         return  # only the HTML page has charts (and importing them brings matplotlib)
-    from bot.reports.charts import font_missing
+    from bot.reports.chart_style import font_missing
 
     if font_missing(result.lang):
         err.print(

@@ -1,11 +1,11 @@
 """Charts of a report, drawn with matplotlib (Agg backend): SVG for the HTML page, one PNG for a chat.
 
-Text is drawn as paths (svg.fonttype "path"), so the SVGs need no font in the browser; Chinese
-needs a CJK font at drawing time, found as for certificates (`find_cjk_font`). Without one the
-charts fall back to English labels rather than drawing empty boxes, and `font_missing` says so,
-so the CLI can warn and the page can carry a note: never a silent switch of language. Each SVG is cleaned for
-inlining: no XML prolog or comments, width 100% with its viewBox kept, and ids prefixed with the
-chart's id so several charts can share one page.
+How they look (settings, colours, labels, the CJK font) is `chart_style`. Text is drawn as paths,
+so the SVGs need no font in the browser; without a CJK font the charts fall back to English labels
+rather than drawing empty boxes, and `font_missing` says so, so the CLI can warn and the page can
+carry a note: never a silent switch of language. Each SVG is cleaned for inlining: no XML prolog
+or comments, width 100% with its viewBox kept, and ids prefixed with the chart's id so several
+charts can share one page.
 """
 
 from __future__ import annotations
@@ -13,120 +13,30 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from functools import lru_cache
-from typing import Any, cast
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: draw to files only; set before anything imports pyplot
-
-from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from bot.media.certificate import NoCjkFont, find_cjk_font
+from bot.reports.chart_style import (
+    GRID,
+    INK,
+    STAGE_COLOURS,
+    TIER_COLOURS,
+    WIDTH_IN,
+    drawing,
+    drawing_lang,
+    number,
+    text_for,
+    titled,
+)
 from bot.reports.labels import MIN_RANKED
 from bot.reports.model import ALL, Cell, Report
 from bot.reports.words import cohort_name
 
-TIER_COLOURS = {"basic": "#7fb77e", "intermediate": "#3f8f5f", "advanced": "#1f5f3f"}
-STAGE_COLOURS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c")
-INK, GRID = "#333333", "#dddddd"
-
 # The chart ids, one per report table.
 CHARTS = ("funnel", "villages", "stages_weekly", "completion", "weekly", "dropoff")
-WIDTH_IN = 6.4  # inches: drawn narrow, so that scaled to a phone's width the text stays readable
 TOP_VILLAGES = 8  # with more villages, the chart shows the best and the last this many
-
-LABELS: dict[str, dict[str, str]] = {
-    "funnel": {"en": "From learning to income", "zh": "从学习到增收"},
-    "started": {"en": "started", "zh": "开始学习"},
-    "completed_lesson": {"en": "finished a lesson", "zh": "学完一课"},
-    "applied": {"en": "applied it", "zh": "用到实处"},
-    "outcome": {"en": "reported an outcome", "zh": "报告成果"},
-    "learners": {"en": "learners", "zh": "人数"},
-    "completion": {"en": "Tier completion", "zh": "各级别完成率"},
-    "rate": {"en": "completed / started (%)", "zh": "完成 / 开始（%）"},
-    "basic": {"en": "basic", "zh": "基础"},
-    "intermediate": {"en": "intermediate", "zh": "进阶"},
-    "advanced": {"en": "advanced", "zh": "高级"},
-    "weekly": {"en": "Learners week by week", "zh": "每周学员"},
-    "active_learners": {"en": "active", "zh": "活跃"},
-    "new_learners": {"en": "new", "zh": "新加入"},
-    "dropoff": {"en": "Where learners stop in each lesson", "zh": "每课在哪一步停下"},
-    "finished": {"en": "finished", "zh": "学完"},
-    "stopped_at": {"en": "stopped at step {n}", "zh": "停在第{n}步"},
-    "no_data": {"en": "no data yet", "zh": "暂无数据"},
-    "villages": {"en": "Villages: finished a lesson and reported a result", "zh": "各村：学完一课、报告成果"},
-    "completion_rate": {"en": "finished a lesson / started", "zh": "学完一课 / 开始"},
-    "result_rate": {"en": "reported a result / started", "zh": "报告成果 / 开始"},
-    "share": {"en": "% of those who started", "zh": "占开始学习人数的%"},
-    "gap": {"en": "…", "zh": "…"},
-    "stages_weekly": {"en": "The funnel week by week", "zh": "每周：学习、实践、成果"},
-}
-
-
-@lru_cache(maxsize=1)
-def cjk_family() -> str | None:
-    """The family name of an installed CJK font, registered with matplotlib; None without one."""
-    try:
-        path = find_cjk_font()
-    except NoCjkFont:
-        return None
-    try:
-        font_manager.fontManager.addfont(str(path))
-        return str(font_manager.FontProperties(fname=str(path)).get_name())
-    except (OSError, RuntimeError, ValueError):
-        return None
-
-
-def _style() -> dict[str, Any]:
-    family = cjk_family()
-    return {
-        "font.family": "sans-serif",
-        "font.sans-serif": [*([family] if family else []), "DejaVu Sans"],
-        "svg.fonttype": "path",  # text as shapes: no font needed where the SVG is shown
-        "svg.hashsalt": "farmskills-report",  # stable ids, so the same report gives the same SVG
-        "axes.edgecolor": GRID,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "font.size": 12,
-    }
-
-
-def _drawing() -> AbstractContextManager[None]:
-    """matplotlib settings for the report's charts, for the duration of a `with` block."""
-    return cast(AbstractContextManager[None], matplotlib.rc_context(cast(Any, _style())))
-
-
-def font_missing(lang: str) -> bool:
-    """True when a Chinese report's charts must fall back to English: no CJK font to draw with."""
-    return lang == "zh" and cjk_family() is None
-
-
-def _label_lang(lang: str) -> str:
-    """Chinese labels only when a font can draw them."""
-    return "zh" if lang == "zh" and cjk_family() is not None else "en"
-
-
-def _t(key: str, lang: str, **kw: object) -> str:
-    return LABELS[key][lang].format(**kw)
-
-
-def _num(value: Cell) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
-
-
-def _titled(ax: Axes, key: str, lang: str, has_data: bool) -> bool:
-    """Title the chart; without data, say so in its place. True when there is something to draw."""
-    ax.set_title(_t(key, lang), loc="left", color=INK)
-    if not has_data:
-        ax.text(0.5, 0.5, _t("no_data", lang), ha="center", va="center", color="#888888", fontsize=14)
-        ax.set_axis_off()
-    return has_data
 
 
 # ----- one axes per chart -------------------------------------------------------------------------
@@ -137,23 +47,23 @@ def _draw_funnel(ax: Axes, report: Report, lang: str) -> None:
         (r for r in report.table("funnel").records() if r["cohort"] == ALL and r["track"] == ALL), None
     )
     stages = ("started", "completed_lesson", "applied", "outcome")
-    values = [_num(row[s]) if row else 0.0 for s in stages]
-    if not _titled(ax, "funnel", lang, any(values)):
+    values = [number(row[s]) if row else 0.0 for s in stages]
+    if not titled(ax, "funnel", lang, any(values)):
         return
     ys = list(range(len(stages)))[::-1]
     ax.barh(ys, values, color=STAGE_COLOURS, height=0.65)
     top = values[0] or 1.0
     for y, v in zip(ys, values, strict=True):
         ax.text(v, y, f"  {v:,.0f} ({100 * v / top:.0f}%)", va="center", color=INK)
-    ax.set_yticks(ys, [_t(s, lang) for s in stages])
+    ax.set_yticks(ys, [text_for(s, lang) for s in stages])
     ax.set_xlim(0, max(values) * 1.35)
-    ax.set_xlabel(_t("learners", lang))
+    ax.set_xlabel(text_for("learners", lang))
     ax.spines[["top", "right"]].set_visible(False)
 
 
 def _draw_completion(ax: Axes, report: Report, lang: str) -> None:
     rows = [r for r in report.table("completion").records() if r["cohort"] == ALL]
-    if not _titled(ax, "completion", lang, bool(rows)):
+    if not titled(ax, "completion", lang, bool(rows)):
         return
     tracks = list(dict.fromkeys(str(r["track"]) for r in rows))
     tiers = [t for t in ("basic", "intermediate", "advanced") if any(r["tier"] == t for r in rows)]
@@ -165,30 +75,30 @@ def _draw_completion(ax: Axes, report: Report, lang: str) -> None:
             if row is None:
                 continue
             xs.append(j + (i - (len(tiers) - 1) / 2) * bar)
-            heights.append(100 * _num(row["completion_rate"]))
-        ax.bar(xs, heights, width=bar * 0.92, color=TIER_COLOURS[tier], label=_t(tier, lang))
+            heights.append(100 * number(row["completion_rate"]))
+        ax.bar(xs, heights, width=bar * 0.92, color=TIER_COLOURS[tier], label=text_for(tier, lang))
         for x, h in zip(xs, heights, strict=True):
             ax.text(x, h + 1.5, f"{h:.0f}%", ha="center", va="bottom", fontsize=9, color=INK)
     names = [t if _fallback(report, lang) else report.track_title(t) for t in tracks]
     ax.set_xticks(range(len(tracks)), [_short(n, 10) for n in names])
     ax.set_ylim(0, 115)
-    ax.set_ylabel(_t("rate", lang))
+    ax.set_ylabel(text_for("rate", lang))
     ax.legend(frameon=False, ncols=len(tiers), loc="upper left", fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
 
 
 def _draw_weekly(ax: Axes, report: Report, lang: str) -> None:
     rows = [r for r in report.table("weekly").records() if r["cohort"] == ALL]
-    if not _titled(ax, "weekly", lang, bool(rows)):
+    if not titled(ax, "weekly", lang, bool(rows)):
         return
     weeks = [str(r["week"])[5:] for r in rows]  # MM-DD of the Monday
     xs = list(range(len(rows)))
     for key, colour in (("active_learners", "#3182bd"), ("new_learners", "#e6550d")):
-        ax.plot(xs, [_num(r[key]) for r in rows], marker="o", color=colour, label=_t(key, lang))
+        ax.plot(xs, [number(r[key]) for r in rows], marker="o", color=colour, label=text_for(key, lang))
     step = max(1, len(xs) // 12)
     ax.set_xticks(xs[::step], weeks[::step], rotation=45, ha="right")
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(_t("learners", lang))
+    ax.set_ylabel(text_for("learners", lang))
     ax.legend(frameon=False, loc="upper left")
     ax.grid(axis="y", color=GRID)
     ax.spines[["top", "right"]].set_visible(False)
@@ -200,15 +110,15 @@ def _dropoff_rows(report: Report) -> list[tuple[str, list[float], float]]:
     for r in report.table("dropoff").records():
         stops, reached = lessons.get(str(r["lesson_id"]), ([], 0.0))
         if not stops:
-            reached = _num(r["reached"])  # step 1: everyone who opened the lesson
-        stops.append(_num(r["stopped"]))
+            reached = number(r["reached"])  # step 1: everyone who opened the lesson
+        stops.append(number(r["stopped"]))
         lessons[str(r["lesson_id"])] = (stops, reached)
     return [(lid, stops, max(0.0, total - sum(stops))) for lid, (stops, total) in lessons.items()]
 
 
 def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
     rows = _dropoff_rows(report)
-    if not _titled(ax, "dropoff", lang, bool(rows)):
+    if not titled(ax, "dropoff", lang, bool(rows)):
         return
     ys = list(range(len(rows)))[::-1]
     most = max(len(stops) for _, stops, _ in rows)
@@ -219,11 +129,11 @@ def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
             (
                 [stops[step] if step < len(stops) else 0.0 for _, stops, _ in rows],
                 reds[step % len(reds)],
-                _t("stopped_at", lang, n=step + 1),
+                text_for("stopped_at", lang, n=step + 1),
             )
             for step in range(most)
         ),
-        ([done for _, _, done in rows], "#74c476", _t("finished", lang)),
+        ([done for _, _, done in rows], "#74c476", text_for("finished", lang)),
     ]
     # One collection of rectangles per series rather than a patch per bar: the same bars, drawn
     # several times faster (a page's drop-off chart has hundreds of them).
@@ -239,7 +149,7 @@ def _draw_dropoff(ax: Axes, report: Report, lang: str) -> None:
     ax.set_ylim(-0.6, len(rows) - 0.4)
     names = [lid if _fallback(report, lang) else report.lesson_title(lid) for lid, _, _ in rows]
     ax.set_yticks(ys, [_short(n, 14) for n in names], fontsize=9)
-    ax.set_xlabel(_t("learners", lang))
+    ax.set_xlabel(text_for("learners", lang))
     ax.legend(frameon=False, fontsize=8, loc="lower right", ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -263,7 +173,7 @@ def _short(text: str, limit: int) -> str:
 def _village_rows(report: Report, lang: str) -> list[tuple[str, float, float, str, str]]:
     """(village, completion %, result %, counts, counts) for the villages ranked, best first;
     with many, the first and last TOP_VILLAGES with a gap between."""
-    ranked = [r for r in report.table("villages").records() if _num(r["started"]) >= MIN_RANKED]
+    ranked = [r for r in report.table("villages").records() if number(r["started"]) >= MIN_RANKED]
     chosen: list[dict[str, Cell] | None] = list(ranked)
     if len(ranked) > 2 * TOP_VILLAGES:
         chosen = [*ranked[:TOP_VILLAGES], None, *ranked[-TOP_VILLAGES:]]
@@ -272,9 +182,9 @@ def _village_rows(report: Report, lang: str) -> list[tuple[str, float, float, st
         if r is None:
             out.append(("…", 0.0, 0.0, "", ""))
             continue
-        started = _num(r["started"])
+        started = number(r["started"])
         name = str(r["cohort"]) if _fallback(report, lang) else cohort_name(report, r["cohort"], lang)
-        done, result = _num(r["completed_lesson"]), _num(r["outcome"])
+        done, result = number(r["completed_lesson"]), number(r["outcome"])
         out.append(
             (
                 _short(name, 8),
@@ -289,7 +199,7 @@ def _village_rows(report: Report, lang: str) -> list[tuple[str, float, float, st
 
 def _draw_villages(ax: Axes, report: Report, lang: str) -> None:
     rows = _village_rows(report, lang)
-    if not _titled(ax, "villages", lang, bool(rows)):
+    if not titled(ax, "villages", lang, bool(rows)):
         return
     ys = list(range(len(rows)))[::-1]
     bar = 0.38
@@ -298,7 +208,7 @@ def _draw_villages(ax: Axes, report: Report, lang: str) -> None:
         (-bar / 2, 2, "#e6550d", "result_rate"),
     ):
         widths = [float(r[index]) for r in rows]
-        ax.barh([y + offset for y in ys], widths, height=bar, color=colour, label=_t(key, lang))
+        ax.barh([y + offset for y in ys], widths, height=bar, color=colour, label=text_for(key, lang))
         for y, r in zip(ys, rows, strict=True):
             if r[3]:
                 ax.text(
@@ -312,23 +222,30 @@ def _draw_villages(ax: Axes, report: Report, lang: str) -> None:
     ax.set_yticks(ys, [r[0] for r in rows], fontsize=10)
     ax.set_xlim(0, 135)
     ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel(_t("share", lang))
+    ax.set_xlabel(text_for("share", lang))
     ax.legend(frameon=False, fontsize=9, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
 
 
 def _draw_stages_weekly(ax: Axes, report: Report, lang: str) -> None:
     rows = report.table("stages_weekly").records()
-    if not _titled(ax, "stages_weekly", lang, bool(rows)):
+    if not titled(ax, "stages_weekly", lang, bool(rows)):
         return
     xs = list(range(len(rows)))
     stages = ("started", "completed_lesson", "applied", "outcome")
     for key, colour in zip(stages, STAGE_COLOURS, strict=True):
-        ax.plot(xs, [_num(r[key]) for r in rows], marker="o", markersize=3, color=colour, label=_t(key, lang))
+        ax.plot(
+            xs,
+            [number(r[key]) for r in rows],
+            marker="o",
+            markersize=3,
+            color=colour,
+            label=text_for(key, lang),
+        )
     step = max(1, len(xs) // 8)
     ax.set_xticks(xs[::step], [str(r["week"])[5:] for r in rows][::step], rotation=45, ha="right")
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(_t("learners", lang))
+    ax.set_ylabel(text_for("learners", lang))
     ax.legend(frameon=False, fontsize=9, loc="upper left", ncols=2)
     ax.grid(axis="y", color=GRID)
     ax.spines[["top", "right"]].set_visible(False)
@@ -402,15 +319,15 @@ def _fit(fig: Figure, ax: Axes) -> None:
 
 def chart_svg(report: Report, kind: str, lang: str | None = None) -> str:
     """One chart (funnel, completion, weekly, dropoff) as inline-ready SVG text."""
-    label_lang = _label_lang(lang or report.lang)
-    with _drawing():
+    label_lang = drawing_lang(lang or report.lang)
+    with drawing():
         fig = _figure(kind, report)
         ax = fig.add_subplot()
         DRAW[kind](ax, report, label_lang)
         _fit(fig, ax)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return _clean_svg(buffer.getvalue(), f"chart-{kind}", _t(kind, label_lang))
+    return _clean_svg(buffer.getvalue(), f"chart-{kind}", text_for(kind, label_lang))
 
 
 def all_charts_svg(report: Report, lang: str | None = None) -> dict[str, str]:
@@ -423,8 +340,8 @@ MAX_PNG_BYTES = 200 * 1024
 
 def chat_chart_png(report: Report, lang: str = "zh") -> bytes:
     """The funnel and tier completion side by side: one PNG, 1200×500 px, small enough for a chat."""
-    label_lang = _label_lang(lang)
-    with _drawing():
+    label_lang = drawing_lang(lang)
+    with drawing():
         for dpi in (100, 80, 64):
             fig = Figure(figsize=(12.0, 5.0), dpi=dpi, layout="constrained")
             left, right = fig.subplots(1, 2)

@@ -16,7 +16,8 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
-from bot.reports.charts import all_charts_svg, font_missing
+from bot.reports.chart_style import font_missing
+from bot.reports.charts import all_charts_svg
 from bot.reports.findings import cards, comparison_caption, differences, empty_reason
 from bot.reports.model import Report, Table
 from bot.reports.text import local_time
