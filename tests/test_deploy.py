@@ -116,3 +116,28 @@ def test_a_built_wheel_installed_without_the_checkout_finds_its_lessons_content_
     chat = packaged("chat", "--db", url, stdin="/start\n")
     assert chat.returncode == 0, chat.stderr
     assert "只保存" in chat.stdout  # the shipped welcome, read from inside the installed package
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_own() -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.store.database import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_bot_starting_on_a_current_schema_does_not_load_alembic(tmp_path: Path) -> None:
+    url = database_for(tmp_path / "current.db")
+    upgrade(url)
+    script = (
+        "import sys, bot.channels\n"
+        "from bot.app.service import build_service\n"
+        "from bot.content.loader import load_curriculum\n"
+        f"build_service(load_curriculum(), {url!r})\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip().splitlines()[-1] == "False"

@@ -39,7 +39,7 @@ from bot.core.state import (
     TierCompleted,
 )
 from bot.faq.matcher import FaqMatcher
-from bot.store.database import make_engine, unit_of_work, upgrade
+from bot.store.database import make_engine, schema_problem, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
 from bot.store.nudges import NudgeStore
@@ -271,8 +271,8 @@ def build_service(
     staff_channel: str | None = None,
 ) -> LearningService:
     """Open the database (bringing its schema up to date) and wire the service over it."""
-    if migrate:
-        upgrade(db_url)
+    if migrate and schema_problem(db_url):
+        upgrade(db_url)  # Alembic is loaded only when there is something to do
     lessons = {ls.id: (ls.track, ls.tier) for ls in curriculum.lessons.values()}
     store = ProgressStore(make_engine(db_url), lessons, timezone)
     return LearningService(curriculum, store, faq, clock, admins, staff_channel=staff_channel)

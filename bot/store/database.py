@@ -10,19 +10,21 @@ connection and transaction, so what one input changes is committed whole or not 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 from bot.shipped import shipped_root
+
+if TYPE_CHECKING:  # Alembic (about 12 MB with Mako) is imported only when a schema is changed
+    from alembic.config import Config
 
 DEFAULT_DATABASE_URL = "sqlite:///farmskills.db"
 MIGRATIONS_DIR = shipped_root() / "migrations"
@@ -113,6 +115,8 @@ def open_session(engine: Engine) -> Session:
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
@@ -121,14 +125,31 @@ def alembic_config(url: str | None = None) -> Config:
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Bring the schema up to `revision` (the newest by default); safe to run every start."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
-def head_revision() -> str:
-    """The newest schema revision this version of FarmSkills knows."""
-    from alembic.script import ScriptDirectory
+_REVISION = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*["\']?([\w]+)["\']?', re.MULTILINE)
 
-    return str(ScriptDirectory.from_config(alembic_config()).get_current_head())
+
+def known_revisions() -> dict[str, str | None]:
+    """Each migration's revision and the one it follows, read from the migration files (what
+    Alembic reads, without importing Alembic for a worker whose schema is already current)."""
+    follows: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = dict((key, value) for key, value in _REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision")
+            follows[found["revision"]] = None if down in (None, "None") else down
+    return follows
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of FarmSkills knows: the one no other follows."""
+    follows = known_revisions()
+    (head,) = set(follows) - {down for down in follows.values() if down}
+    return head
 
 
 def schema_problem(url: str | None = None) -> str | None:
@@ -140,16 +161,18 @@ def schema_problem(url: str | None = None) -> str | None:
         return None
     if current is None:
         return f"the database has no FarmSkills schema yet (this version needs revision {head})"
-    from alembic.script import ScriptDirectory
-
-    known = {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if current not in known:
+    if current not in known_revisions():
         return f"the database is at revision {current}, newer than this version of FarmSkills knows ({head})"
     return f"the database is at revision {current} and this version needs {head}"
 
 
 def current_revision(url: str | None = None) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with make_engine(url).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The revision the database's schema is at (Alembic's own table), or None for an empty one."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
