@@ -51,16 +51,17 @@ class Leadership:
     async def start(self, force: bool = False) -> None:
         """Try for the lease now (`force`: take it from a holder known gone), then keep trying and
         renewing in the background."""
-        await self._attempt(force)
+        await self.attempt(force)
         self._task = asyncio.create_task(self._loop(), name="leadership")
 
     async def _loop(self) -> None:
         every = self.ttl.total_seconds() / 3
         while True:
             await asyncio.sleep(every)
-            await self._attempt(False)
+            await self.attempt(False)
 
-    async def _attempt(self, force: bool) -> None:
+    async def attempt(self, force: bool = False) -> None:
+        """Take or renew the lease once (the background loop does this every third of its time)."""
         asked_at = self.clock()
         try:
             held = await asyncio.to_thread(
