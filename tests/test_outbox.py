@@ -122,3 +122,16 @@ def test_receipts_of_a_killed_sender_are_read_back_and_start_afresh(tmp_path: Pa
     assert receipts.read() == {7, 9}
     receipts.clear()
     assert receipts.read() == set()
+
+
+def test_a_sender_taking_over_takes_back_what_others_held_and_keeps_what_it_holds(tmp_path: Path) -> None:
+    url = database_for(tmp_path / "o.db")
+    upgrade(url)
+    outbox = OutboxStore(make_engine(url))
+    outbox.put([Addressed("telegram", "1", Message("a")), Addressed("telegram", "2", Message("b"))], NOW)
+    (mine,) = outbox.claim("telegram", "new-sender", NOW, user_id="1")
+    (theirs,) = outbox.claim("telegram", "dead-sender", NOW, user_id="2")
+    outbox.release_all("telegram", keep="new-sender")
+    assert [o.id for o in outbox.claim("telegram", "new-sender", NOW)] == [theirs.id]
+    assert outbox.claim("telegram", "third", NOW) == []  # its own row is still held: not sent twice
+    assert mine.id != theirs.id

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, update
+from sqlalchemy import ColumnElement, Engine, delete, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -226,13 +226,17 @@ class OutboxStore:
             s.execute(query.values(claimed_by=None, claimed_until=None))
             s.commit()
 
-    def release_all(self, channel: str) -> None:
+    def release_all(self, channel: str, keep: str | None = None) -> None:
         """A channel's one sender starts sending (a long-polling bot starts, or a worker takes over
-        the sending lease): whatever the sender before it held is owed again at once."""
+        the sending lease): whatever other senders held is owed again at once. What `keep` (the new
+        sender itself) holds stays held: it may be sending it right now."""
+        held: list[ColumnElement[bool]] = [col(Outbox.claimed_by).is_not(None)]
+        if keep is not None:
+            held.append(col(Outbox.claimed_by) != keep)
         with open_session(self.engine) as s:
             s.execute(
                 update(Outbox)
-                .where(col(Outbox.channel) == channel, col(Outbox.claimed_by).is_not(None))
+                .where(col(Outbox.channel) == channel, *held)
                 .values(claimed_by=None, claimed_until=None)
             )
             s.commit()

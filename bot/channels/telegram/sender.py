@@ -81,7 +81,7 @@ class OutboxSender:
         """This worker has just become the one that sends: settle what the one before it saw
         Telegram take, take back the rows it held (it is gone, or it gave them up), and look now."""
         await asyncio.to_thread(self._settle_receipts)
-        await asyncio.to_thread(self.outbox.release_all, CHANNEL)
+        await asyncio.to_thread(self.outbox.release_all, CHANNEL, self.name)
         self.kick()
 
     def _settle_receipts(self) -> None:
