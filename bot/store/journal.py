@@ -32,10 +32,17 @@ _MARK = (
     .values(handled_at=bindparam("now"), status=bindparam("st"), payload=None)
 )
 
+_HANDLED = select(InboundUpdate.update_id).where(
+    col(InboundUpdate.channel) == bindparam("ch"),
+    col(InboundUpdate.update_id).in_(bindparam("ids", expanding=True)),
+    col(InboundUpdate.handled_at).is_not(None),
+)
+
 
 class UpdateJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._journal = insert_or_skip(engine, InboundUpdate)  # its dialect's spelling, built once
 
     def receive(self, channel: str, updates: Sequence[tuple[int, str]], now: datetime) -> set[int]:
         """Journal these (id, raw JSON) updates; returns the ids still to handle (new, or received
@@ -47,16 +54,9 @@ class UpdateJournal:
             for uid, raw in updates
         ]
         ids = [uid for uid, _ in updates]
-        with open_session(self.engine) as s:
-            s.execute(insert_or_skip(self.engine, InboundUpdate).values(rows))
-            handled = s.exec(
-                select(InboundUpdate.update_id).where(
-                    col(InboundUpdate.channel) == channel,
-                    col(InboundUpdate.update_id).in_(ids),
-                    col(InboundUpdate.handled_at).is_not(None),
-                )
-            ).all()
-            s.commit()
+        with connected(self.engine) as conn:
+            conn.execute(self._journal, rows)
+            handled = conn.execute(_HANDLED, {"ch": channel, "ids": ids}).scalars().all()
         return set(ids) - set(handled)
 
     def claim(self, channel: str, update_id: int, now: datetime, status: str = "handled") -> bool:

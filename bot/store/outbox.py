@@ -55,6 +55,7 @@ class Addressed:
 
 
 _INSERT = insert(Outbox)
+_DELETE = delete(Outbox).where(col(Outbox.id).in_(bindparam("ids", expanding=True)))
 _INSERT_RETURNING_ID = insert(Outbox).returning(col(Outbox.id), sort_by_parameter_order=True)
 # Users with a pending row this sender does not hold (see `OutboxStore._waiting`), built once.
 # Spelled out rather than NOT(held here): an unclaimed row's NULLs would make that unknown.
@@ -215,9 +216,8 @@ class OutboxStore:
     def delivered(self, *owed_ids: int) -> None:
         if not owed_ids:
             return
-        with open_session(self.engine) as s:
-            s.execute(delete(Outbox).where(col(Outbox.id).in_(owed_ids)))
-            s.commit()
+        with connected(self.engine) as conn:
+            conn.execute(_DELETE, {"ids": list(owed_ids)})
 
     def retry_later(self, owed_id: int, now: datetime) -> None:
         """Not delivered this time: back off (up to an hour: a learner with no signal for a day

@@ -106,6 +106,9 @@ _PROFILE_FIELDS = (
     "streak_day",
     "streak_days",
 )
+# SET takes the columns the parameters name: the place and activity always, else what changed.
+_LEARNERS: Any = Learner.__table__  # type: ignore[attr-defined]
+_SAVE_LEARNER = update(_LEARNERS).where(_LEARNERS.c.id == bindparam("lid"))
 _INSERT_STEP_EVENT = insert(StepEvent)
 _INSERT_ANSWER = insert(CheckAnswer)
 _PROGRESS_ROW = select(LessonProgress).where(
@@ -259,11 +262,8 @@ class ProgressStore:
                 for name in _PROFILE_FIELDS
                 if getattr(learner, name) != before[name]
             }
-            s.connection().execute(
-                update(Learner)
-                .where(col(Learner.id) == learner_id)
-                .values(place=learner.place, last_active_at=now, active=True, **saved)
-            )
+            values = {"place": learner.place, "last_active_at": now, "active": True, **saved}
+            s.connection().execute(_SAVE_LEARNER, {"lid": learner_id, **values})
             s.commit()
             _remember(s, learner)
 
