@@ -225,10 +225,10 @@ def run(
 
     from telegram.error import InvalidToken
 
+    from bot.app.faq_building import MatcherInTheBackground
     from bot.app.service import build_service
     from bot.channels.telegram.app import run_bot
     from bot.config import Settings
-    from bot.faq.matcher import FaqMatcher
 
     settings = Settings()
     if not settings.telegram_token:
@@ -238,7 +238,8 @@ def run(
             "To try FarmSkills without Telegram, run `farmskills chat`."
         )
         raise typer.Exit(2)
-    curriculum = load_content(content or settings.content_root)
+    # Content found clean before (same files, same FarmSkills) is not rendered in full again.
+    curriculum = load_content(content or settings.content_root, remembered=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if migrate is None:
@@ -253,7 +254,8 @@ def run(
                 "(with the same DATABASE_URL), then start the workers."
             )
             raise typer.Exit(2)
-    faq = FaqMatcher.for_curriculum(curriculum)
+    # Built in a thread once the bot is receiving; a question typed before it is ready waits for it.
+    faq = MatcherInTheBackground(curriculum, start=False)
     service = build_service(
         curriculum,
         settings.database_url,
@@ -263,7 +265,7 @@ def run(
         staff_channel=settings.staff_channel,
     )
     try:
-        run_bot(service, settings, webhook_url, listen, port, secret_token, watch)
+        run_bot(service, settings, webhook_url, listen, port, secret_token, watch, on_started=faq.start)
     except InvalidToken as exc:
         err.print(f"Telegram rejected the token in TELEGRAM_BOT_TOKEN ({exc}). Check it with @BotFather.")
         raise typer.Exit(2) from exc

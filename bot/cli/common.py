@@ -25,8 +25,14 @@ DbOpt = Annotated[
 LangOpt = Annotated[str, typer.Option("--lang", help="zh or en")]
 
 
-def load_content(content: Path | None, render_check: bool = True) -> Curriculum:
+def load_content(content: Path | None, render_check: bool = True, remembered: bool = False) -> Curriculum:
+    """The content, checked; with `remembered`, content found clean before skips the slow checks
+    (`bot.content.check_cache`)."""
     try:
+        if remembered and render_check:
+            from bot.content.check_cache import load_checked
+
+            return load_checked(content)
         return load_curriculum(content, render_check)
     except ContentError as exc:
         err.print(f"[red]✗ The content has {len(exc.problems)} problem(s):[/red]")

@@ -15,7 +15,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session
 
 log = logging.getLogger(__name__)
@@ -24,10 +24,11 @@ CHANNEL_NAME = "farmskills_outbox"
 _NOTIFY = text(f"NOTIFY {CHANNEL_NAME}")
 
 
-def ring(session: Session) -> None:
-    """Ring when the session's transaction commits (PostgreSQL; nothing elsewhere)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_NOTIFY)
+def ring(db: Session | Connection) -> None:
+    """Ring when the session's or connection's transaction commits (PostgreSQL; nothing elsewhere)."""
+    dialect = db.dialect if isinstance(db, Connection) else db.get_bind().dialect
+    if dialect.name == "postgresql":
+        db.execute(_NOTIFY)
 
 
 async def listen(engine: Engine, heard: Callable[[], None], retry: float = 2.0) -> None:

@@ -3,8 +3,9 @@ PostgreSQL server, `postgresql+psycopg://…`, with `pip install farmskills[post
 migrations to bring the schema to the current version, and the unit of work that makes one
 update's changes, its reply and its "handled" mark one transaction.
 
-Stores open their sessions with `open_session`: inside `unit_of_work` every store joins the same
-connection and transaction, so what one input changes is committed whole or not at all.
+Stores open their sessions with `open_session` (or a bare connection with `connected`): inside
+`unit_of_work` every store joins the same connection and transaction, so what one input changes is
+committed whole or not at all.
 """
 
 from __future__ import annotations
@@ -103,6 +104,19 @@ def flush_new(s: Session, row: Any) -> bool:
             s.rollback()
         return False
     return True
+
+
+@contextmanager
+def connected(engine: Engine) -> Iterator[Connection]:
+    """A Core connection for a few plain statements: the unit of work's when there is one (its
+    transaction commits at the end of the unit), else one in a transaction of its own, committed at
+    the end of the block. No ORM session to build: the hot path's statements run straight."""
+    conn = _unit.get()
+    if conn is not None and conn.engine is engine:
+        yield conn
+        return
+    with engine.begin() as own:
+        yield own
 
 
 def open_session(engine: Engine) -> Session:

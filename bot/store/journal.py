@@ -12,19 +12,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, bindparam, delete, update
 from sqlmodel import col, select
 
-from bot.store.database import insert_or_skip, open_session
+from bot.store.database import connected, insert_or_skip, open_session
 from bot.store.tables import InboundUpdate
 
 KEPT = timedelta(days=1)  # Telegram keeps an unconfirmed update at most a day
 TOO_OLD = timedelta(hours=1)  # an update still unhandled after this is dropped, not acted on late
 
+# Built once: every update runs it, and building a statement costs more than running it.
+_MARK = (
+    update(InboundUpdate)
+    .where(
+        col(InboundUpdate.channel) == bindparam("ch"),
+        col(InboundUpdate.update_id) == bindparam("uid"),
+        col(InboundUpdate.handled_at).is_(None),
+    )
+    .values(handled_at=bindparam("now"), status=bindparam("st"), payload=None)
+)
+
+_HANDLED = select(InboundUpdate.update_id).where(
+    col(InboundUpdate.channel) == bindparam("ch"),
+    col(InboundUpdate.update_id).in_(bindparam("ids", expanding=True)),
+    col(InboundUpdate.handled_at).is_not(None),
+)
+
 
 class UpdateJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._journal = insert_or_skip(engine, InboundUpdate)  # its dialect's spelling, built once
 
     def receive(self, channel: str, updates: Sequence[tuple[int, str]], now: datetime) -> set[int]:
         """Journal these (id, raw JSON) updates; returns the ids still to handle (new, or received
@@ -36,40 +54,23 @@ class UpdateJournal:
             for uid, raw in updates
         ]
         ids = [uid for uid, _ in updates]
-        with open_session(self.engine) as s:
-            s.execute(insert_or_skip(self.engine, InboundUpdate).values(rows))
-            handled = s.exec(
-                select(InboundUpdate.update_id).where(
-                    col(InboundUpdate.channel) == channel,
-                    col(InboundUpdate.update_id).in_(ids),
-                    col(InboundUpdate.handled_at).is_not(None),
-                )
-            ).all()
-            s.commit()
+        with connected(self.engine) as conn:
+            conn.execute(self._journal, rows)
+            handled = conn.execute(_HANDLED, {"ch": channel, "ids": ids}).scalars().all()
         return set(ids) - set(handled)
 
     def claim(self, channel: str, update_id: int, now: datetime, status: str = "handled") -> bool:
         """Mark the update handled; False when it already was (a re-delivery: do nothing). Inside the
         service's unit of work, so the mark commits with the update's effects or not at all."""
-        mark = (
-            update(InboundUpdate)
-            .where(
-                col(InboundUpdate.channel) == channel,
-                col(InboundUpdate.update_id) == update_id,
-                col(InboundUpdate.handled_at).is_(None),
-            )
-            .values(handled_at=now, status=status, payload=None)
-        )
-        with open_session(self.engine) as s:
-            if getattr(s.execute(mark), "rowcount", 0) == 1:
-                s.commit()
+        with connected(self.engine) as conn:
+            params = {"ch": channel, "uid": update_id, "now": now, "st": status}
+            if conn.execute(_MARK, params).rowcount == 1:
                 return True
             # Not journaled (a channel that doesn't journal, or a test): record it as handled now.
             row = {"channel": channel, "update_id": update_id, "received_at": now, "handled_at": now}
             insert = insert_or_skip(self.engine, InboundUpdate).values(status=status, **row)
-            # RETURNING, not the row count: an ORM session may count a skipped row as written.
-            inserted = s.execute(insert.returning(col(InboundUpdate.update_id))).all()
-            s.commit()
+            # RETURNING, not the row count: a skipped row may be counted as written.
+            inserted = conn.execute(insert.returning(col(InboundUpdate.update_id))).all()
             return len(inserted) == 1
 
     def unhandled(self, channel: str, received_before: datetime, limit: int = 500) -> list[tuple[int, str]]:

@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, delete, func, or_, update
+from sqlalchemy import ColumnElement, Engine, bindparam, delete, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from bot.core.messages import Message
 from bot.store.bell import ring
-from bot.store.database import open_session
+from bot.store.database import connected, open_session
 from bot.store.payload import message_from_json, message_to_json
 from bot.store.tables import Outbox
 
@@ -54,6 +54,29 @@ class Addressed:
     message: Message
 
 
+_INSERT = insert(Outbox)
+_DELETE = delete(Outbox).where(col(Outbox.id).in_(bindparam("ids", expanding=True)))
+_INSERT_RETURNING_ID = insert(Outbox).returning(col(Outbox.id), sort_by_parameter_order=True)
+# Users with a pending row this sender does not hold (see `OutboxStore._waiting`), built once.
+# Spelled out rather than NOT(held here): an unclaimed row's NULLs would make that unknown.
+_WAITING = (
+    select(Outbox.user_id)
+    .where(
+        col(Outbox.channel) == bindparam("ch"),
+        col(Outbox.user_id).in_(bindparam("users", expanding=True)),
+        col(Outbox.status) == "pending",
+        or_(
+            col(Outbox.claimed_by).is_(None),
+            col(Outbox.claimed_by) != bindparam("sender"),
+            col(Outbox.claimed_until).is_(None),
+            col(Outbox.claimed_until) < bindparam("now"),
+            col(Outbox.next_at) > bindparam("now"),
+        ),
+    )
+    .distinct()
+)
+
+
 def _free(now: datetime) -> Any:
     return or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now)
 
@@ -80,33 +103,40 @@ class OutboxStore:
         if claim is not None:
             users = {m.user_id for m in messages if m.channel == claim[0]}
             waiting = self._waiting(claim[0], claim[1], users, now)  # their earlier rows go first
-        rows = []
+        rows: list[dict[str, Any]] = []
         for m in messages:
             held = claim is not None and m.channel == claim[0] and m.user_id not in waiting
             rows.append(
-                Outbox(
-                    channel=m.channel,
-                    user_id=m.user_id,
-                    payload=message_to_json(m.message, self.media_root),
-                    priority=priority,
-                    next_at=now,
-                    created_at=now,
-                    claimed_by=claim[1] if held and claim else None,
-                    claimed_until=now + lease if held else None,
-                )
+                {
+                    "channel": m.channel,
+                    "user_id": m.user_id,
+                    "payload": message_to_json(m.message, self.media_root),
+                    "status": "pending",
+                    "priority": priority,
+                    "attempts": 0,
+                    "next_at": now,
+                    "created_at": now,
+                    "claimed_by": claim[1] if held and claim else None,
+                    "claimed_until": now + lease if held else None,
+                }
             )
         if not rows:
             return []
-        with open_session(self.engine) as s:
-            s.add_all(rows)
-            if len(rows) > sum(row.claimed_by is not None for row in rows):
-                ring(s)  # rows nobody holds yet: the sending worker looks once they are committed
-            s.commit()  # inside a unit of work: a flush, which gives the rows their ids
-            return [
-                Owed(row.id or 0, m.channel, m.user_id, m.message, 0, priority)
-                for row, m in zip(rows, messages, strict=True)
-                if row.claimed_by is not None
-            ]
+        held_rows = sum(row["claimed_by"] is not None for row in rows)
+        with connected(self.engine) as conn:
+            if held_rows:
+                # Plain INSERTs (no ORM flush), the new ids back in the order the rows were given.
+                ids = [int(i or 0) for i in conn.execute(_INSERT_RETURNING_ID, rows).scalars()]
+            else:
+                conn.execute(_INSERT, rows)
+                ids = [0] * len(rows)
+            if len(rows) > held_rows:
+                ring(conn)  # rows nobody holds yet: the sending worker looks once they are committed
+        return [
+            Owed(row_id, m.channel, m.user_id, m.message, 0, priority)
+            for row_id, row, m in zip(ids, rows, messages, strict=True)
+            if row["claimed_by"] is not None
+        ]
 
     def _waiting(self, channel: str, sender: str, users: set[str], now: datetime) -> set[str]:
         """Users with an earlier row this sender does not hold: a new row of theirs must wait for
@@ -114,22 +144,9 @@ class OutboxStore:
         chat, so a new row can join the queue behind them at once."""
         if not users:
             return set()
-        # Spelled out rather than NOT(held here): an unclaimed row's NULLs would make that unknown.
-        not_held_here = or_(
-            col(Outbox.claimed_by).is_(None),
-            col(Outbox.claimed_by) != sender,
-            col(Outbox.claimed_until).is_(None),
-            col(Outbox.claimed_until) < now,
-            col(Outbox.next_at) > now,
-        )
-        query = select(Outbox.user_id).where(
-            col(Outbox.channel) == channel,
-            col(Outbox.user_id).in_(users),
-            col(Outbox.status) == "pending",
-            not_held_here,
-        )
-        with open_session(self.engine) as s:
-            return set(s.exec(query.distinct()).all())
+        params = {"ch": channel, "users": sorted(users), "sender": sender, "now": now}
+        with connected(self.engine) as conn:
+            return set(conn.execute(_WAITING, params).scalars().all())
 
     def claim(
         self,
@@ -199,9 +216,8 @@ class OutboxStore:
     def delivered(self, *owed_ids: int) -> None:
         if not owed_ids:
             return
-        with open_session(self.engine) as s:
-            s.execute(delete(Outbox).where(col(Outbox.id).in_(owed_ids)))
-            s.commit()
+        with connected(self.engine) as conn:
+            conn.execute(_DELETE, {"ids": list(owed_ids)})
 
     def retry_later(self, owed_id: int, now: datetime) -> None:
         """Not delivered this time: back off (up to an hour: a learner with no signal for a day

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.content.models import Tier
@@ -67,6 +67,55 @@ LEARNER_TABLES: tuple[type[SQLModel], ...] = (
 )
 
 
+# The statements every update runs, built once (building one costs more than running it).
+_LEARNER_FOR_UPDATE = (
+    select(Learner)
+    .where(Learner.channel == bindparam("ch"), Learner.external_id == bindparam("ext"))
+    .with_for_update()
+)
+_LESSONS = select(LessonProgress.lesson_id, LessonProgress.status, LessonProgress.step).where(
+    LessonProgress.learner_id == bindparam("lid")
+)
+_TRACKS = select(TrackProgress.track, TrackProgress.unlocked_tier).where(
+    TrackProgress.learner_id == bindparam("lid")
+)
+_REPORTS = (
+    select(PracticeReport.lesson_id, PracticeReport.status)
+    .where(PracticeReport.learner_id == bindparam("lid"))
+    .order_by(col(PracticeReport.id))
+)
+_AWAITING = (
+    select(Nudge.lesson_id)
+    .where(
+        Nudge.learner_id == bindparam("lid"),
+        Nudge.kind == "follow_up",
+        col(Nudge.sent_at).is_not(None),
+        col(Nudge.answered_at).is_(None),
+    )
+    .order_by(col(Nudge.sent_at).desc())
+    .limit(1)
+)
+# The learner's columns an engine change may set (`_apply`); `record` writes those that changed.
+_PROFILE_FIELDS = (
+    "lang",
+    "name",
+    "cohort",
+    "reminders_on",
+    "reminder_hour",
+    "timezone",
+    "streak_day",
+    "streak_days",
+)
+# SET takes the columns the parameters name: the place and activity always, else what changed.
+_LEARNERS: Any = Learner.__table__  # type: ignore[attr-defined]
+_SAVE_LEARNER = update(_LEARNERS).where(_LEARNERS.c.id == bindparam("lid"))
+_INSERT_STEP_EVENT = insert(StepEvent)
+_INSERT_ANSWER = insert(CheckAnswer)
+_PROGRESS_ROW = select(LessonProgress).where(
+    LessonProgress.learner_id == bindparam("lid"), LessonProgress.lesson_id == bindparam("lesson")
+)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -116,12 +165,8 @@ class ProgressStore:
         # FOR UPDATE: on PostgreSQL the learner's row stays locked until the update's transaction
         # ends, so two processes handling one learner take turns (SQLite's write lock already
         # does that; it ignores the clause).
-        query = (
-            select(Learner)
-            .where(Learner.channel == channel, Learner.external_id == external_id)
-            .with_for_update()
-        )
-        existing = s.exec(query).first()
+        who = {"ch": channel, "ext": external_id}
+        existing = s.exec(_LEARNER_FOR_UPDATE, params=who).first()
         if existing is not None:
             return existing, False
         learner = Learner(
@@ -135,7 +180,7 @@ class ProgressStore:
         )
         if not flush_new(s, learner):
             # Two updates from a new learner raced; the other one created the row.
-            return s.exec(query).one(), False
+            return s.exec(_LEARNER_FOR_UPDATE, params=who).one(), False
         return learner, True
 
     def load(self, channel: str, external_id: str, *, lang: str, name: str, now: datetime) -> LearnerView:
@@ -175,31 +220,11 @@ class ProgressStore:
     def _progress(self, s: Session, learner: Learner) -> Progress:
         """What the learner has done, read as plain columns (no ORM objects to build), from the
         learner's own rows only: the cost does not grow with their step history."""
-        lid = learner.id
-        rows = s.execute(
-            select(LessonProgress.lesson_id, LessonProgress.status, LessonProgress.step).where(
-                LessonProgress.learner_id == lid
-            )
-        ).all()
-        tracks = s.execute(
-            select(TrackProgress.track, TrackProgress.unlocked_tier).where(TrackProgress.learner_id == lid)
-        ).all()
-        reports = s.execute(
-            select(PracticeReport.lesson_id, PracticeReport.status)
-            .where(PracticeReport.learner_id == lid)
-            .order_by(col(PracticeReport.id))
-        ).all()
-        awaiting = s.execute(
-            select(Nudge.lesson_id)
-            .where(
-                Nudge.learner_id == lid,
-                Nudge.kind == "follow_up",
-                col(Nudge.sent_at).is_not(None),
-                col(Nudge.answered_at).is_(None),
-            )
-            .order_by(col(Nudge.sent_at).desc())
-            .limit(1)
-        ).scalar()
+        conn, lid = s.connection(), {"lid": learner.id}
+        rows = conn.execute(_LESSONS, lid).all()
+        tracks = conn.execute(_TRACKS, lid).all()
+        reports = conn.execute(_REPORTS, lid).all()
+        awaiting = conn.execute(_AWAITING, lid).scalar()
         done = frozenset(lesson for lesson, status in reports if status == "done")
         later = tuple(
             dict.fromkeys(lesson for lesson, status in reports if status == "later" and lesson not in done)
@@ -219,15 +244,26 @@ class ProgressStore:
     def record(self, learner_id: int, changes: Iterable[Change], place: Place, now: datetime) -> None:
         """Apply the engine's changes and the new place atomically."""
         with self.session() as s:
-            learner = _loaded_in(s, learner_id) or s.get(Learner, learner_id)
+            learner = _loaded_in(s, learner_id)
             if learner is None:
-                return  # deleted meanwhile (/forget): nothing to record
+                learner = s.get(Learner, learner_id)
+                if learner is None:
+                    return  # deleted meanwhile (/forget): nothing to record
+                s.expunge(learner)  # saved below by one UPDATE, not by the session's flush
+            before = {name: getattr(learner, name) for name in _PROFILE_FIELDS}
             for change in changes:
                 self._apply(s, learner, change, now)
             learner.place = place.to_json()
             learner.last_active_at = now
             learner.active = True
-            s.add(learner)
+            # Only what changed, as the ORM would write it: one UPDATE, no merge and no flush of it.
+            saved = {
+                name: getattr(learner, name)
+                for name in _PROFILE_FIELDS
+                if getattr(learner, name) != before[name]
+            }
+            values = {"place": learner.place, "last_active_at": now, "active": True, **saved}
+            s.connection().execute(_SAVE_LEARNER, {"lid": learner_id, **values})
             s.commit()
             _remember(s, learner)
 
@@ -240,11 +276,7 @@ class ProgressStore:
         known: dict[tuple[int, str], LessonProgress] = s.info.setdefault("progress_rows", {})
         if (learner_id, lesson_id) in known:
             return known[(learner_id, lesson_id)]
-        row = s.exec(
-            select(LessonProgress).where(
-                LessonProgress.learner_id == learner_id, LessonProgress.lesson_id == lesson_id
-            )
-        ).first()
+        row = s.exec(_PROGRESS_ROW, params={"lid": learner_id, "lesson": lesson_id}).first()
         if row is None:
             track, tier = self.lessons.get(lesson_id, ("", Tier.basic))
             row = LessonProgress(
@@ -343,15 +375,16 @@ class ProgressStore:
                     latest.handed_off_at = now
                     s.add(latest)
             case StepShown(lesson=lesson, step=step, action=action):
-                s.add(StepEvent(learner_id=lid, lesson_id=lesson, step=step, action=action, at=now))
+                # Append-only rows go in by a plain INSERT: nothing reads them back in this update.
+                event = {"learner_id": lid, "lesson_id": lesson, "step": step, "action": action, "at": now}
+                s.connection().execute(_INSERT_STEP_EVENT, event)
                 step_learned(learner, local(now, self.zone_of(learner)).date())
                 row = self._progress_row(s, lid, lesson, now)
                 if row.status == "started":
                     row.step = step
             case Answered(lesson=lesson, question=q, option=opt, correct=ok):
-                s.add(
-                    CheckAnswer(learner_id=lid, lesson_id=lesson, question=q, option=opt, correct=ok, at=now)
-                )
+                answer = {"lesson_id": lesson, "question": q, "option": opt, "correct": ok, "at": now}
+                s.connection().execute(_INSERT_ANSWER, {"learner_id": lid, **answer})
             case LessonCompleted(lesson=lesson):
                 row = self._progress_row(s, lid, lesson, now)
                 if row.status != "completed":
@@ -460,10 +493,11 @@ def _remember(s: Session, learner: Learner) -> None:
 
 
 def _loaded_in(s: Session, learner_id: int) -> Learner | None:
+    """The learner row `load` read on this same connection (detached: `record` writes it itself)."""
     known = _loaded.get()
     if known is None or known[0] is not s.bind or known[1].id != learner_id:
         return None
-    return s.merge(known[1], load=False)
+    return known[1]
 
 
 def streak_today(learner: Learner, tz: str) -> int:

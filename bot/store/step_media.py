@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, bindparam, delete
 from sqlmodel import col, select
 
-from bot.store.database import open_session
+from bot.store.database import connected, open_session
 from bot.store.tables import AttachDraft, StepMedia
+
+# Read for every step shown: built once.
+_OF_STEP = select(StepMedia.kind, StepMedia.ref).where(
+    col(StepMedia.lesson_id) == bindparam("lesson"), col(StepMedia.step) == bindparam("step")
+)
 
 
 class StepMediaStore:
@@ -21,11 +26,9 @@ class StepMediaStore:
 
     def media(self, lesson_id: str, step: int) -> dict[str, str]:
         """kind (photo / voice) → reference, for one step."""
-        with open_session(self.engine) as s:
-            rows = s.exec(
-                select(StepMedia).where(col(StepMedia.lesson_id) == lesson_id, col(StepMedia.step) == step)
-            ).all()
-        return {r.kind: r.ref for r in rows}
+        with connected(self.engine) as conn:
+            rows = conn.execute(_OF_STEP, {"lesson": lesson_id, "step": step}).all()
+        return {kind: ref for kind, ref in rows}
 
     def attach(self, lesson_id: str, step: int, kind: str, ref: str, by: str, now: datetime) -> None:
         with open_session(self.engine) as s:

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import secrets
 import signal
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -333,9 +333,11 @@ def run_bot(
     port: int = 8443,
     secret_token: str | None = None,
     watch: bool = False,
+    on_started: Callable[[], None] | None = None,
 ) -> None:
     """Run until SIGINT/SIGTERM; the updates in hand are finished and their replies sent first.
-    SIGHUP (or, with `watch`, any change under lessons/ or content/) reloads the content."""
+    SIGHUP (or, with `watch`, any change under lessons/ or content/) reloads the content.
+    `on_started` is called once the bot is receiving (work that can wait for the first replies)."""
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -353,6 +355,8 @@ def run_bot(
         loop.add_signal_handler(signal.SIGHUP, lambda: in_background(bot.reload_content()))
         try:
             await bot.start(webhook_url, listen, port, secret_token)
+            if on_started is not None:
+                on_started()
             if watch:
                 in_background(bot.watch_content())
             log.info("FarmSkills is running (%s)", "webhook" if webhook_url else "long polling")

@@ -1,0 +1,70 @@
+"""What makes `farmskills run` start fast keeps its promises: content found clean is remembered only
+for those very files, and the FAQ matcher built in the background answers as the matcher does."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.app.faq_building import MatcherInTheBackground
+from bot.content.check_cache import load_checked
+from bot.content.loader import Curriculum, load_curriculum
+from bot.content.problems import ContentError
+from bot.faq.matcher import FaqMatcher
+
+
+def unknown_term_in_a_step(root: Path) -> None:
+    """A mistake only the full check finds: a step naming a glossary term that does not exist."""
+    lesson = next((root / "lessons").rglob("01.yaml"))
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("term('SKU')", "term('NOPE')"), "utf-8")
+
+
+def test_content_found_clean_is_remembered_and_served_the_same(content_root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = load_checked(content_root, cache)
+    assert len(list(cache.glob("content-*.clean"))) == 1
+    again = load_checked(content_root, cache)
+    assert again.lessons.keys() == first.lessons.keys() == load_curriculum(content_root).lessons.keys()
+    assert len(list(cache.glob("content-*.clean"))) == 1
+
+
+def test_a_change_after_a_clean_check_is_checked_in_full_and_refused(
+    content_root: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    load_checked(content_root, cache)
+    unknown_term_in_a_step(content_root)
+    with pytest.raises(ContentError) as refused:
+        load_checked(content_root, cache)
+    assert any("NOPE" in str(problem) for problem in refused.value.problems)
+    assert len(list(cache.glob("content-*.clean"))) == 1  # the broken content is never remembered
+    with pytest.raises(ContentError):
+        load_checked(content_root, cache)
+
+
+def test_the_background_matcher_answers_as_the_matcher_once_built(content_root: Path) -> None:
+    curriculum = load_curriculum(content_root)
+    gate = threading.Event()
+
+    def build(cur: Curriculum) -> FaqMatcher:
+        gate.wait(10)
+        return FaqMatcher.for_curriculum(cur)
+
+    stand_in = MatcherInTheBackground(curriculum, build, start=False)
+    assert stand_in.bank is curriculum.faq  # there before the build
+    gate.set()
+    question = curriculum.faq.entries[0].questions.zh[0]
+    real = FaqMatcher.for_curriculum(curriculum)
+    assert stand_in.match(question, "zh") == real.match(question, "zh")  # starts the build and waits
+    assert stand_in.ids == real.ids
+
+
+def test_a_failed_background_build_is_raised_to_whoever_asks(content_root: Path) -> None:
+    def build(_cur: Curriculum) -> FaqMatcher:
+        raise ValueError("broken bank")
+
+    stand_in = MatcherInTheBackground(load_curriculum(content_root), build)
+    with pytest.raises(RuntimeError, match="could not be built"):
+        stand_in.match("押金能退吗", "zh")
