@@ -86,6 +86,7 @@ async def test_messages_that_cannot_be_sent_now_wait_in_the_outbox_until_telegra
 ) -> None:
     async with running(tmp_path, curriculum, tuning=replace(FAST, send_attempts=2)) as tg:
         await onboard(tg)
+        await tg.drained()  # what onboarding sent is deleted from the outbox, not just sent
         assert tg.service is not None and tg.bot is not None
         tg.fake.fail_rate = 1.0
         failed_before = sum(1 for _, status in tg.fake.calls if status == 500)
