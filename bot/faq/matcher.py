@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -37,6 +37,7 @@ from bot.content.faq_bank import FaqBank
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
+from bot.faq.confidence import Evidence, signals
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.settings import MatcherSettings
@@ -248,23 +249,27 @@ class FaqMatcher:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
         return self._scores(text, lang)[0]
 
-    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool, list[str]]:
-        """Scores per entry, whether the message comes down to one word (保证金, weather), and
-        its content words."""
+    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool, list[str], Evidence | None]:
+        """Scores per entry, whether the message comes down to one word (保证金, weather), its
+        content words, and what else scoring found (for the confidence model)."""
         index = self._index[lang]
         parts = split_message(text, lambda piece: self._prepare(piece, lang))
         if not parts.pieces or not index.words:
-            return np.zeros(len(self.ids)), False, []
-        scores, one_word, words = self._score_pieces(index, parts, lang)
+            return np.zeros(len(self.ids)), False, [], None
+        scores, one_word, words, evidence = self._score_pieces(index, parts, lang)
         asked = self.spoken.kinds(" ".join(parts.clauses[i] for i in parts.asking), lang)
         if asked:
             # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
             none = np.zeros(len(self.ids), dtype=bool)
             lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
-        return scores, one_word, words
+            if evidence is not None:
+                evidence = replace(evidence, lacking=lacking)
+        return scores, one_word, words, evidence
 
-    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool, list[str]]:
+    def _score_pieces(
+        self, index: _LangIndex, parts: Parts, lang: str
+    ) -> tuple[np.ndarray, bool, list[str], Evidence | None]:
         """Each entry's best score over the pieces of a message (the whole first, then clauses).
 
         Words, units and keyword hits are worked out once per clause and pieced together.
@@ -297,7 +302,7 @@ class FaqMatcher:
             read.append((content, piece, coverage, bonus, weight))
         every_word = [w for ws in words for w in ws]
         if not read:
-            return np.zeros(len(self.ids)), False, every_word
+            return np.zeros(len(self.ids)), False, every_word, None
         # One word that several entries share (快递, weather, 几点) names a topic, not a question.
         whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
         one_word = len(whole) == 1 and len(index.coverage.holders("w:" + whole[0])) > 1
@@ -312,6 +317,7 @@ class FaqMatcher:
             entries = np.sort(np.argpartition(-reach, keep)[:keep])
         share = settings.coverage_weight
         best = whole_score = np.zeros(len(self.ids))
+        agree = np.zeros(len(self.ids))
         closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
         for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
@@ -327,13 +333,38 @@ class FaqMatcher:
             piece_score = np.minimum(100.0, score + bonus) * weight
             if row == 0:  # the whole message is always the first piece
                 whole_score = piece_score
+            agree[int(np.argmax(piece_score))] += 1 / len(read)
             best = np.maximum(best, piece_score)
         if len(read) > 1:
             # The whole message still counts: an asking clause alone (还能飞无人机打药不) must
             # not outweigh the clause that says what it is about (今天风有点大).
             kept = settings.whole_weight
             best = (1 - kept) * best + kept * whole_score
-        return best, one_word, every_word
+        return best, one_word, every_word, self._evidence(index, read[0], clause_units, agree)
+
+    def _evidence(
+        self,
+        index: _LangIndex,
+        whole: tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float],
+        clause_units: list[list[str]],
+        agree: np.ndarray,
+    ) -> Evidence:
+        """The whole message's coverage and keywords, how much of each phrasing it holds, and
+        the share of its weight in units the bank never uses."""
+        content, piece, coverage, bonus, _ = whole
+        said = list(dict.fromkeys(u for i in piece for u in clause_units[i]))
+        idf = index.coverage.idf
+        total = sum(idf.get(u, index.coverage.unseen_idf) for u in said)
+        unseen = sum(index.coverage.unseen_idf for u in said if u not in idf)
+        return Evidence(
+            covered=coverage,
+            keyword=bonus,
+            agree=agree,
+            held=index.recall.scores(said),
+            lacking=None,
+            words=len(content),
+            unseen=unseen / total if total else 0.0,
+        )
 
     def _closest_phrasing(
         self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
@@ -371,10 +402,11 @@ class FaqMatcher:
         first), and whether it came down to one word."""
         best_lang, best_scores, one_word = lang, np.zeros(len(self.ids)), False
         words: list[str] = []
+        evidence: Evidence | None = None
         for reading in self._read_as(text, lang):
-            scores, single, said = self._scores(text, reading)
+            scores, single, said, found = self._scores(text, reading)
             if scores.max(initial=0) > best_scores.max(initial=0):
-                best_lang, best_scores, one_word, words = reading, scores, single, said
+                best_lang, best_scores, one_word, words, evidence = reading, scores, single, said, found
         keep = min(top, len(best_scores))
         if keep == 0:
             return Reading(best_lang, (), one_word)
@@ -388,8 +420,22 @@ class FaqMatcher:
         coverage = self._index[best_lang].coverage
         lead = ranked[0].score - (ranked[1].score if len(ranked) > 1 else 0.0)
         zh = best_lang == "zh"
-        one_word = one_word or (lead < TOPIC_LEAD and coverage.names_only_the_topic(int(best[0]), words, zh))
-        return Reading(best_lang, ranked, one_word)
+        topic_only = coverage.names_only_the_topic(int(best[0]), words, zh)
+        one_word = one_word or (lead < TOPIC_LEAD and topic_only)
+        features: tuple[float, ...] = ()
+        if evidence is not None:
+            index = self._index[best_lang]
+            first = int(best[0])
+            features = signals(
+                evidence,
+                [s.score for s in ranked],
+                first,
+                int(best[1]) if len(best) > 1 else None,
+                slice(int(index.starts[first]), int(index.ends[first])),
+                topic_only,
+                zh,
+            )
+        return Reading(best_lang, ranked, one_word, features)
 
     def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
         """The language the question was read in, and the `top` entries with their scores, best first."""
@@ -398,7 +444,9 @@ class FaqMatcher:
 
     def match(self, text: str, lang: str) -> Match:
         reading = self.read(text, lang)
-        return decide(reading.ranked, self.settings.thresholds[reading.lang], reading.one_word)
+        return decide(
+            reading.ranked, self.settings.thresholds[reading.lang], reading.one_word, reading.features
+        )
 
 
 @dataclass(frozen=True)
@@ -408,3 +456,4 @@ class Reading:
     # never answered outright: the whole question came down to one content word several entries
     # share, or its best entry only names the question's topic (see `names_only_the_topic`)
     one_word: bool
+    features: tuple[float, ...] = ()  # the best entry's signals for the confidence model
