@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.faq.coverage import PhraseRecall, WordCoverage
+
 # The signals about the best entry, in the order the weights are stored.
 FEATURES = (
     "score",  # best score / 100
@@ -37,6 +39,8 @@ FEATURES = (
     "unseen",  # share of the question's weight in words the bank never uses
     "topic_only",  # the entry shares one word and the question says another specific one (0/1)
     "chinese",  # read as Chinese (0/1): one model serves both languages
+    "alike",  # how like the best entry's closest phrasing the message (or a piece) is, 0–1
+    "alike_lead",  # ...minus the runner-up's
 )
 
 
@@ -105,6 +109,33 @@ class Evidence:
     lacking: np.ndarray | None  # per entry: the question asks a kind of thing it doesn't answer
     words: int  # content words in the message
     unseen: float  # share of the message's weight in units the bank never uses
+    alike: np.ndarray  # per entry: how like its closest phrasing the message or a piece of it is, 0–100
+
+
+def gather(
+    coverage: WordCoverage,
+    recall: PhraseRecall,
+    said: list[str],
+    words: int,
+    covered: np.ndarray,
+    keyword: np.ndarray,
+    agree: np.ndarray,
+    alike: np.ndarray,
+) -> Evidence:
+    """The evidence of a message whose units are `said`: what scoring found, how much of each
+    phrasing it holds, and the share of its weight in units the bank never uses."""
+    total = sum(coverage.idf.get(u, coverage.unseen_idf) for u in said)
+    unseen = sum(coverage.unseen_idf for u in said if u not in coverage.idf)
+    return Evidence(
+        covered=covered,
+        keyword=keyword,
+        agree=agree,
+        held=recall.scores(said),
+        lacking=None,
+        words=words,
+        unseen=unseen / total if total else 0.0,
+        alike=alike,
+    )
 
 
 def signals(
@@ -138,4 +169,6 @@ def signals(
         evidence.unseen,
         float(topic_only),
         float(chinese),
+        float(evidence.alike[best]) / 100,
+        (float(evidence.alike[best]) - (float(evidence.alike[second]) if second is not None else 0.0)) / 100,
     )

@@ -69,19 +69,20 @@ def decide(
     lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
     # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
     # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
+    above_floor = top3[0].score + limits.choices_lead * lead >= limits.choices
     sureness = top3[0].score + limits.lead * lead
-    answer = sureness >= limits.answer and lead >= limits.margin
+    answer = above_floor and sureness >= limits.answer and lead >= limits.margin
     if not answer and model is not None and model.right is not None and model.answer_at is not None:
         # the model is sure where the rules are not (a long message whose question part matches)
         answer = model.right.probability(features) >= model.answer_at
-    if model is None and top3[0].score + limits.choices_lead * lead < limits.choices:
-        return Match(Decision.none, top3)
     if answer and not one_word:
         return Match(Decision.answer, top3, (top3[0].id,))
-    if model is not None and model.shown.probability(features) < model.choices_at:
+    # Choices when the model finds a right entry likely among them, or (without one) above a floor.
+    offer = model.shown.probability(features) >= model.choices_at if model is not None else above_floor
+    if not offer:
         return Match(Decision.none, top3)
     # Choices only when genuinely close to the best one, not merely above the floor.
-    close = (
-        top3[0].score - limits.gap if model is not None else max(limits.choices, top3[0].score - limits.gap)
-    )
+    close = top3[0].score - limits.gap
+    if model is None:
+        close = max(limits.choices, close)
     return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= close))

@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bot.faq import calibration
 from bot.faq.calibration import TuneSet, fit_confidence
 from bot.faq.confidence import FEATURES, Confidence, Logistic
 from bot.faq.matcher import Decision, FaqMatcher, Match, Scored, Thresholds, decide
@@ -177,6 +176,9 @@ def why_not(r: Ranked, thresholds: dict[str, Thresholds]) -> str | None:
         shown = any(s.id in right for s in r.ranked[:3])
         reason = "right entry ranked lower" if shown else "right entry not in the top 3"
         reason += "; answered wrongly" if match.decision is Decision.answer else ""
+    elif match.decision is Decision.none and limits.model is not None and r.features:
+        sure = limits.model.shown.probability(r.features)
+        reason = f"confidence {sure:.0%} under {limits.model.choices_at:.0%} for choices"
     elif match.decision is Decision.none:
         reason = f"best score {top:g} under the choices floor {limits.choices:g}"
     elif r.one_word:
@@ -208,11 +210,11 @@ def _grid() -> Iterator[tuple[float, float, float]]:
 
 
 def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
-    """The confidence model fitted on these (tuning) results read in `reading`, and where it
-    answers and offers choices (`calibration.py`); the rules of `calibrate_rules` when no model
-    passes the safety limits."""
+    """The thresholds for questions read in `reading`, calibrated on these (tuning) results: the
+    rules of `calibrate_rules` for answering, and the confidence model for offering choices
+    (`calibration.py`; the rules' floor for choices when no model passes the safety limits)."""
     rules = calibrate_rules(results, reading)
-    mine = [r for r in results if r.features and (calibration.POOLED or r.reading == reading)]
+    mine = [r for r in results if r.features]  # both languages: one model serves both
     if not any(r.reading == reading for r in mine):
         return rules
     ruled = np.array([decide(r.ranked, rules, r.one_word).decision is Decision.answer for r in mine])
@@ -230,7 +232,7 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
             ),
             own=own,
         ),
-        ruled[own] if calibration.ANSWER_BY_RULES else None,
+        ruled[own],
     )
     if fitted is None:
         return rules

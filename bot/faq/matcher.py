@@ -37,7 +37,7 @@ from bot.content.faq_bank import FaqBank
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
-from bot.faq.confidence import Evidence, signals
+from bot.faq.confidence import Evidence, gather, signals
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.settings import MatcherSettings
@@ -317,11 +317,12 @@ class FaqMatcher:
             entries = np.sort(np.argpartition(-reach, keep)[:keep])
         share = settings.coverage_weight
         best = whole_score = np.zeros(len(self.ids))
-        agree = np.zeros(len(self.ids))
+        agree, alike = np.zeros(len(self.ids)), np.zeros(len(self.ids))
         closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
         for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
             similar[entries] = closest[row]
+            alike = np.maximum(alike, similar)
             score = (1 - share) * similar + share * coverage
             if len(content) >= LONG_WORDS and len(index.starts):
                 # Most of a long message is context: also ask how much of a phrasing it holds.
@@ -340,31 +341,10 @@ class FaqMatcher:
             # not outweigh the clause that says what it is about (今天风有点大).
             kept = settings.whole_weight
             best = (1 - kept) * best + kept * whole_score
-        return best, one_word, every_word, self._evidence(index, read[0], clause_units, agree)
-
-    def _evidence(
-        self,
-        index: _LangIndex,
-        whole: tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float],
-        clause_units: list[list[str]],
-        agree: np.ndarray,
-    ) -> Evidence:
-        """The whole message's coverage and keywords, how much of each phrasing it holds, and
-        the share of its weight in units the bank never uses."""
-        content, piece, coverage, bonus, _ = whole
+        content, piece, coverage, bonus, _ = read[0]
         said = list(dict.fromkeys(u for i in piece for u in clause_units[i]))
-        idf = index.coverage.idf
-        total = sum(idf.get(u, index.coverage.unseen_idf) for u in said)
-        unseen = sum(index.coverage.unseen_idf for u in said if u not in idf)
-        return Evidence(
-            covered=coverage,
-            keyword=bonus,
-            agree=agree,
-            held=index.recall.scores(said),
-            lacking=None,
-            words=len(content),
-            unseen=unseen / total if total else 0.0,
-        )
+        evidence = gather(index.coverage, index.recall, said, len(content), coverage, bonus, agree, alike)
+        return best, one_word, every_word, evidence
 
     def _closest_phrasing(
         self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
