@@ -105,7 +105,8 @@ class Evidence:
     covered: np.ndarray  # word coverage of the whole message, 0–100 per entry
     keyword: np.ndarray  # keyword bonus of the whole message per entry
     agree: np.ndarray  # share of the message's pieces on which each entry scored best
-    held: np.ndarray  # per phrasing: share of its words the message holds, 0–100
+    recall: PhraseRecall  # how much of a phrasing the message holds, asked for the best entry only
+    said: list[str]  # the message's units
     lacking: np.ndarray | None  # per entry: the question asks a kind of thing it doesn't answer
     words: int  # content words in the message
     unseen: float  # share of the message's weight in units the bank never uses
@@ -130,7 +131,8 @@ def gather(
         covered=covered,
         keyword=keyword,
         agree=agree,
-        held=recall.scores(said),
+        recall=recall,
+        said=said,
         lacking=None,
         words=words,
         unseen=unseen / total if total else 0.0,
@@ -152,7 +154,7 @@ def signals(
     runner = scores[1] if len(scores) > 1 else 0.0
     covered = float(evidence.covered[best]) / 100
     covered_second = float(evidence.covered[second]) / 100 if second is not None else 0.0
-    held = float(evidence.held[phrasings].max(initial=0.0)) / 100
+    held = evidence.recall.best_held(evidence.said, phrasings.start, phrasings.stop) / 100
     asked = evidence.lacking is not None
     conflict = asked and bool(evidence.lacking[best])  # type: ignore[index]
     return (
