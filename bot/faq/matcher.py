@@ -40,6 +40,7 @@ from bot.faq.clauses import Parts, split_message
 from bot.faq.confidence import Evidence, gather, signals
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
+from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
 from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
@@ -76,11 +77,7 @@ class _LangIndex:
     pinyin: list[str]  # the same as pinyin
     starts: np.ndarray  # where each entry's phrasings begin (phrasings are grouped by entry)
     ends: np.ndarray
-    han_keywords: dict[str, list[tuple[int, float]]]  # keyword → (entry, weight)
-    pinyin_keywords: dict[str, list[tuple[int, float]]]
-    word_keywords: dict[str, list[tuple[int, float]]]  # English keywords as stemmed word n-grams
-    longest_keyword: int  # in characters (Chinese) or words (English)
-    longest_sounds: int  # a Chinese keyword's length in syllables
+    keywords: KeywordIndex
     coverage: WordCoverage
     recall: PhraseRecall
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
@@ -91,20 +88,6 @@ class _LangIndex:
 
 def _joined(words: list[str], sort: bool) -> str:
     return " ".join(sorted(words) if sort else words)
-
-
-def _weighted(
-    raw: dict[str, set[int]], coverage: WordCoverage, prefix: str
-) -> dict[str, list[tuple[int, float]]]:
-    """Keyword → (entry, weight): shared among the entries naming it and, when the keyword is a
-    word the bank uses, weighted by how rare that word is across the bank (无人机 is said by
-    many drone entries, though one lists it as a keyword)."""
-    out = {}
-    for kw, owners in raw.items():
-        # a keyword of several words is not a unit of the bank: as rare as a word never seen
-        rare = coverage.idf.get(prefix + kw, coverage.unseen_idf) / coverage.unseen_idf
-        out[kw] = [(e, rare / len(owners)) for e in sorted(owners)]
-    return out
 
 
 class FaqMatcher:
@@ -186,11 +169,13 @@ class FaqMatcher:
             pinyin=pinyin,
             starts=np.array(starts, dtype=np.intp),
             ends=np.array([*starts[1:], len(words)], dtype=np.intp),
-            han_keywords=_weighted(han_kw, coverage, "w:"),
-            pinyin_keywords=_weighted(py_kw, coverage, "p:"),
-            word_keywords=_weighted(word_kw, coverage, "w:"),
-            longest_keyword=longest,
-            longest_sounds=longest_sounds,
+            keywords=KeywordIndex(
+                han=weighted(han_kw, coverage, "w:"),
+                pinyin=weighted(py_kw, coverage, "p:"),
+                words=weighted(word_kw, coverage, "w:"),
+                longest=longest,
+                longest_sounds=longest_sounds,
+            ),
             coverage=coverage,
             recall=PhraseRecall(coverage.idf, phrase_units),
             vocabulary=sorted(vocab),
@@ -207,32 +192,6 @@ class FaqMatcher:
         return dict(answers)
 
     # ----- scoring -----------------------------------------------------------------------------
-
-    def _keyword_hits(self, index: _LangIndex, norm: str, lang: str) -> dict[tuple[str, int], float]:
-        """The keywords in a clause: (keyword as heard, entry) → weight. A homophone typo and its
-        right spelling are heard alike, so they count once, not twice."""
-        hits: dict[tuple[str, int], float] = {}
-        if lang == "zh":
-            compact = norm.replace(" ", "")
-            for i in range(len(compact)):
-                for j in range(i + 1, min(len(compact), i + index.longest_keyword) + 1):
-                    for entry, weight in index.han_keywords.get(compact[i:j], ()):
-                        hits["".join(syllables(compact[i:j])), entry] = weight
-            # by sound, syllable by syllable (a Latin word counts as one): 保正金, baozhengjin
-            sounds = [s for w in norm.split() for s in syllables(w)]
-            for i in range(len(sounds)):
-                for j in range(i + 1, min(len(sounds), i + index.longest_sounds) + 1):
-                    heard = "".join(sounds[i:j])
-                    for entry, weight in index.pinyin_keywords.get(heard, ()):
-                        hits[heard, entry] = weight
-        else:
-            stems = [stem(w) for w in norm.split()]
-            for i in range(len(stems)):
-                for j in range(i + 1, min(len(stems), i + index.longest_keyword) + 1):
-                    gram = " ".join(stems[i:j])
-                    for entry, weight in index.word_keywords.get(gram, ()):
-                        hits[gram, entry] = weight
-        return hits
 
     def _spelled(self, index: _LangIndex, word: str) -> str:
         """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
@@ -281,7 +240,7 @@ class FaqMatcher:
             words = [[self._spelled(index, w) for w in ws] for ws in words]
         clause_units = [units(ws, zh, clause) for ws, clause in zip(words, parts.clauses, strict=True)]
         covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
-        hits = [self._keyword_hits(index, clause, lang) for clause in parts.clauses]
+        hits = [index.keywords.hits(clause, lang) for clause in parts.clauses]
         read: list[tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float]] = []
         for n, piece in enumerate(parts.pieces):
             content = [w for i in piece for w in words[i]]
