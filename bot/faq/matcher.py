@@ -18,9 +18,10 @@ words while the question says a specific word it doesn't. In a message of severa
 whole keeps a share of the score, so the asking clause alone cannot outweigh the clause that says
 what it is about.
 
-The decision needs a clear winner to answer: a high score and a margin over the runner-up.
-Thresholds are per language and were calibrated on the tuning split of the evaluation set
-(`tests/faq_eval/`); they live in `content/faq/_matcher.yaml` beside the bank (`settings.py`), and
+The decision needs a clear winner to answer: a high score and a margin over the runner-up; for
+the rest, a confidence model over signals about the best entry (`confidence.py`, reported with
+each reading) decides whether choices are worth offering. Thresholds are per language and were
+calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they live in `content/faq/_matcher.yaml` beside the bank (`settings.py`), and
 the decision itself is `decision.py`.
 """
 

@@ -1,7 +1,8 @@
-"""The matcher's settings: thresholds per language and the weights of its channels.
+"""The matcher's settings: thresholds per language, the confidence model, and the weights of its channels.
 
-Read from `content/faq/_matcher.yaml` beside the bank; the thresholds there are calibrated on the
-tune split of the evaluation set (`farmskills faq eval --calibrate --write`).
+Read from `content/faq/_matcher.yaml` beside the bank; the thresholds and the confidence model's
+weights there are fitted on the tune split of the evaluation set (`farmskills faq eval --calibrate
+--write`).
 """
 
 from __future__ import annotations
