@@ -21,8 +21,9 @@ what it is about.
 The decision needs a clear winner to answer: a high score and a margin over the runner-up; for
 the rest, a confidence model over signals about the best entry (`confidence.py`, reported with
 each reading) decides whether choices are worth offering. Thresholds are per language and were
-calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they live in `content/faq/_matcher.yaml` beside the bank (`settings.py`), and
-the decision itself is `decision.py`.
+calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they live in
+`content/faq/_matcher.yaml` beside the bank (`settings.py`), and the decision itself is
+`decision.py`.
 """
 
 from __future__ import annotations
