@@ -137,6 +137,17 @@ class PhraseRecall:
         """0–100 per phrasing: the IDF-weighted share of its words the message holds."""
         return self.found(question_units) * (100.0 / self.totals)
 
+    def best_held(self, question_units: Sequence[str], start: int, end: int) -> float:
+        """`scores` for phrasings start…end-1 only (one entry's), at their best: postings are in
+        phrasing order, so each is cut to that range without touching the others."""
+        found = np.zeros(end - start)
+        for unit in dict.fromkeys(question_units):
+            posting = self.postings.get(unit)
+            if posting is not None:
+                lo, hi = np.searchsorted(posting, (start, end))
+                found[posting[lo:hi] - start] += self.idf.get(unit, 0.0)
+        return float((found * (100.0 / self.totals[start:end])).max(initial=0.0))
+
     def found(self, question_units: Sequence[str]) -> np.ndarray:
         """The weight of each phrasing's words the message holds (not yet divided)."""
         found = np.zeros(self.n)

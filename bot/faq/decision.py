@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.faq.confidence import Confidence
+
 MAX_CHOICES = 3
 
 
@@ -45,25 +47,42 @@ class Thresholds:
     gap: float = 100.0  # a choice is offered only when this close to the best one
     lead: float = 0.0  # the lead over the runner-up counts this much towards `answer`
     choices_lead: float = 0.0  # ...and this much towards `choices`
+    # When set, the confidence model decides whether choices are offered instead of `choices` and
+    # `choices_lead` (and, when it has an answer model, whether to answer); `gap` still says
+    # which entries are close enough to be offered (`confidence.py`).
+    model: Confidence | None = None
 
 
-def decide(ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False) -> Match:
+def decide(
+    ranked: Sequence[Scored], limits: Thresholds, one_word: bool = False, features: Sequence[float] = ()
+) -> Match:
     """Answer only on a clear winner; offer the ones close to the best as choices; otherwise say so.
 
     A question that comes down to one word several entries share (快递, weather, 几点) is never
     answered outright: it names a topic, and what it asks about it may be something no entry answers.
+    With a confidence model (and the best entry's `features`), the model says how sure it is.
     """
     top3 = tuple(s for s in ranked[:MAX_CHOICES] if s.score > 0)
     if not top3:
         return Match(Decision.none, top3)
+    model = limits.model if features else None
     lead = top3[0].score - (top3[1].score if len(top3) > 1 else 0.0)
     # How sure the best one is: its score, and its lead over the runner-up counted in (a 70 far
     # ahead is as sure as an 85 with a close runner-up; many weak look-alikes are not sure at all).
-    if top3[0].score + limits.choices_lead * lead < limits.choices:
-        return Match(Decision.none, top3)
+    above_floor = top3[0].score + limits.choices_lead * lead >= limits.choices
     sureness = top3[0].score + limits.lead * lead
-    if sureness >= limits.answer and lead >= limits.margin and not one_word:
+    answer = above_floor and sureness >= limits.answer and lead >= limits.margin
+    if not answer and model is not None and model.right is not None and model.answer_at is not None:
+        # the model is sure where the rules are not (a long message whose question part matches)
+        answer = model.right.probability(features) >= model.answer_at
+    if answer and not one_word:
         return Match(Decision.answer, top3, (top3[0].id,))
+    # Choices when the model finds a right entry likely among them, or (without one) above a floor.
+    offer = model.shown.probability(features) >= model.choices_at if model is not None else above_floor
+    if not offer:
+        return Match(Decision.none, top3)
     # Choices only when genuinely close to the best one, not merely above the floor.
-    close = max(limits.choices, top3[0].score - limits.gap)
+    close = top3[0].score - limits.gap
+    if model is None:
+        close = max(limits.choices, close)
     return Match(Decision.choices, top3, tuple(s.id for s in top3 if s.score >= close))

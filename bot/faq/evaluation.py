@@ -16,12 +16,14 @@ and figures can be taken per language and per style.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import yaml
 
+from bot.faq.calibration import TuneSet, fit_confidence
+from bot.faq.confidence import FEATURES, Confidence, Logistic
 from bot.faq.matcher import Decision, FaqMatcher, Match, Scored, Thresholds, decide
 
 RANKED_KEPT = 4  # enough to judge choices (3) and the runner-up margin
@@ -47,9 +49,10 @@ class Ranked:
     reading: str  # the language the matcher read it in (its thresholds apply)
     ranked: tuple[Scored, ...]
     one_word: bool = False  # came down to one word: never answered outright
+    features: tuple[float, ...] = ()  # the best entry's signals for the confidence model
 
     def decided(self, thresholds: dict[str, Thresholds]) -> Match:
-        return decide(self.ranked, thresholds[self.reading], self.one_word)
+        return decide(self.ranked, thresholds[self.reading], self.one_word, self.features)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def rank_all(matcher: FaqMatcher, items: Iterable[Labelled]) -> list[Ranked]:
     out = []
     for item in items:
         reading = matcher.read(item.q, item.lang, RANKED_KEPT)
-        out.append(Ranked(item, reading.lang, reading.ranked, reading.one_word))
+        out.append(Ranked(item, reading.lang, reading.ranked, reading.one_word, reading.features))
     return out
 
 
@@ -173,6 +176,9 @@ def why_not(r: Ranked, thresholds: dict[str, Thresholds]) -> str | None:
         shown = any(s.id in right for s in r.ranked[:3])
         reason = "right entry ranked lower" if shown else "right entry not in the top 3"
         reason += "; answered wrongly" if match.decision is Decision.answer else ""
+    elif match.decision is Decision.none and limits.model is not None and r.features:
+        sure = limits.model.shown.probability(r.features)
+        reason = f"confidence {sure:.0%} under {limits.model.choices_at:.0%} for choices"
     elif match.decision is Decision.none:
         reason = f"best score {top:g} under the choices floor {limits.choices:g}"
     elif r.one_word:
@@ -204,6 +210,37 @@ def _grid() -> Iterator[tuple[float, float, float]]:
 
 
 def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
+    """The thresholds for questions read in `reading`, calibrated on these (tuning) results: the
+    rules of `calibrate_rules` for answering, and the confidence model for offering choices
+    (`calibration.py`; the rules' floor for choices when no model passes the safety limits)."""
+    rules = calibrate_rules(results, reading)
+    mine = [r for r in results if r.features]  # both languages: one model serves both
+    if not any(r.reading == reading for r in mine):
+        return rules
+    ruled = np.array([decide(r.ranked, rules, r.one_word).decision is Decision.answer for r in mine])
+    own = np.array([r.reading == reading for r in mine])
+    fitted = fit_confidence(
+        TuneSet(
+            features=np.array([r.features for r in mine]),
+            inside=np.array([bool(r.item.expect) for r in mine]),
+            top_right=np.array([bool(r.ranked) and r.ranked[0].id in r.item.right for r in mine]),
+            shown_right=np.array([any(s.id in r.item.right for s in r.ranked[:3]) for r in mine]),
+            may_answer=np.array([not r.one_word for r in mine]),
+            top=np.array([r.ranked[0].score if r.ranked else 0.0 for r in mine]),
+            right_score=np.array(
+                [max((s.score for s in r.ranked[:3] if s.id in r.item.right), default=-1.0) for r in mine]
+            ),
+            own=own,
+        ),
+        ruled[own],
+    )
+    if fitted is None:
+        return rules
+    model, gap = fitted
+    return replace(rules, gap=gap, model=model)
+
+
+def calibrate_rules(results: Sequence[Ranked], reading: str) -> Thresholds:
     """The thresholds that serve learners best on these (tuning) results, read in `reading`.
 
     Every combination on a grid (how much the lead counts towards an answer, answer, margin, how
@@ -267,16 +304,32 @@ def write_thresholds(path: Path, thresholds: dict[str, Thresholds], note: str) -
     """Save calibrated thresholds beside the bank, keeping the matcher's other settings."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     data = data or {}
-    data["thresholds"] = {
-        lang: {
-            "answer": th.answer,
-            "margin": th.margin,
-            "choices": th.choices,
-            "gap": th.gap,
-            "lead": th.lead,
-            "choices_lead": th.choices_lead,
-        }
-        for lang, th in thresholds.items()
-    }
+    data["thresholds"] = {lang: _written(th) for lang, th in thresholds.items()}
     header = f"# FAQ matcher settings. Thresholds: {note}\n"
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _written(th: Thresholds) -> dict[str, object]:
+    out: dict[str, object] = {
+        "answer": th.answer,
+        "margin": th.margin,
+        "choices": th.choices,
+        "gap": th.gap,
+        "lead": th.lead,
+        "choices_lead": th.choices_lead,
+    }
+    if th.model is not None:
+        out["confidence"] = confidence_yaml(th.model)
+    return out
+
+
+def confidence_yaml(model: Confidence) -> dict[str, object]:
+    """The model as it is written in `_matcher.yaml`: one weight per named feature."""
+
+    def weights(logistic: Logistic) -> dict[str, float]:
+        return {"bias": logistic.bias, **dict(zip(FEATURES, logistic.weights, strict=True))}
+
+    out: dict[str, object] = {"choices_at": model.choices_at, "shown": weights(model.shown)}
+    if model.right is not None:
+        out |= {"answer_at": model.answer_at, "right": weights(model.right)}
+    return out

@@ -18,17 +18,19 @@ words while the question says a specific word it doesn't. In a message of severa
 whole keeps a share of the score, so the asking clause alone cannot outweigh the clause that says
 what it is about.
 
-The decision needs a clear winner to answer: a high score and a margin over the runner-up.
-Thresholds are per language and were calibrated on the tuning split of the evaluation set
-(`tests/faq_eval/`); they live in `content/faq/_matcher.yaml` beside the bank (`settings.py`), and
-the decision itself is `decision.py`.
+The decision needs a clear winner to answer: a high score and a margin over the runner-up; for
+the rest, a confidence model over signals about the best entry (`confidence.py`, reported with
+each reading) decides whether choices are worth offering. Thresholds are per language and were
+calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they live in
+`content/faq/_matcher.yaml` beside the bank (`settings.py`), and the decision itself is
+`decision.py`.
 """
 
 from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -37,8 +39,10 @@ from bot.content.faq_bank import FaqBank
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
+from bot.faq.confidence import Evidence, gather, signals
 from bot.faq.coverage import PhraseRecall, WordCoverage, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
+from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
 from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
@@ -75,11 +79,7 @@ class _LangIndex:
     pinyin: list[str]  # the same as pinyin
     starts: np.ndarray  # where each entry's phrasings begin (phrasings are grouped by entry)
     ends: np.ndarray
-    han_keywords: dict[str, list[tuple[int, float]]]  # keyword → (entry, weight)
-    pinyin_keywords: dict[str, list[tuple[int, float]]]
-    word_keywords: dict[str, list[tuple[int, float]]]  # English keywords as stemmed word n-grams
-    longest_keyword: int  # in characters (Chinese) or words (English)
-    longest_sounds: int  # a Chinese keyword's length in syllables
+    keywords: KeywordIndex
     coverage: WordCoverage
     recall: PhraseRecall
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
@@ -90,20 +90,6 @@ class _LangIndex:
 
 def _joined(words: list[str], sort: bool) -> str:
     return " ".join(sorted(words) if sort else words)
-
-
-def _weighted(
-    raw: dict[str, set[int]], coverage: WordCoverage, prefix: str
-) -> dict[str, list[tuple[int, float]]]:
-    """Keyword → (entry, weight): shared among the entries naming it and, when the keyword is a
-    word the bank uses, weighted by how rare that word is across the bank (无人机 is said by
-    many drone entries, though one lists it as a keyword)."""
-    out = {}
-    for kw, owners in raw.items():
-        # a keyword of several words is not a unit of the bank: as rare as a word never seen
-        rare = coverage.idf.get(prefix + kw, coverage.unseen_idf) / coverage.unseen_idf
-        out[kw] = [(e, rare / len(owners)) for e in sorted(owners)]
-    return out
 
 
 class FaqMatcher:
@@ -185,11 +171,13 @@ class FaqMatcher:
             pinyin=pinyin,
             starts=np.array(starts, dtype=np.intp),
             ends=np.array([*starts[1:], len(words)], dtype=np.intp),
-            han_keywords=_weighted(han_kw, coverage, "w:"),
-            pinyin_keywords=_weighted(py_kw, coverage, "p:"),
-            word_keywords=_weighted(word_kw, coverage, "w:"),
-            longest_keyword=longest,
-            longest_sounds=longest_sounds,
+            keywords=KeywordIndex(
+                han=weighted(han_kw, coverage, "w:"),
+                pinyin=weighted(py_kw, coverage, "p:"),
+                words=weighted(word_kw, coverage, "w:"),
+                longest=longest,
+                longest_sounds=longest_sounds,
+            ),
             coverage=coverage,
             recall=PhraseRecall(coverage.idf, phrase_units),
             vocabulary=sorted(vocab),
@@ -207,32 +195,6 @@ class FaqMatcher:
 
     # ----- scoring -----------------------------------------------------------------------------
 
-    def _keyword_hits(self, index: _LangIndex, norm: str, lang: str) -> dict[tuple[str, int], float]:
-        """The keywords in a clause: (keyword as heard, entry) → weight. A homophone typo and its
-        right spelling are heard alike, so they count once, not twice."""
-        hits: dict[tuple[str, int], float] = {}
-        if lang == "zh":
-            compact = norm.replace(" ", "")
-            for i in range(len(compact)):
-                for j in range(i + 1, min(len(compact), i + index.longest_keyword) + 1):
-                    for entry, weight in index.han_keywords.get(compact[i:j], ()):
-                        hits["".join(syllables(compact[i:j])), entry] = weight
-            # by sound, syllable by syllable (a Latin word counts as one): 保正金, baozhengjin
-            sounds = [s for w in norm.split() for s in syllables(w)]
-            for i in range(len(sounds)):
-                for j in range(i + 1, min(len(sounds), i + index.longest_sounds) + 1):
-                    heard = "".join(sounds[i:j])
-                    for entry, weight in index.pinyin_keywords.get(heard, ()):
-                        hits[heard, entry] = weight
-        else:
-            stems = [stem(w) for w in norm.split()]
-            for i in range(len(stems)):
-                for j in range(i + 1, min(len(stems), i + index.longest_keyword) + 1):
-                    gram = " ".join(stems[i:j])
-                    for entry, weight in index.word_keywords.get(gram, ()):
-                        hits[gram, entry] = weight
-        return hits
-
     def _spelled(self, index: _LangIndex, word: str) -> str:
         """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
         if word in index.known or len(word) < 4 or not index.vocabulary:
@@ -248,23 +210,27 @@ class FaqMatcher:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
         return self._scores(text, lang)[0]
 
-    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool, list[str]]:
-        """Scores per entry, whether the message comes down to one word (保证金, weather), and
-        its content words."""
+    def _scores(self, text: str, lang: str) -> tuple[np.ndarray, bool, list[str], Evidence | None]:
+        """Scores per entry, whether the message comes down to one word (保证金, weather), its
+        content words, and what else scoring found (for the confidence model)."""
         index = self._index[lang]
         parts = split_message(text, lambda piece: self._prepare(piece, lang))
         if not parts.pieces or not index.words:
-            return np.zeros(len(self.ids)), False, []
-        scores, one_word, words = self._score_pieces(index, parts, lang)
+            return np.zeros(len(self.ids)), False, [], None
+        scores, one_word, words, evidence = self._score_pieces(index, parts, lang)
         asked = self.spoken.kinds(" ".join(parts.clauses[i] for i in parts.asking), lang)
         if asked:
             # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
             none = np.zeros(len(self.ids), dtype=bool)
             lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
-        return scores, one_word, words
+            if evidence is not None:
+                evidence = replace(evidence, lacking=lacking)
+        return scores, one_word, words, evidence
 
-    def _score_pieces(self, index: _LangIndex, parts: Parts, lang: str) -> tuple[np.ndarray, bool, list[str]]:
+    def _score_pieces(
+        self, index: _LangIndex, parts: Parts, lang: str
+    ) -> tuple[np.ndarray, bool, list[str], Evidence | None]:
         """Each entry's best score over the pieces of a message (the whole first, then clauses).
 
         Words, units and keyword hits are worked out once per clause and pieced together.
@@ -276,7 +242,7 @@ class FaqMatcher:
             words = [[self._spelled(index, w) for w in ws] for ws in words]
         clause_units = [units(ws, zh, clause) for ws, clause in zip(words, parts.clauses, strict=True)]
         covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
-        hits = [self._keyword_hits(index, clause, lang) for clause in parts.clauses]
+        hits = [index.keywords.hits(clause, lang) for clause in parts.clauses]
         read: list[tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float]] = []
         for n, piece in enumerate(parts.pieces):
             content = [w for i in piece for w in words[i]]
@@ -297,7 +263,7 @@ class FaqMatcher:
             read.append((content, piece, coverage, bonus, weight))
         every_word = [w for ws in words for w in ws]
         if not read:
-            return np.zeros(len(self.ids)), False, every_word
+            return np.zeros(len(self.ids)), False, every_word, None
         # One word that several entries share (快递, weather, 几点) names a topic, not a question.
         whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
         one_word = len(whole) == 1 and len(index.coverage.holders("w:" + whole[0])) > 1
@@ -312,10 +278,12 @@ class FaqMatcher:
             entries = np.sort(np.argpartition(-reach, keep)[:keep])
         share = settings.coverage_weight
         best = whole_score = np.zeros(len(self.ids))
+        agree, alike = np.zeros(len(self.ids)), np.zeros(len(self.ids))
         closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
         for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
             similar[entries] = closest[row]
+            alike = np.maximum(alike, similar)
             score = (1 - share) * similar + share * coverage
             if len(content) >= LONG_WORDS and len(index.starts):
                 # Most of a long message is context: also ask how much of a phrasing it holds.
@@ -327,13 +295,17 @@ class FaqMatcher:
             piece_score = np.minimum(100.0, score + bonus) * weight
             if row == 0:  # the whole message is always the first piece
                 whole_score = piece_score
+            agree[int(np.argmax(piece_score))] += 1 / len(read)
             best = np.maximum(best, piece_score)
         if len(read) > 1:
             # The whole message still counts: an asking clause alone (还能飞无人机打药不) must
             # not outweigh the clause that says what it is about (今天风有点大).
             kept = settings.whole_weight
             best = (1 - kept) * best + kept * whole_score
-        return best, one_word, every_word
+        content, piece, coverage, bonus, _ = read[0]
+        said = list(dict.fromkeys(u for i in piece for u in clause_units[i]))
+        evidence = gather(index.coverage, index.recall, said, len(content), coverage, bonus, agree, alike)
+        return best, one_word, every_word, evidence
 
     def _closest_phrasing(
         self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
@@ -371,10 +343,11 @@ class FaqMatcher:
         first), and whether it came down to one word."""
         best_lang, best_scores, one_word = lang, np.zeros(len(self.ids)), False
         words: list[str] = []
+        evidence: Evidence | None = None
         for reading in self._read_as(text, lang):
-            scores, single, said = self._scores(text, reading)
+            scores, single, said, found = self._scores(text, reading)
             if scores.max(initial=0) > best_scores.max(initial=0):
-                best_lang, best_scores, one_word, words = reading, scores, single, said
+                best_lang, best_scores, one_word, words, evidence = reading, scores, single, said, found
         keep = min(top, len(best_scores))
         if keep == 0:
             return Reading(best_lang, (), one_word)
@@ -388,8 +361,22 @@ class FaqMatcher:
         coverage = self._index[best_lang].coverage
         lead = ranked[0].score - (ranked[1].score if len(ranked) > 1 else 0.0)
         zh = best_lang == "zh"
-        one_word = one_word or (lead < TOPIC_LEAD and coverage.names_only_the_topic(int(best[0]), words, zh))
-        return Reading(best_lang, ranked, one_word)
+        topic_only = coverage.names_only_the_topic(int(best[0]), words, zh)
+        one_word = one_word or (lead < TOPIC_LEAD and topic_only)
+        features: tuple[float, ...] = ()
+        if evidence is not None:
+            index = self._index[best_lang]
+            first = int(best[0])
+            features = signals(
+                evidence,
+                [s.score for s in ranked],
+                first,
+                int(best[1]) if len(best) > 1 else None,
+                slice(int(index.starts[first]), int(index.ends[first])),
+                topic_only,
+                zh,
+            )
+        return Reading(best_lang, ranked, one_word, features)
 
     def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
         """The language the question was read in, and the `top` entries with their scores, best first."""
@@ -398,7 +385,9 @@ class FaqMatcher:
 
     def match(self, text: str, lang: str) -> Match:
         reading = self.read(text, lang)
-        return decide(reading.ranked, self.settings.thresholds[reading.lang], reading.one_word)
+        return decide(
+            reading.ranked, self.settings.thresholds[reading.lang], reading.one_word, reading.features
+        )
 
 
 @dataclass(frozen=True)
@@ -408,3 +397,4 @@ class Reading:
     # never answered outright: the whole question came down to one content word several entries
     # share, or its best entry only names the question's topic (see `names_only_the_topic`)
     one_word: bool
+    features: tuple[float, ...] = ()  # the best entry's signals for the confidence model

@@ -1,16 +1,19 @@
-"""The matcher's settings: thresholds per language and the weights of its channels.
+"""The matcher's settings: thresholds per language, the confidence model, and the weights of its channels.
 
-Read from `content/faq/_matcher.yaml` beside the bank; the thresholds there are calibrated on the
-tune split of the evaluation set (`farmskills faq eval --calibrate --write`).
+Read from `content/faq/_matcher.yaml` beside the bank; the thresholds and the confidence model's
+weights there are fitted on the tune split of the evaluation set (`farmskills faq eval --calibrate
+--write`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.content.models import LANGS
 from bot.content.yaml_text import parse_yaml
+from bot.faq.confidence import FEATURES, Confidence, Logistic
 from bot.faq.decision import Thresholds
 
 
@@ -46,6 +49,7 @@ class MatcherSettings:
                 float(values.get("gap", 100.0)),
                 float(values.get("lead", 0.0)),
                 float(values.get("choices_lead", 0.0)),
+                _confidence(values.get("confidence")),
             )
         return cls(
             thresholds=thresholds,
@@ -60,3 +64,22 @@ class MatcherSettings:
             recall_weight=float(data.get("recall_weight", base.recall_weight)),
             whole_weight=float(data.get("whole_weight", base.whole_weight)),
         )
+
+
+def _confidence(data: dict[str, Any] | None) -> Confidence | None:
+    """The confidence model written by the calibration, or None (the rules decide). A weight
+    missing from the file counts as 0, so a feature added later doesn't break an older file."""
+    if not data:
+        return None
+
+    def logistic(weights: dict[str, Any]) -> Logistic:
+        return Logistic(float(weights["bias"]), tuple(float(weights.get(name, 0.0)) for name in FEATURES))
+
+    right = data.get("right")
+    answer_at = data.get("answer_at")
+    return Confidence(
+        logistic(data["shown"]),
+        float(data["choices_at"]),
+        logistic(right) if right else None,
+        float(answer_at) if answer_at is not None and right else None,
+    )
