@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.telegram import CHANNEL
 from bot.store.leases import LeaseStore
 from bot.store.progress import utcnow
 
 log = logging.getLogger(__name__)
 
-LEASE_NAME = "telegram"
+LEASE_NAME = CHANNEL  # one sender per channel for the whole deployment
 
 
 class Leadership:

@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.courier import Blocked, Courier, Refused
 from bot.channels.telegram.floodgate import SCHEDULED_SEND
 from bot.store.outbox import REPLY, OutboxStore, Owed
@@ -31,8 +32,6 @@ from bot.store.progress import utcnow
 from bot.store.receipts import DeliveryReceipts
 
 log = logging.getLogger(__name__)
-
-CHANNEL = "telegram"
 
 
 class OutboxSender:
