@@ -47,6 +47,41 @@ def units(words: Sequence[str], zh: bool = False, text: str = "") -> list[str]:
     return out
 
 
+class PackedPostings:
+    """For each unit, the entries (or phrasings) that hold it and a weight each, in three arrays.
+
+    A numpy array per unit would cost about 100 bytes of header for a handful of numbers; with
+    some 26,000 units in the Chinese index that was 8 MB of the bot's memory. Here one dict finds a
+    unit's slot and a lookup returns views into the shared arrays.
+    """
+
+    def __init__(self, held: dict[str, dict[int, float]]) -> None:
+        units = list(held)
+        self.slot = {unit: i for i, unit in enumerate(units)}
+        self.offsets = np.zeros(len(units) + 1, dtype=np.intp)
+        np.cumsum([len(held[u]) for u in units], out=self.offsets[1:])
+        size = int(self.offsets[-1])
+        chain = itertools.chain.from_iterable
+        self.items = np.fromiter(chain(held[u].keys() for u in units), dtype=np.intp, count=size)
+        self.weights = np.fromiter(chain(held[u].values() for u in units), dtype=float, count=size)
+
+    def get(self, unit: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The (items, weights) of `unit`, or None when nothing holds it."""
+        i = self.slot.get(unit)
+        if i is None:
+            return None
+        lo, hi = self.offsets[i], self.offsets[i + 1]
+        return self.items[lo:hi], self.weights[lo:hi]
+
+    def items_of(self, unit: str) -> np.ndarray | None:
+        """Only the items of `unit` (None when nothing holds it)."""
+        posting = self.get(unit)
+        return posting[0] if posting is not None else None
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+
 RARE_HOLDERS = 3  # a word at most this many entries use says something specific
 
 
@@ -61,15 +96,12 @@ class WordCoverage:
         self.n = n_entries
         self.idf = {u: math.log(1 + n_entries / len(held)) for u, held in best.items()}
         self.unseen_idf = math.log(1 + max(n_entries, 1))
-        self.postings = {
-            u: (np.fromiter(held.keys(), dtype=np.intp), np.fromiter(held.values(), dtype=float))
-            for u, held in best.items()
-        }
+        self.postings = PackedPostings(best)
 
     def holders(self, unit: str) -> np.ndarray:
         """The entries that hold `unit` (empty when none does)."""
-        posting = self.postings.get(unit)
-        return posting[0] if posting is not None else np.zeros(0, dtype=np.intp)
+        posting = self.postings.items_of(unit)
+        return posting if posting is not None else np.zeros(0, dtype=np.intp)
 
     def names_only_the_topic(self, entry: int, words: Sequence[str], zh: bool = False) -> bool:
         """Whether `entry` shares at most one of a question's content words while the question
@@ -119,19 +151,19 @@ class PhraseRecall:
     """
 
     def __init__(self, idf: dict[str, float], phrases: Sequence[Sequence[str]]) -> None:
-        held: dict[str, list[int]] = defaultdict(list)
+        held: dict[str, dict[int, float]] = defaultdict(dict)
         totals = np.zeros(len(phrases))
         for p, pieces in enumerate(phrases):
             kept = {u for u in pieces if u[:2] in ("w:", "p:")}
             if len({u for u in kept if u.startswith("w:")}) < 2:
                 continue
             for unit in kept:
-                held[unit].append(p)
+                held[unit][p] = 1.0
                 totals[p] += idf.get(unit, 0.0)
         self.n = len(phrases)
         self.idf = idf
         self.totals = np.where(totals > 0, totals, np.inf)
-        self.postings = {u: np.array(ps, dtype=np.intp) for u, ps in held.items()}
+        self.postings = PackedPostings(held)
 
     def scores(self, question_units: Sequence[str]) -> np.ndarray:
         """0–100 per phrasing: the IDF-weighted share of its words the message holds."""
@@ -142,7 +174,7 @@ class PhraseRecall:
         phrasing order, so each is cut to that range without touching the others."""
         found = np.zeros(end - start)
         for unit in dict.fromkeys(question_units):
-            posting = self.postings.get(unit)
+            posting = self.postings.items_of(unit)
             if posting is not None:
                 lo, hi = np.searchsorted(posting, (start, end))
                 found[posting[lo:hi] - start] += self.idf.get(unit, 0.0)
@@ -152,7 +184,7 @@ class PhraseRecall:
         """The weight of each phrasing's words the message holds (not yet divided)."""
         found = np.zeros(self.n)
         for unit in dict.fromkeys(question_units):
-            posting = self.postings.get(unit)
+            posting = self.postings.items_of(unit)
             if posting is not None:
                 found[posting] += self.idf.get(unit, 0.0)
         return found
