@@ -19,7 +19,6 @@ from bot.content.explain import describe
 from bot.content.loader import check_content
 from bot.content.problems import Problem
 from bot.core.messages import Message
-from bot.faq.matcher import FaqMatcher
 from bot.store.outbox import Addressed
 
 log = logging.getLogger(__name__)
@@ -52,6 +51,8 @@ class ContentReloader:
                     log.error("  %s", describe(problem, "en"))
                 self._tell_admins("reload_refused", errors)
                 return Reloaded(False, len(self.service.curriculum.lessons), errors)
+            from bot.faq.matcher import FaqMatcher
+
             faq = FaqMatcher.for_curriculum(loaded.content)
             self.service.swap_content(loaded.content, faq)
             count = len(loaded.content.lessons)

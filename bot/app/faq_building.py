@@ -12,28 +12,36 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from bot.content.loader import Curriculum
 from bot.faq.decision import Match, Scored
-from bot.faq.matcher import FaqMatcher, Reading
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from bot.faq.matcher import FaqMatcher, Reading
 
 log = logging.getLogger(__name__)
 _OWN = frozenset({"_done", "_built", "_failure", "_thread", "_starting"})
 
 
-class MatcherInTheBackground(FaqMatcher):
-    """A `FaqMatcher` whose index is built in a thread; everything but the bank waits for it."""
+def _for_curriculum(curriculum: Curriculum) -> FaqMatcher:
+    # Imported here, in the building thread: numpy, jieba and pypinyin are not the start's to load.
+    from bot.faq.matcher import FaqMatcher
+
+    return FaqMatcher.for_curriculum(curriculum)
+
+
+class MatcherInTheBackground:
+    """Stands in for a `FaqMatcher` whose index is built in a thread; all but the bank waits for it."""
 
     def __init__(
         self,
         curriculum: Curriculum,
-        build: Callable[[Curriculum], FaqMatcher] = FaqMatcher.for_curriculum,
+        build: Callable[[Curriculum], FaqMatcher] = _for_curriculum,
         start: bool = True,
     ) -> None:
-        # Not FaqMatcher.__init__ on purpose: that is the slow build, which the thread does.
         self.bank = curriculum.faq
         self._done = threading.Event()
         self._built: FaqMatcher | None = None

@@ -38,7 +38,7 @@ from bot.core.state import (
     Screen,
     TierCompleted,
 )
-from bot.faq.matcher import FaqMatcher
+from bot.faq.decision import Matcher
 from bot.store.database import make_engine, schema_problem, unit_of_work, upgrade
 from bot.store.journal import UpdateJournal
 from bot.store.mentors import MentorStore
@@ -95,7 +95,7 @@ class LearningService:
         self,
         curriculum: Curriculum,
         store: ProgressStore,
-        faq: FaqMatcher | None = None,
+        faq: Matcher | None = None,
         clock: Callable[[], datetime] = utcnow,
         admins: frozenset[int] = frozenset(),
         staff_channel: str | None = None,
@@ -114,7 +114,7 @@ class LearningService:
         self.nudger = Nudger(store, self.nudges, self.outbox)
         self._wiring = self._wire(curriculum, faq)
 
-    def _wire(self, curriculum: Curriculum, faq: FaqMatcher | None) -> Wiring:
+    def _wire(self, curriculum: Curriculum, faq: Matcher | None) -> Wiring:
         engine = LessonEngine(curriculum, faq)
         store, staff = self.store, self.staff
         mentoring = MentorDesk(engine, store, staff, MentorStore(store.engine), self.staff_channel)
@@ -137,7 +137,7 @@ class LearningService:
         )
         return Wiring(curriculum, engine, mentoring, handoff, attaching, certificates, desks)
 
-    def swap_content(self, curriculum: Curriculum, faq: FaqMatcher | None) -> None:
+    def swap_content(self, curriculum: Curriculum, faq: Matcher | None) -> None:
         """Serve new content from the next input on (inputs in hand finish with the old one)."""
         wiring = self._wire(curriculum, faq)
         self.outbox.media_root = media_root(curriculum)
@@ -264,7 +264,7 @@ def build_service(
     curriculum: Curriculum,
     db_url: str | None = None,
     migrate: bool = True,
-    faq: FaqMatcher | None = None,
+    faq: Matcher | None = None,
     clock: Callable[[], datetime] = utcnow,
     admins: frozenset[int] = frozenset(),
     timezone: str = "Asia/Shanghai",

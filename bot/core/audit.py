@@ -19,7 +19,6 @@ from bot.core.engine import LessonEngine
 from bot.core.messages import Message
 from bot.core.questions import QuestionDesk
 from bot.core.state import LearnerView, Place, Profile, Progress, Screen
-from bot.faq.matcher import FaqMatcher
 
 # Names as long as a learner may choose, so the limits hold for real people, not just "Sam".
 SAMPLE_NAMES = {"zh": "王建国大爷", "en": "Grandpa Wang Jianguo"}
@@ -111,6 +110,8 @@ def _faq_messages(
     """Each FAQ answer as sent: outside a lesson (with its lesson's title), and as a list of choices."""
     if not curriculum.faq.entries:
         return
+    from bot.faq.matcher import FaqMatcher  # the numeric stack, only when an audit runs
+
     desk = QuestionDesk(engine, FaqMatcher(FaqBank(())))
     desk.matcher.bank = curriculum.faq  # only the bank is read here; no index is needed
     view = _view(curriculum, lang, Place(screen=Screen.menu))

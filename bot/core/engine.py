@@ -41,7 +41,7 @@ from bot.core.state import (
     Screen,
     StepShown,
 )
-from bot.faq.matcher import FaqMatcher
+from bot.faq.decision import Matcher
 from bot.faq.text import looks_like_words
 
 __all__ = ["LessonEngine", "Outcome", "clean_text", "placement_tier"]  # re-exported for older imports
@@ -65,7 +65,7 @@ Handler = Callable[[LearnerView, list[str]], Outcome | None]
 class LessonEngine:
     """Turns (learner, input) into (reply, new place, changes) using the curriculum's rules."""
 
-    def __init__(self, curriculum: Curriculum, faq: FaqMatcher | None = None) -> None:
+    def __init__(self, curriculum: Curriculum, faq: Matcher | None = None) -> None:
         self.cur = curriculum
         self.desk = QuestionDesk(self, faq) if faq is not None else None
         self.practice = PracticeDesk(self)

@@ -21,7 +21,7 @@ from bot.core.state import (
     QuestionPicked,
     Screen,
 )
-from bot.faq.matcher import Decision, FaqMatcher
+from bot.faq.decision import Decision, Matcher
 
 if TYPE_CHECKING:
     from bot.core.engine import LessonEngine
@@ -34,7 +34,7 @@ MAX_CHOICES = 2
 
 
 class QuestionDesk:
-    def __init__(self, engine: LessonEngine, matcher: FaqMatcher) -> None:
+    def __init__(self, engine: LessonEngine, matcher: Matcher) -> None:
         self.engine = engine
         self.matcher = matcher
 

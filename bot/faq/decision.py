@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
-from bot.faq.confidence import Confidence
+if TYPE_CHECKING:
+    from bot.content.faq_bank import FaqBank
+    from bot.faq.confidence import Confidence
 
 MAX_CHOICES = 3
 
@@ -37,6 +40,18 @@ class Match:
     @property
     def best(self) -> Scored | None:
         return self.matches[0] if self.matches else None
+
+
+class Matcher(Protocol):
+    """What the lesson engine asks of a FAQ matcher: its bank, and a decision on a question.
+
+    The engine is typed against this rather than `FaqMatcher`, so that importing it does not import
+    the matcher's numeric and Chinese-text stack (the bot answers taps before that is loaded).
+    """
+
+    bank: FaqBank
+
+    def match(self, text: str, lang: str) -> Match: ...
 
 
 @dataclass(frozen=True)
