@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, update
 
 from bot.core.messages import Message
+from bot.store import nudges
 from bot.store.database import make_engine, unit_of_work, upgrade
 from bot.store.nudges import NudgeStore
 from bot.store.outbox import Addressed, OutboxStore
@@ -96,7 +97,12 @@ def test_senders_racing_for_the_outbox_take_each_message_once(tmp_path: Path) ->
     assert len(every) == 60 and len(set(every)) == 60
 
 
-def test_two_bots_planning_the_same_reminders_plan_each_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", [nudges.PLAN_BATCH, 7], ids=["one insert", "in slices of 7"])
+def test_two_bots_planning_the_same_reminders_plan_each_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """An evening's wave bigger than one INSERT is planned slice by slice: still each learner once."""
+    monkeypatch.setattr(nudges, "PLAN_BATCH", batch)
     url = fresh(tmp_path)
     ids = add_learners(url, 30)
     engine = make_engine(url)

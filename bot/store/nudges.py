@@ -15,6 +15,8 @@ from bot.core.schedule import is_quiet
 from bot.store.database import insert_or_skip, open_session
 from bot.store.tables import Learner, LessonProgress, Nudge
 
+PLAN_BATCH = 500  # reminders planned per INSERT
+
 
 @dataclass(frozen=True)
 class DueNudge:
@@ -86,16 +88,18 @@ class NudgeStore:
                     has_begun,
                 )
             ).all()
-            rows = [
-                {"learner_id": learner_id, "kind": "reminder", "key": today, "due_at": now}
-                for learner_id in due
-            ]
-            if not rows:
-                return 0
-            # Another bot may plan the same reminders at the same moment: its rows stand, ours
-            # are skipped, and the rest of the batch still goes in (uq_nudge_learner_kind_key).
-            planned = s.execute(insert_or_skip(self.engine, Nudge).values(rows).returning(col(Nudge.id)))
-            count = len(planned.all())  # the rows this bot inserted, not those skipped
+            count = 0
+            # In slices: one INSERT of an evening's 50,000 reminders would be compiled whole, about
+            # 100 MB of parameters held at once.
+            for start in range(0, len(due), PLAN_BATCH):
+                rows = [
+                    {"learner_id": learner_id, "kind": "reminder", "key": today, "due_at": now}
+                    for learner_id in due[start : start + PLAN_BATCH]
+                ]
+                # Another bot may plan the same reminders at the same moment: its rows stand, ours
+                # are skipped, and the rest of the batch still goes in (uq_nudge_learner_kind_key).
+                insert = insert_or_skip(self.engine, Nudge).values(rows).returning(col(Nudge.id))
+                count += len(s.execute(insert).all())  # the rows this bot inserted, not those skipped
             s.commit()
         return count
 
