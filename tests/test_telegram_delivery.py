@@ -7,6 +7,7 @@ a learner who blocked the bot is not retried; what a crash left owed goes out af
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.service import LearningService
 from bot.config import Settings
 from bot.content.loader import Curriculum
 from bot.core.messages import Message
@@ -125,6 +127,33 @@ async def test_a_follow_up_claimed_just_before_a_crash_is_still_sent_once(
         await tg.drained()
         follow_ups = [s for s in tg.fake.to(ALICE) if "7天前您学完了" in s.text]
         assert len(follow_ups) == 1
+
+
+async def test_a_bot_restarted_while_a_big_wave_is_being_owed_answers_learners_meanwhile(
+    tmp_path: Path, curriculum: Curriculum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a stop in the evening tens of thousands of reminders can be due; owing them takes a
+    minute, and the bot must not wait for that before it hears a learner."""
+    release, owing_done = threading.Event(), threading.Event()
+    owe = LearningService.due_nudges
+
+    def a_long_wave(self: LearningService, *args: object, **kwargs: object) -> list[object]:
+        release.wait(20)  # the first batch of a long wave, held until the learner is answered
+        owed = owe(self, *args, **kwargs)  # type: ignore[arg-type]
+        owing_done.set()
+        return owed  # type: ignore[return-value]
+
+    async with running(tmp_path, curriculum) as tg:
+        await onboard(tg)
+        await tg.stop()
+        monkeypatch.setattr(LearningService, "due_nudges", a_long_wave)
+        await tg.start()
+        await tg.say(ALICE, "/progress", "我的学习进度")
+        answered_while_owing = not owing_done.is_set()
+        release.set()
+        await asyncio.to_thread(owing_done.wait, 20)
+        await tg.drained()
+        assert answered_while_owing, "the restarted bot waited for the whole wave before hearing anyone"
 
 
 async def test_a_learner_chatting_during_an_evening_wave_is_answered_before_the_wave_is_sent(

@@ -185,6 +185,8 @@ class TelegramBot:
             clock=service.clock,
         )
         self.receiver: PollingReceiver | WebhookServer | None = None
+        self._owing: asyncio.Task[None] | None = None  # owing what fell due, after a take-over
+        self._owing_now = asyncio.Lock()
         self.app.bot_data.update(service=service, courier=self.courier, handlers=self.handlers, bot=self)
         _add_handlers(self.app, self.handlers)
 
@@ -228,17 +230,23 @@ class TelegramBot:
         while nobody ran the jobs."""
         await self.sender.take_over()
         await self.intake.replay(timedelta(0))
-        await self.send_due_nudges()
+        # In the background: after a long stop in the evening tens of thousands may be due, and
+        # owing them takes a minute; the bot receives (and learners' replies go first) meanwhile.
+        if self._owing is None or self._owing.done():
+            self._owing = asyncio.create_task(self.send_due_nudges(), name="owe-due-nudges")
 
     async def send_due_nudges(self) -> None:
-        """Owe every nudge that is due; the sender paces the sends themselves."""
-        while True:
-            owed = await asyncio.to_thread(self.service.due_nudges)
-            self.sender.kick()
-            if owed:
+        """Owe every nudge that is due, batch after batch; the sender paces the sends themselves.
+        One pass at a time: the minute's job finds a pass still going and leaves it to finish."""
+        if self._owing_now.locked():
+            return
+        async with self._owing_now:
+            while True:
+                owed = await asyncio.to_thread(self.service.due_nudges)
+                self.sender.kick()
+                if not owed:  # a batch can owe fewer than it claimed (a removed lesson): go on
+                    return
                 log.info("owed %d nudge(s)", len(owed))
-            if len(owed) < 200:  # a whole batch means more may be due: keep going
-                return
 
     async def reload_content(self) -> Reloaded:
         """Serve the content as it is on disk now, if it is all valid; tell the admins either way."""
@@ -270,6 +278,10 @@ class TelegramBot:
             await self.receiver.stop()
             self.receiver = None
         await self.intake.finish()
+        if self._owing is not None:
+            self._owing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._owing
         if self.leadership.leads:
             await self.sender.drained(timeout=10)
         await self.sender.stop()
