@@ -175,6 +175,27 @@ async def test_a_learner_chatting_during_an_evening_wave_is_answered_before_the_
     assert sum(1 for s in tg.fake.sent if s.text.startswith("reminder")) == 300
 
 
+async def test_a_wave_bigger_than_the_senders_hands_is_claimed_as_it_goes_and_each_sent_once(
+    tg: Harness,
+) -> None:
+    """Claims are leases: a sender that took a whole evening's wave at once would see its claims
+    run out before it reached the end, and claim (and send) them again."""
+    await onboard(tg)
+    assert tg.service is not None and tg.bot is not None
+    tg.bot.sender.max_in_hand = 40
+    wave = [Addressed("telegram", str(8000 + n), Message(f"reminder {n}")) for n in range(300)]
+    tg.service.outbox.put(wave, utcnow(), priority=SCHEDULED)
+    tg.bot.sender.kick()
+    most_held = 0
+    while sum(1 for s in tg.fake.sent if s.text.startswith("reminder")) < 300:
+        most_held = max(most_held, tg.bot.sender.in_hand)
+        await asyncio.sleep(0.01)
+    await tg.drained(timeout=60)
+    assert 0 < most_held <= 40
+    sent = Counter(s.text for s in tg.fake.sent if s.text.startswith("reminder"))
+    assert len(sent) == 300 and set(sent.values()) == {1}
+
+
 async def test_with_paid_broadcasts_on_only_scheduled_sends_ask_for_them(
     tmp_path: Path, curriculum: Curriculum, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -156,10 +156,11 @@ class OutboxStore:
         limit: int = 200,
         user_id: str | None = None,
         lease: timedelta = LEASE,
+        replies_only: bool = False,
     ) -> list[Owed]:
         """Take the rows due for this channel that no other sender holds: replies first, then
-        scheduled messages, oldest first. A user's row waits while an earlier one of theirs is held
-        elsewhere or postponed, so each user's order is kept."""
+        scheduled messages, oldest first (`replies_only`: no scheduled ones). A user's row waits
+        while an earlier one of theirs is held elsewhere or postponed, so each user's order is kept."""
         earlier = aliased(Outbox)
         blocked_by_earlier = (
             select(earlier.id)
@@ -181,6 +182,8 @@ class OutboxStore:
         )
         if user_id is not None:
             query = query.where(col(Outbox.user_id) == user_id)
+        if replies_only:
+            query = query.where(col(Outbox.priority) == REPLY)
         with open_session(self.engine) as s:
             ordered = query.order_by(col(Outbox.priority), col(Outbox.id)).limit(limit)
             # On PostgreSQL rows another sender is claiming right now are passed over, not waited

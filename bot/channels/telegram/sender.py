@@ -46,6 +46,7 @@ class OutboxSender:
         receipts: DeliveryReceipts | None = None,
         paid_broadcast: bool = False,
         leads: Callable[[], bool] = lambda: True,
+        max_in_hand: int | None = None,
     ) -> None:
         self.courier = courier
         # Only the deployment's leading worker sends (bot/channels/telegram/leader.py): the others
@@ -60,6 +61,11 @@ class OutboxSender:
         self.on_blocked = on_blocked
         self.every = every  # how often owed rows are looked for without a kick (retries, other workers)
         self.batch = batch
+        # Rows claimed but not yet sent. A claim is a lease (60 s): an evening wave of 50,000 taken
+        # at once would outlive its lease and be claimed, and sent, again, and hold every message in
+        # memory. About 10 s of sending in hand is enough to keep Telegram's limit busy.
+        self.max_in_hand = max_in_hand or (3000 if paid_broadcast else 300)
+        self._in_hand = 0
         self.clock = clock
         self.name = f"tg-{secrets.token_hex(6)}"
         self._wake = asyncio.Event()
@@ -67,6 +73,11 @@ class OutboxSender:
         self._chats: dict[str, asyncio.Task[None]] = {}
         self._loop_task: asyncio.Task[None] | None = None
         self.sent = 0
+
+    @property
+    def in_hand(self) -> int:
+        """Rows this sender has claimed and not yet sent (or given up on)."""
+        return self._in_hand
 
     def kick(self) -> None:
         """Something was just owed: look now rather than at the next tick."""
@@ -120,6 +131,7 @@ class OutboxSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop_task
         for queue in self._queues.values():
+            self._in_hand -= len(queue)
             queue.clear()
         if self._chats:
             await asyncio.wait(list(self._chats.values()), timeout=10)
@@ -155,12 +167,22 @@ class OutboxSender:
         """Claim what is owed and hand it to each chat's queue; returns how many rows were taken."""
         if not self.leads():
             return 0
-        owed = await asyncio.to_thread(self.outbox.claim, CHANNEL, self.name, self.clock(), self.batch)
+        room = self.max_in_hand - self._in_hand
+        # With its hands full of scheduled messages the sender still takes every waiting reply.
+        owed = await asyncio.to_thread(
+            self.outbox.claim,
+            CHANNEL,
+            self.name,
+            self.clock(),
+            self.batch if room <= 0 else min(self.batch, room),
+            replies_only=room <= 0,
+        )
         self.take(owed)
         return len(owed)
 
     def take(self, owed: list[Owed]) -> None:
         """Send rows this sender already holds (a reply the service just wrote for it), in order."""
+        self._in_hand += len(owed)
         for item in owed:
             self._queues.setdefault(item.user_id, deque()).append(item)
             task = self._chats.get(item.user_id)
@@ -171,8 +193,13 @@ class OutboxSender:
         queue = self._queues.get(user_id)
         while queue:
             item = queue.popleft()
-            if not await self._send(item):
+            try:
+                sent = await self._send(item)
+            finally:
+                self._in_hand -= 1  # counted until it is sent: a send waits its turn at the gate
+            if not sent:
                 # Keep the chat's order: its later messages wait behind the one that failed.
+                self._in_hand -= len(queue)
                 queue.clear()
                 break
         if not self._queues.get(user_id):
