@@ -186,6 +186,7 @@ class TelegramBot:
         )
         self.receiver: PollingReceiver | WebhookServer | None = None
         self._owing: asyncio.Task[None] | None = None  # owing what fell due, after a take-over
+        self._menus: asyncio.Task[None] | None = None
         self._owing_now = asyncio.Lock()
         self.app.bot_data.update(service=service, courier=self.courier, handlers=self.handlers, bot=self)
         _add_handlers(self.app, self.handlers)
@@ -200,7 +201,9 @@ class TelegramBot:
         """Connect (a rejected token raises InvalidToken), owe again what a crash held, start the
         sender and the jobs, handle what was journaled and never handled, then start receiving."""
         await self.app.initialize()
-        await register_commands(self.app, await asyncio.to_thread(self.service.staff_chats))
+        # The command menus change only with a release or a new trainer: set in the background,
+        # so the first learner is not kept waiting by a call per trainer (0.8 s with demo data).
+        self._menus = asyncio.create_task(self._register_commands(), name="command-menus")
         await self.app.start()
         await self.sender.start()
         self._schedule_jobs()
@@ -223,6 +226,12 @@ class TelegramBot:
         await self.app.bot.set_webhook(
             f"{webhook_url.rstrip('/')}{server.path}", secret_token=secret, allowed_updates=ALLOWED_UPDATES
         )
+
+    async def _register_commands(self) -> None:
+        try:
+            await register_commands(self.app, await asyncio.to_thread(self.service.staff_chats))
+        except Exception:  # a menu is a convenience: the bot works without it
+            log.exception("could not set the command menus")
 
     async def _take_over(self) -> None:
         """Now the sending worker: take over the outbox, handle what was journaled and left
@@ -278,10 +287,11 @@ class TelegramBot:
             await self.receiver.stop()
             self.receiver = None
         await self.intake.finish()
-        if self._owing is not None:
-            self._owing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._owing
+        for chore in (self._menus, self._owing):
+            if chore is not None:
+                chore.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await chore
         if self.leadership.leads:
             await self.sender.drained(timeout=10)
         await self.sender.stop()
