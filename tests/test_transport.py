@@ -106,3 +106,16 @@ async def test_a_slow_answer_times_out_and_a_dropped_connection_is_a_network_err
         await client.do_request(f"{url}/drop", "POST", params(chat_id=7))
     status, _ = await client.do_request(f"{url}/ok", "POST", params(chat_id=7))
     assert status == 200  # the pool is still usable afterwards
+
+
+def test_a_proxy_named_in_the_environment_is_used_unless_no_proxy_names_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    url = "https://api.telegram.org/bot1:x/sendMessage"
+    assert AiohttpRequest()._proxy(url) is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.farm:3128")
+    assert AiohttpRequest()._proxy(url) == "http://proxy.farm:3128"
+    monkeypatch.setenv("NO_PROXY", "api.telegram.org")
+    assert AiohttpRequest()._proxy(url) is None

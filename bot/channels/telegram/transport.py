@@ -6,12 +6,16 @@ half a millisecond of CPU: over a third of what a tap costs in all. aiohttp's cl
 C-accelerated HTTP parser, does the same call for about a fifth of that. python-telegram-bot
 supports other HTTP libraries through `BaseRequest`; this one keeps its contract: (status, body)
 back, a timeout raises `TimedOut`, any other transport failure (refused, reset, dropped mid-answer)
-raises `NetworkError`, so the courier's retries work as before.
+raises `NetworkError`, so the courier's retries work as before. Proxies are read from the
+environment (HTTPS_PROXY, NO_PROXY) once per host, not on every call as aiohttp's `trust_env` does
+(which also looks in ~/.netrc in a thread for every request).
 """
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -37,6 +41,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_read_timeout = media_read_timeout  # an upload is also waited for while it is read
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # host -> its proxy from the environment, if any
 
     @property
     def read_timeout(self) -> float | None:
@@ -45,15 +50,24 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self.pool_size)
-            # trust_env: HTTPS_PROXY and friends apply, as they do with httpx.
             self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=True, headers={"User-Agent": self.USER_AGENT}
+                connector=connector, headers={"User-Agent": self.USER_AGENT}
             )
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for this URL's host (as httpx would use), looked up once."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if host not in self._proxies:
+            proxies = urllib.request.getproxies()
+            proxy = proxies.get(parts.scheme) or proxies.get("all")
+            self._proxies[host] = None if proxy is None or urllib.request.proxy_bypass(host) else proxy
+        return self._proxies[host]
 
     def _timeout(
         self, read: ODVInput[float], connect: ODVInput[float], pool: ODVInput[float], files: bool
@@ -95,7 +109,8 @@ class AiohttpRequest(BaseRequest):
                 body = fields
         timeout = self._timeout(read_timeout, connect_timeout, pool_timeout, bool(files))
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            request = self._session.request(method, url, data=body, timeout=timeout, proxy=self._proxy(url))
+            async with request as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts are TimeoutErrors too
             raise TimedOut from exc
