@@ -15,6 +15,8 @@ from typing import Any
 from telegram import Bot
 from telegram import Message as TgMessage
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.keyboards import inline_keyboard
@@ -115,6 +117,14 @@ class Courier:
                 log.warning("send to %s failed (attempt %d): %s", chat_id, attempt + 1, exc)
                 await asyncio.sleep(self.backoff * 2**attempt)
         return False
+
+    async def cosmetic(self, endpoint: str, **params: Any) -> None:
+        """A call whose answer nothing reads (answer a button, remove an old keyboard): straight to
+        the HTTP client, without building Telegram objects from the answer or passing the rate
+        limiter (it is not a message: Telegram's message limits don't count it). Errors raise as
+        from any call; run it `quietly`."""
+        data = RequestData([RequestParameter.from_input(k, v) for k, v in params.items() if v is not None])
+        await self.bot.request.post(f"{self.bot.base_url}/{endpoint}", data)
 
     async def quietly(self, call: Any) -> None:
         """Run a cosmetic call (answer a button, remove an old keyboard): failures don't matter."""
