@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -106,10 +108,14 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, content, filename=filename, content_type=mimetype)
                 body = form
             else:
-                body = fields
+                # Encoded here: given a dict, aiohttp builds a multipart writer first, then urlencodes.
+                body = urlencode(fields).encode()
+        headers = None if files or body is None else _FORM
         timeout = self._timeout(read_timeout, connect_timeout, pool_timeout, bool(files))
         try:
-            request = self._session.request(method, url, data=body, timeout=timeout, proxy=self._proxy(url))
+            request = self._session.request(
+                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
+            )
             async with request as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts are TimeoutErrors too
