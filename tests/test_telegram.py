@@ -175,6 +175,9 @@ async def test_a_tap_stops_the_spinner_and_takes_the_buttons_off_the_message_tap
         await asyncio.sleep(0.02)
     assert tg.fake.answered_queries[answered:] == [query_id]
     assert tg.fake.keyboards_removed[removed:] == [(ALICE, step1.message_id)]
+    # The step itself: its buttons as a keyboard, and no link preview under the text.
+    assert step2.params["link_preview_options"] == {"is_disabled": True}
+    assert step2.method == "sendMessage"
 
 
 async def test_a_restart_in_the_middle_of_a_lesson_loses_nothing(tg: Harness) -> None:
