@@ -95,6 +95,7 @@ class FakeTelegram:
         self.calls: list[tuple[str, int]] = []  # (method, HTTP status)
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.answered_queries: list[str] = []
+        self.keyboards_removed: list[tuple[int, int]] = []  # (chat, message id)
         self.blocked: set[int] = set()
         self._new_update = asyncio.Event()
         self._sent_event = asyncio.Event()
@@ -313,6 +314,9 @@ class FakeTelegram:
             return self._reply(method, True)
         if lower == "answercallbackquery":
             self.answered_queries.append(str(params["callback_query_id"]))
+            return self._reply(method, True)
+        if lower == "editmessagereplymarkup" and not params.get("reply_markup"):
+            self.keyboards_removed.append((int(params["chat_id"]), int(params["message_id"])))
             return self._reply(method, True)
         if lower in ("editmessagereplymarkup", "editmessagetext"):
             return self._reply(method, True)

@@ -160,6 +160,26 @@ async def test_a_learner_finishes_a_lesson_with_a_wrong_then_right_answer_and_se
     assert len(tg.fake.answered_queries) >= 9
 
 
+async def test_a_tap_stops_the_spinner_and_takes_the_buttons_off_the_message_tapped(tg: Harness) -> None:
+    await onboard(tg)
+    step1 = await open_first_lesson(tg)
+    answered, removed = len(tg.fake.answered_queries), len(tg.fake.keyboards_removed)
+    before = len(tg.fake.to(ALICE))
+    tg.fake.user_presses(ALICE, step1, "下一步")
+    query_id = str(tg.fake.updates[-1]["callback_query"]["id"])
+    step2 = await tg.fake.next_reply(ALICE, before, "（2/3）")
+    assert step2.buttons, "the newest step keeps its buttons"
+    for _ in range(200):  # both are sent beside the next step, not before it: wait for them
+        if tg.fake.answered_queries[answered:] and tg.fake.keyboards_removed[removed:]:
+            break
+        await asyncio.sleep(0.02)
+    assert tg.fake.answered_queries[answered:] == [query_id]
+    assert tg.fake.keyboards_removed[removed:] == [(ALICE, step1.message_id)]
+    # The step itself: its buttons as a keyboard, and no link preview under the text.
+    assert step2.params["link_preview_options"] == {"is_disabled": True}
+    assert step2.method == "sendMessage"
+
+
 async def test_a_restart_in_the_middle_of_a_lesson_loses_nothing(tg: Harness) -> None:
     await onboard(tg)
     await open_first_lesson(tg)

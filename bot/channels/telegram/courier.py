@@ -14,7 +14,10 @@ from typing import Any
 
 from telegram import Bot
 from telegram import Message as TgMessage
+from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.keyboards import inline_keyboard
@@ -52,7 +55,7 @@ class Courier:
         self.backoff = backoff
         self._file_ids: dict[str, str] = {}  # an image uploaded once is re-sent by its file id
 
-    async def _send(self, chat_id: int, message: Message, paid: bool = False) -> TgMessage:
+    async def _send(self, chat_id: int, message: Message, paid: bool = False) -> TgMessage | object:
         markup = inline_keyboard(message.keyboard)
         # Paid broadcasts let a bot send past 30 messages a second, for Telegram Stars per message.
         extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
@@ -92,7 +95,16 @@ class Courier:
             if attachment is not None:
                 self._file_ids[key] = attachment.file_id
             return sent
-        return await self.bot.send_message(chat_id, message.text, reply_markup=markup, **extra)
+        # Text, the commonest send: its answer is not read, so no Message is built from it (the
+        # library's own path, defaults such as no link previews and the rate limiter all the same).
+        data = {
+            "chat_id": chat_id,
+            "text": message.text,
+            "reply_markup": markup,
+            "link_preview_options": DEFAULT_NONE,
+            **extra,
+        }
+        return await self.bot._post("sendMessage", data)
 
     async def send_one(self, chat_id: int, message: Message, paid: bool = False) -> bool:
         """Try to deliver one message now; True when Telegram took it."""
@@ -115,6 +127,14 @@ class Courier:
                 log.warning("send to %s failed (attempt %d): %s", chat_id, attempt + 1, exc)
                 await asyncio.sleep(self.backoff * 2**attempt)
         return False
+
+    async def cosmetic(self, endpoint: str, **params: Any) -> None:
+        """A call whose answer nothing reads (answer a button, remove an old keyboard): straight to
+        the HTTP client, without building Telegram objects from the answer or passing the rate
+        limiter (it is not a message: Telegram's message limits don't count it). Errors raise as
+        from any call; run it `quietly`."""
+        data = RequestData([RequestParameter.from_input(k, v) for k, v in params.items() if v is not None])
+        await self.bot.request.post(f"{self.bot.base_url}/{endpoint}", data)
 
     async def quietly(self, call: Any) -> None:
         """Run a cosmetic call (answer a button, remove an old keyboard): failures don't matter."""

@@ -105,13 +105,14 @@ class TelegramHandlers:
             return
         notice = await self._run(update, Press(query.data or ""), typing=query.data == "mydata")
         # The phone stops spinning with the notice, if any; the next step is already owed.
-        self._on_the_side(query.answer(notice[:200] if notice else None))
+        text = notice[:200] if notice else None
+        self._on_the_side(self.courier.cosmetic("answerCallbackQuery", callback_query_id=query.id, text=text))
         if query.message is not None and update.effective_chat is not None:
-            # Only the newest message keeps its buttons, so an old one can't be pressed by mistake.
+            # Only the newest message keeps its buttons, so an old one can't be pressed by mistake
+            # (and a tap on one that is still on screen gets a kind reply: see the engine's `press`).
+            chat, message_id = update.effective_chat.id, query.message.message_id
             self._on_the_side(
-                self.courier.bot.edit_message_reply_markup(
-                    update.effective_chat.id, query.message.message_id, reply_markup=None
-                )
+                self.courier.cosmetic("editMessageReplyMarkup", chat_id=chat, message_id=message_id)
             )
 
     async def on_text(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
