@@ -117,6 +117,8 @@ async def test_onboarding_with_a_cohort_deep_link_stores_the_cohort_and_register
 ) -> None:
     await onboard(tg, payload="v-dandong")
     assert tg.learner_row(ALICE) == ("老王", "zh", "v-dandong", 1)
+    assert tg.bot is not None
+    await tg.bot.menus_set()
     assert {c["command"] for c in tg.fake.commands["zh"]} >= {"start", "menu", "progress", "mydata", "forget"}
     assert tg.fake.commands["en"][0]["description"] == "Start"
 
@@ -127,7 +129,9 @@ async def test_trainers_and_admins_find_report_in_their_own_menu_and_learners_do
     tg.service.staff.grant("700", "admin", utcnow())
     await onboard(tg, user=900)
     await tg.stop()
-    await tg.start()  # menus are set at start
+    await tg.start()  # menus are set at start, in the background: the bot receives meanwhile
+    assert tg.bot is not None
+    await tg.bot.menus_set()
     trainer_menu = {c["command"] for c in tg.fake.commands["chat:900"]}
     assert "report" in trainer_menu and {"start", "menu"} <= trainer_menu
     described = {c["command"]: c["description"] for c in tg.fake.commands["chat:900"]}

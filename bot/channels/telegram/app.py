@@ -231,6 +231,11 @@ class TelegramBot:
             f"{webhook_url.rstrip('/')}{server.path}", secret_token=secret, allowed_updates=ALLOWED_UPDATES
         )
 
+    async def menus_set(self) -> None:
+        """Wait until the command menus started at `start` are set (or given up)."""
+        if self._menus is not None:
+            await asyncio.shield(self._menus)
+
     async def _register_commands(self) -> None:
         try:
             await register_commands(self.app, await asyncio.to_thread(self.service.staff_chats))
