@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
 from bot.faq.crossval import cross_validate, folds
 from bot.faq.decision import Scored, Thresholds
-from bot.faq.evaluation import Labelled, Ranked
+from bot.faq.evaluation import HEADROOM, Labelled, Ranked, calibrate_rules
 
 
 def _asked(q: str, expect: str | None, top: float, style: str = "short", lang: str = "en") -> Ranked:
@@ -78,3 +79,22 @@ def test_a_threshold_set_just_above_the_highest_out_of_scope_score_shows_it_has_
     assert held_roomy.pooled.oos_confident == 0.0
     assert held_roomy.pooled.answered == pytest.approx(1.0)  # the clear matches still answered
     assert "worst fold" in held_tight.line()
+
+
+def _en_tune(highest_off_topic: float) -> list[Ranked]:
+    # right answers spread from 60 to 89; off-topic questions up to `highest_off_topic`, one of
+    # them a lone weak match far ahead of anything else (the lead must not make it sure)
+    inside = [_asked(f"question {n}", f"entry-{n}", 60.0 + n) for n in range(30)]
+    outside = [_asked(f"off-topic {n}", None, 40.0 + n) for n in range(20)]
+    outside.append(_asked("which pesticide kills aphids", None, highest_off_topic))
+    return inside + outside
+
+
+def test_the_english_answer_threshold_keeps_room_above_the_highest_out_of_scope_question() -> None:
+    th = calibrate_rules(_en_tune(66.5), "en")
+    assert th.lead == 0.0  # the lead over the runner-up does not count towards answering
+    assert th.answer >= 66.5 + HEADROOM["en"]
+    # Chinese keeps none (cross-validation found it cost right answers and bought no safety):
+    # its threshold sits just above the same question
+    zh = [replace(r, reading="zh") for r in _en_tune(66.5)]
+    assert 66.5 < calibrate_rules(zh, "zh").answer < 66.5 + HEADROOM["en"]
