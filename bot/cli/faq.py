@@ -189,6 +189,14 @@ def evaluate(
             help="Also list each question not handled right, with its top 3 and why (use --split tune).",
         ),
     ] = False,
+    cv: Annotated[
+        int,
+        typer.Option(
+            "--cv",
+            help="Cross-validate the calibration in this many folds of the tune split and print "
+            "the held-out figures per language (the test split is not read).",
+        ),
+    ] = 0,
     content: ContentOpt = None,
 ) -> None:
     """Measure the matcher on labelled questions: top-1, misses, confident wrong answers, per language."""
@@ -198,6 +206,16 @@ def evaluate(
     items = load_labelled(labelled)
     results = rank_all(matcher, items)
     thresholds = dict(matcher.settings.thresholds)
+    if cv:
+        from bot.faq.crossval import cross_validate
+
+        if cv < 2:
+            err.print("--cv needs at least 2 folds")
+            raise typer.Exit(2)
+        tune = [r for r in results if r.item.split == "tune"]
+        for figures in cross_validate(tune, cv).values():
+            out.print(figures.line(), highlight=False)
+        return
     if calibrate_now:
         tune = [r for r in results if r.item.split == "tune"]
         thresholds = {lang: calibrate(tune, lang) for lang in thresholds}
