@@ -23,3 +23,12 @@ def farmskills(
         env=full_env,
         timeout=120,
     )
+
+
+def last_line_printed_by(script: str) -> str:
+    """Run `script` in a fresh Python (nothing imported yet) and return what it printed last."""
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.strip().splitlines()[-1]

@@ -3,8 +3,6 @@ for those very files, and the FAQ matcher built in the background answers as the
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from bot.content.check_cache import load_checked
 from bot.content.loader import Curriculum, load_curriculum
 from bot.content.problems import ContentError
 from bot.faq.matcher import FaqMatcher
-from tests.content_builder import REPO
+from tests.cli_runner import last_line_printed_by
 
 
 def unknown_term_in_a_step(root: Path) -> None:
@@ -73,15 +71,6 @@ def test_a_failed_background_build_is_raised_to_whoever_asks(content_root: Path)
         stand_in.match("押金能退吗", "zh")
 
 
-def last_line_printed_by(script: str) -> str:
-    """Run `script` in a fresh Python (nothing imported yet) and return what it printed last."""
-    ran = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
-    )
-    assert ran.returncode == 0, ran.stderr
-    return ran.stdout.strip().splitlines()[-1]
-
-
 def test_a_starting_bot_leaves_the_faq_text_and_number_stack_to_the_building_thread() -> None:
     """Everything `farmskills run` imports before it receives (the CLI, the service, the Telegram
     channel, the background matcher) leaves numpy, jieba and pypinyin out: the thread that builds
@@ -94,11 +83,7 @@ def test_a_starting_bot_leaves_the_faq_text_and_number_stack_to_the_building_thr
         "from bot.channels.telegram.app import run_bot\n"
         "print(sorted(m for m in ('numpy', 'jieba', 'pypinyin', 'pkg_resources') if m in sys.modules))\n"
     )
-    ran = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
-    )
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.strip().splitlines()[-1] == "[]"
+    assert last_line_printed_by(script) == "[]"
 
 
 def test_the_matcher_built_in_the_background_loads_jieba_without_pkg_resources(content_root: Path) -> None:
@@ -110,8 +95,4 @@ def test_the_matcher_built_in_the_background_loads_jieba_without_pkg_resources(c
         f"MatcherInTheBackground(load_curriculum(Path({str(content_root)!r}))).ready()\n"
         "print('jieba' in sys.modules, 'pkg_resources' in sys.modules)\n"
     )
-    ran = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
-    )
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.strip().splitlines()[-1] == "True False"
+    assert last_line_printed_by(script) == "True False"
