@@ -9,7 +9,6 @@ through `Intake` (journaled, by long polling or a webhook), replies go out throu
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import signal
@@ -34,6 +33,7 @@ from telegram.ext import (
 
 from bot.app.content_reload import ContentReloader, Reloaded
 from bot.app.service import LearningService
+from bot.channels.telegram.chores import cancel_and_wait
 from bot.channels.telegram.courier import Courier
 from bot.channels.telegram.handlers import CHANNEL, TelegramHandlers
 from bot.channels.telegram.intake import ALLOWED_UPDATES, Intake
@@ -297,18 +297,12 @@ class TelegramBot:
             self.receiver = None
         await self.intake.finish()
         for chore in (self._menus, self._owing):
-            if chore is not None:
-                chore.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await chore
+            await cancel_and_wait(chore)
         if self.leadership.leads:
             await self.sender.drained(timeout=10)
         await self.sender.stop()
         await self.leadership.stop()  # after the last send: another worker takes over from here
-        if self._bell_task is not None:
-            self._bell_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._bell_task
+        await cancel_and_wait(self._bell_task)
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()

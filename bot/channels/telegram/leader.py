@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.telegram import CHANNEL
+from bot.channels.telegram.chores import cancel_and_wait
 from bot.store.leases import LeaseStore
 from bot.store.progress import utcnow
 
@@ -88,10 +89,7 @@ class Leadership:
 
     async def stop(self) -> None:
         """Stop renewing and give the lease up, so another worker takes over at once."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         if self._led:
             self._secured_until = None
             self._led = False

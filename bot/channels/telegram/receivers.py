@@ -9,7 +9,6 @@ the size limit (413), and answers a health check at /healthz.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -22,6 +21,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApp
 from tornado.web import RequestHandler, stream_request_body
 
+from bot.channels.telegram.chores import cancel_and_wait
 from bot.channels.telegram.intake import ALLOWED_UPDATES, BoundedLog, Intake
 
 log = logging.getLogger(__name__)
@@ -48,10 +48,7 @@ class PollingReceiver:
         self._task = asyncio.create_task(self._loop(), name="telegram-polling")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     async def _loop(self) -> None:
         offset: int | None = None

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.channels.telegram import CHANNEL
+from bot.channels.telegram.chores import cancel_and_wait
 from bot.channels.telegram.courier import Blocked, Courier, Refused
 from bot.channels.telegram.floodgate import SCHEDULED_SEND
 from bot.store.outbox import REPLY, OutboxStore, Owed
@@ -126,19 +127,13 @@ class OutboxSender:
 
     async def stop(self) -> None:
         """Stop taking rows; let chats finish the message in hand; give back what is left."""
-        if self._loop_task is not None:
-            self._loop_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
+        await cancel_and_wait(self._loop_task)
         for queue in self._queues.values():
             self._in_hand -= len(queue)
             queue.clear()
         if self._chats:
             await asyncio.wait(list(self._chats.values()), timeout=10)
-        if self._ack_task is not None:
-            self._ack_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ack_task
+        await cancel_and_wait(self._ack_task)
         await self._flush_acks()
         await asyncio.to_thread(self.outbox.release, self.name)
 
