@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -34,13 +34,13 @@ class Server:
             assert request.transport is not None
             request.transport.close()
             return web.Response(status=500)
-        form = await request.post()
+        if request.content_type == "application/json":
+            fields = await request.json()
+        else:
+            form = await request.post()
+            fields = {k: (v.file.read() if hasattr(v, "file") else v) for k, v in form.items()}
         self.got.append(
-            {
-                "content_type": request.content_type,
-                "agent": request.headers.get("User-Agent", ""),
-                **{k: (v.file.read() if hasattr(v, "file") else v) for k, v in form.items()},
-            }
+            {"content_type": request.content_type, "agent": request.headers.get("User-Agent", ""), **fields}
         )
         return web.json_response({"ok": True, "result": True}, status=200 if what == "ok" else 400)
 
@@ -71,14 +71,18 @@ def params(**values: Any) -> RequestData:
     return RequestData([RequestParameter.from_input(k, v) for k, v in values.items()])
 
 
-async def test_a_plain_call_goes_as_a_form_and_any_answer_comes_back(
+async def test_a_plain_call_goes_as_json_with_objects_as_objects_and_any_answer_comes_back(
     server: Server, client: AiohttpRequest
 ) -> None:
     url = f"http://127.0.0.1:{server.port}"
-    status, body = await client.do_request(f"{url}/ok", "POST", params(chat_id=7, text="你好"))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("下一步", callback_data="next")]])
+    sent = params(chat_id=7, text="你好", reply_markup=keyboard)
+    status, body = await client.do_request(f"{url}/ok", "POST", sent)
     assert (status, body) == (200, b'{"ok": true, "result": true}')
-    assert server.got[0]["content_type"] == "application/x-www-form-urlencoded"
-    assert (server.got[0]["chat_id"], server.got[0]["text"]) == ("7", "你好")
+    assert server.got[0]["content_type"] == "application/json"
+    assert (server.got[0]["chat_id"], server.got[0]["text"]) == (7, "你好")
+    button = {"text": "下一步", "callback_data": "next"}
+    assert server.got[0]["reply_markup"] == {"inline_keyboard": [[button]]}
     assert "python-telegram-bot" in server.got[0]["agent"]
     status, _ = await client.do_request(f"{url}/refused", "POST", params(chat_id=7))
     assert status == 400  # python-telegram-bot turns it into BadRequest, as with any client

@@ -13,9 +13,10 @@ environment (HTTPS_PROXY, NO_PROXY) once per host, not on every call as aiohttp'
 
 from __future__ import annotations
 
+import json
 import urllib.request
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -23,11 +24,13 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
-    """One keep-alive connection pool; form-encoded parameters, multipart when a file goes up."""
+    """One keep-alive connection pool; parameters as a JSON body (the Bot API takes JSON: one C call,
+    where form encoding quotes every byte of a Chinese text three times over), multipart when a file
+    goes up."""
 
     def __init__(
         self,
@@ -99,18 +102,17 @@ class AiohttpRequest(BaseRequest):
         body: Any = None
         files = request_data.multipart_data if request_data is not None else None
         if request_data is not None:
-            fields = request_data.json_parameters
             if files:
                 form = aiohttp.FormData(quote_fields=False)
-                for name, value in fields.items():
+                for name, value in request_data.json_parameters.items():
                     form.add_field(name, value)
                 for name, (filename, content, mimetype) in files.items():
                     form.add_field(name, content, filename=filename, content_type=mimetype)
                 body = form
             else:
-                # Encoded here: given a dict, aiohttp builds a multipart writer first, then urlencodes.
-                body = urlencode(fields).encode()
-        headers = None if files or body is None else _FORM
+                # The values as they are (objects, not JSON inside strings): what the Bot API reads.
+                body = json.dumps(request_data.parameters).encode()
+        headers = None if files or body is None else _JSON
         timeout = self._timeout(read_timeout, connect_timeout, pool_timeout, bool(files))
         try:
             request = self._session.request(
