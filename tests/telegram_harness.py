@@ -196,6 +196,15 @@ async def running(
         await harness.fake.stop()
 
 
+async def until(check: Callable[[], object], what: str, timeout: float = 60) -> None:
+    """Wait until `check()` holds (it may read the database: it runs in a thread); a test that
+    would otherwise wait forever fails naming what never happened."""
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(check):
+        assert time.monotonic() < deadline, f"not in {timeout} s: {what}"
+        await asyncio.sleep(0.02)
+
+
 async def onboard(tg: Chat, user: int = ALICE, payload: str = "") -> None:
     await tg.say(user, f"/start {payload}".strip(), "只保存")
     await tg.press(user, "开始学习", "怎么称呼")

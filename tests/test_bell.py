@@ -32,8 +32,8 @@ async def test_a_reply_committed_by_another_worker_rings_and_one_rolled_back_doe
     rings: list[int] = []
     listening = asyncio.create_task(bell.listen(sender, lambda: rings.append(1)))
     try:
-        while not rings:  # it rings once on connecting: whatever was owed meanwhile is looked at
-            await asyncio.sleep(0.05)
+        # It rings once on connecting: whatever was owed meanwhile is looked at.
+        await asyncio.wait_for(_until(lambda: rings), 30)
         outbox = OutboxStore(writer)
 
         def owe(commit: bool) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -31,6 +32,7 @@ from tests.telegram_harness import (
     open_first_lesson,
     report_task_done_with_a_photo,
     running,
+    until,
 )
 
 
@@ -93,8 +95,11 @@ async def test_messages_that_cannot_be_sent_now_wait_in_the_outbox_until_telegra
         tg.fake.fail_rate = 1.0
         failed_before = sum(1 for _, status in tg.fake.calls if status == 500)
         tg.fake.user_says(ALICE, "/progress")
-        while sum(1 for _, status in tg.fake.calls if status == 500) < failed_before + 2:
-            await asyncio.sleep(0.02)  # both attempts refused: the message is owed for later
+
+        def both_refused() -> bool:
+            return sum(1 for _, status in tg.fake.calls if status == 500) >= failed_before + 2
+
+        await until(both_refused, "both attempts refused")  # the message is owed for later
         assert tg.service.outbox.pending() == 1
         assert not any("我的学习进度" in s.text for s in tg.fake.to(ALICE))
         # Telegram recovers; once the outbox's backoff has run out the owed message goes out.
@@ -164,8 +169,7 @@ async def test_a_learner_chatting_during_an_evening_wave_is_answered_before_the_
     wave = [Addressed("telegram", str(8000 + n), Message(f"reminder {n}")) for n in range(300)]
     tg.service.outbox.put(wave, utcnow(), priority=SCHEDULED)
     tg.bot.sender.kick()
-    while not any(s.text.startswith("reminder") for s in tg.fake.sent):
-        await asyncio.sleep(0.02)
+    await until(lambda: any(s.text.startswith("reminder") for s in tg.fake.sent), "the wave began")
     progress = await tg.say(ALICE, "/progress", "我的学习进度")
     sent_before_reply = sum(
         1 for s in tg.fake.sent[: tg.fake.sent.index(progress)] if s.text.startswith("reminder")
@@ -187,7 +191,9 @@ async def test_a_wave_bigger_than_the_senders_hands_is_claimed_as_it_goes_and_ea
     tg.service.outbox.put(wave, utcnow(), priority=SCHEDULED)
     tg.bot.sender.kick()
     most_held = 0
+    deadline = time.monotonic() + 60
     while sum(1 for s in tg.fake.sent if s.text.startswith("reminder")) < 300:
+        assert time.monotonic() < deadline, "the wave was not sent in 60 s"
         most_held = max(most_held, tg.bot.sender.in_hand)
         await asyncio.sleep(0.01)
     await tg.drained(timeout=60)

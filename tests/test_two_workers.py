@@ -25,7 +25,14 @@ from bot.store.database import make_engine, open_session
 from bot.store.tables import Learner, Nudge
 from tests.databases import ON_POSTGRES, database_for, query
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_harness import Chat, RunProcess, finish_first_lesson, free_port, start_run_process
+from tests.telegram_harness import (
+    Chat,
+    RunProcess,
+    finish_first_lesson,
+    free_port,
+    start_run_process,
+    until,
+)
 from tests.webhook_proxy import SpreadingProxy
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="several workers share a database server")
@@ -107,13 +114,6 @@ def owe_follow_ups(url: str, users: list[int], curriculum: Curriculum) -> None:
 def lease_holder(url: str) -> str | None:
     rows = query(url, "SELECT holder FROM lease WHERE name = 'telegram'")
     return str(rows[0][0]) if rows else None
-
-
-async def until(check: object, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not await asyncio.to_thread(check):  # type: ignore[arg-type]
-        assert time.monotonic() < deadline, f"not in {timeout} s: {what}"
-        await asyncio.sleep(0.1)
 
 
 def busiest_second(times: list[float]) -> int:

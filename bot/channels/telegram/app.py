@@ -259,7 +259,9 @@ class TelegramBot:
         if self._owing_now.locked():
             return
         async with self._owing_now:
-            while True:
+            # Only while this worker leads: a stopping one (it gave the lease up first) ends after
+            # the batch in hand, so its stop never waits for a whole evening's wave.
+            while self.leadership.leads:
                 owed = await asyncio.to_thread(self.service.due_nudges)
                 self.sender.kick()
                 if not owed:  # a batch can owe fewer than it claimed (a removed lesson): go on
