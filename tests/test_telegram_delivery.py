@@ -124,8 +124,8 @@ async def test_a_follow_up_claimed_just_before_a_crash_is_still_sent_once(
         # A process claims the due follow-up and dies before sending it: the claim and the
         # message it owes were one transaction, so the message waits in the outbox.
         assert tg.service is not None
-        owed = tg.service.due_nudges()
-        assert len(owed) == 1 and tg.service.outbox.pending() == 1
+        owed = await asyncio.to_thread(tg.service.due_nudges)
+        assert len(owed) == 1 and await asyncio.to_thread(tg.service.outbox.pending) == 1
         before = len(tg.fake.to(ALICE))
         await tg.start()
         await tg.fake.next_reply(ALICE, before, "7天前您学完了")
