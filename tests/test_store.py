@@ -205,6 +205,23 @@ def test_an_update_reads_none_of_the_learners_step_history(learner: Learner, ser
     assert statements and reads == []
 
 
+def test_what_a_learner_has_done_is_read_in_one_statement(learner: Learner, service) -> None:
+    """Lessons, tracks, practice reports and an awaited follow-up: one round trip per update."""
+    from sqlalchemy import event
+
+    learner.onboard()
+    learner.tap("选课程")
+    statements: list[str] = []
+    event.listen(service.store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    learner.command("progress")
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    progress_reads = [
+        s for s in reads if any(t in s for t in ("lesson_progress", "track_progress", "practice_report"))
+    ]
+    assert len(progress_reads) == 1
+    assert all(table in progress_reads[0] for table in ("track_progress", "practice_report", "nudge"))
+
+
 def test_every_migration_goes_down_and_up_again(tmp_path: Path) -> None:
     """A release can be rolled back: each revision's downgrade runs, on SQLite and PostgreSQL."""
     from alembic import command

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from bot.content.models import Tier
 from bot.core.schedule import follow_up_time, local
@@ -38,6 +38,7 @@ from bot.core.state import (
     TierUnlocked,
 )
 from bot.store.database import flush_new, open_session
+from bot.store.progress_read import read_progress
 from bot.store.tables import (
     CheckAnswer,
     FaqQuestion,
@@ -72,28 +73,6 @@ _LEARNER_FOR_UPDATE = (
     select(Learner)
     .where(Learner.channel == bindparam("ch"), Learner.external_id == bindparam("ext"))
     .with_for_update()
-)
-_LESSONS = select(LessonProgress.lesson_id, LessonProgress.status, LessonProgress.step).where(
-    LessonProgress.learner_id == bindparam("lid")
-)
-_TRACKS = select(TrackProgress.track, TrackProgress.unlocked_tier).where(
-    TrackProgress.learner_id == bindparam("lid")
-)
-_REPORTS = (
-    select(PracticeReport.lesson_id, PracticeReport.status)
-    .where(PracticeReport.learner_id == bindparam("lid"))
-    .order_by(col(PracticeReport.id))
-)
-_AWAITING = (
-    select(Nudge.lesson_id)
-    .where(
-        Nudge.learner_id == bindparam("lid"),
-        Nudge.kind == "follow_up",
-        col(Nudge.sent_at).is_not(None),
-        col(Nudge.answered_at).is_(None),
-    )
-    .order_by(col(Nudge.sent_at).desc())
-    .limit(1)
 )
 # The learner's columns an engine change may set (`_apply`); `record` writes those that changed.
 _PROFILE_FIELDS = (
@@ -218,26 +197,8 @@ class ProgressStore:
         )
 
     def _progress(self, s: Session, learner: Learner) -> Progress:
-        """What the learner has done, read as plain columns (no ORM objects to build), from the
-        learner's own rows only: the cost does not grow with their step history."""
-        conn, lid = s.connection(), {"lid": learner.id}
-        rows = conn.execute(_LESSONS, lid).all()
-        tracks = conn.execute(_TRACKS, lid).all()
-        reports = conn.execute(_REPORTS, lid).all()
-        awaiting = conn.execute(_AWAITING, lid).scalar()
-        done = frozenset(lesson for lesson, status in reports if status == "done")
-        later = tuple(
-            dict.fromkeys(lesson for lesson, status in reports if status == "later" and lesson not in done)
-        )
-        return Progress(
-            completed=frozenset(lesson for lesson, status, _ in rows if status == "completed"),
-            started={lesson: step for lesson, status, step in rows if status == "started"},
-            unlocked={track: Tier(tier) for track, tier in tracks},
-            open_tasks=later,
-            done_tasks=done,
-            awaiting=awaiting,
-            streak=streak_today(learner, self.zone_of(learner)),
-        )
+        assert learner.id is not None
+        return read_progress(s.connection(), learner.id, streak_today(learner, self.zone_of(learner)))
 
     # ----- recording -------------------------------------------------------------------------
 
