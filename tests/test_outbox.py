@@ -56,6 +56,16 @@ def test_a_postponed_message_holds_back_the_users_later_ones_even_a_fresh_reply(
     assert [o.message.text for o in later if o.user_id == "1"] == ["first", "second"]
 
 
+def test_a_reply_to_the_one_learner_who_wrote_waits_behind_their_postponed_message(tmp_path: Path) -> None:
+    """The usual reply names one learner (checked by a statement of its own): the same rule."""
+    box = outbox(tmp_path)
+    box.put([to("1", "first")], NOW)
+    [first] = box.claim("telegram", "s1", NOW)
+    box.retry_later(first.id, NOW)
+    assert box.put([to("1", "second")], NOW, claim=("telegram", "s1")) == []
+    assert [o.message.text for o in box.put([to("2", "other")], NOW, claim=("telegram", "s1"))] == ["other"]
+
+
 def test_a_reply_behind_messages_its_sender_is_sending_joins_them_but_not_behind_another_senders(
     tmp_path: Path,
 ) -> None:

@@ -59,21 +59,32 @@ _DELETE = delete(Outbox).where(col(Outbox.id).in_(bindparam("ids", expanding=Tru
 _INSERT_RETURNING_ID = insert(Outbox).returning(col(Outbox.id), sort_by_parameter_order=True)
 # Users with a pending row this sender does not hold (see `OutboxStore._waiting`), built once.
 # Spelled out rather than NOT(held here): an unclaimed row's NULLs would make that unknown.
+# A row that is owed and not in this sender's hands (nobody's, another's, run out, or not yet due).
+_NOT_IN_HAND = (
+    col(Outbox.status) == "pending",
+    or_(
+        col(Outbox.claimed_by).is_(None),
+        col(Outbox.claimed_by) != bindparam("sender"),
+        col(Outbox.claimed_until).is_(None),
+        col(Outbox.claimed_until) < bindparam("now"),
+        col(Outbox.next_at) > bindparam("now"),
+    ),
+)
 _WAITING = (
     select(Outbox.user_id)
     .where(
         col(Outbox.channel) == bindparam("ch"),
         col(Outbox.user_id).in_(bindparam("users", expanding=True)),
-        col(Outbox.status) == "pending",
-        or_(
-            col(Outbox.claimed_by).is_(None),
-            col(Outbox.claimed_by) != bindparam("sender"),
-            col(Outbox.claimed_until).is_(None),
-            col(Outbox.claimed_until) < bindparam("now"),
-            col(Outbox.next_at) > bindparam("now"),
-        ),
+        *_NOT_IN_HAND,
     )
     .distinct()
+)
+# The usual case, a reply to the one learner who wrote: a plain statement, compiled once (an
+# expanding IN is rewritten on every run).
+_WAITING_ONE = (
+    select(Outbox.user_id)
+    .where(col(Outbox.channel) == bindparam("ch"), col(Outbox.user_id) == bindparam("user"), *_NOT_IN_HAND)
+    .limit(1)
 )
 
 
@@ -144,9 +155,13 @@ class OutboxStore:
         chat, so a new row can join the queue behind them at once."""
         if not users:
             return set()
-        params = {"ch": channel, "users": sorted(users), "sender": sender, "now": now}
+        params: dict[str, Any] = {"ch": channel, "sender": sender, "now": now}
+        if len(users) == 1:
+            statement, params["user"] = _WAITING_ONE, next(iter(users))
+        else:
+            statement, params["users"] = _WAITING, sorted(users)
         with connected(self.engine) as conn:
-            return set(conn.execute(_WAITING, params).scalars().all())
+            return set(conn.execute(statement, params).scalars().all())
 
     def claim(
         self,
