@@ -245,6 +245,7 @@ def calibrate(results: Sequence[Ranked], reading: str) -> Thresholds:
             own=own,
         ),
         ruled[own],
+        reading,
     )
     if fitted is None:
         return rules
