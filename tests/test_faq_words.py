@@ -14,6 +14,9 @@ def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_
     assert [is_number(w) for w in ("二十亩", "六十多", "300", "十分钟")] == [True] * 4
     # 一 and 几 alone do not make a number: these are words the bank uses
     assert [is_number(w) for w in ("一样", "一次", "几点", "双十一")] == [False] * 4
+    # how long something has gone on is context too, 一 included (before a measure of time)
+    assert [is_number(w) for w in ("一个多月", "半个月", "好几年", "一小时")] == [True] * 4
+    assert [is_number(w) for w in ("几天", "一单", "月")] == [False] * 3
     assert Segmenter().words("i spent 300 yuan on ads", "en") == ["spent", "yuan", "ads"]
 
 

@@ -100,8 +100,13 @@ _NUMBER = re.compile(
 )
 
 
+# How long something has gone on (一个多月, 半个月, 好几年, 一小时): context, like a number. 一 does
+# make one here, before a measure of time only (一次, 一样 stay words).
+_DURATION = re.compile(r"(?:一|半|好几|两三)(?:个多|多个|个)?(?:月|年|星期|礼拜|钟头|小时)多?")
+
+
 def is_number(word: str) -> bool:
-    return _NUMBER.fullmatch(word) is not None
+    return _NUMBER.fullmatch(word) is not None or _DURATION.fullmatch(word) is not None
 
 
 # Single syllables typed in pinyin that only shape a question (吗 ma, 呢 ne, 要 yao, 能 neng).
