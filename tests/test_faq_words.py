@@ -4,7 +4,7 @@ by syllable, and a one-word match that only one entry could mean."""
 from __future__ import annotations
 
 from bot.faq.matcher import Decision, FaqMatcher
-from bot.faq.text import Segmenter, is_number, stem
+from bot.faq.text import Segmenter, is_number, stem, syllables
 
 
 def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_is_asked() -> None:
@@ -45,3 +45,9 @@ def test_a_word_only_one_entry_knows_is_answered_even_beside_a_word_it_does_not(
     assert reading.ranked[0].id == "mach-overheat" and not reading.one_word
     # ...while a topic word beside what no entry answers is still not answered outright
     assert shipped_matcher.match("化肥是不是又涨价了", "zh").decision is not Decision.answer
+
+
+def test_words_pypinyin_misreads_without_its_phrases_are_read_as_people_type_them() -> None:
+    assert "".join(syllables("银行卡")) == "yinhangka"
+    assert "".join(syllables("便宜点")) == "pianyidian"
+    assert "".join(syllables("快递")) == "kuaidi"  # the rest are read as before

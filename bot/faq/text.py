@@ -139,12 +139,40 @@ def looks_like_words(text: str) -> bool:
     return sum(ch.isalpha() for ch in normalise(text)) >= 2
 
 
+# Words whose characters pypinyin reads wrongly without its phrase dictionary (left out, see
+# `_pinyin_reader`): 银行 came out yinxing, so a farmer typing "yinhangka" never met 银行卡. The
+# reading people type is the one kept here (both sides of the comparison use it).
+_READINGS = {
+    "银行": ("yin", "hang"),
+    "行情": ("hang", "qing"),
+    "行业": ("hang", "ye"),
+    "还钱": ("huan", "qian"),
+    "还款": ("huan", "kuan"),
+    "退还": ("tui", "huan"),
+    "归还": ("gui", "huan"),
+    "便宜": ("pian", "yi"),
+    "会计": ("kuai", "ji"),
+    "重新": ("chong", "xin"),
+    "重复": ("chong", "fu"),
+    "空调": ("kong", "tiao"),
+    "着急": ("zhao", "ji"),
+    "睡着": ("shui", "zhao"),
+    "长得": ("zhang", "de"),
+    "调货": ("diao", "huo"),
+}
+_READING = re.compile("|".join(_READINGS))
+
+
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin syllables of a word's Chinese characters; a Latin word stays as it is."""
     if not has_han(word):
         return (word,)
-    return tuple(s for s in _pinyin_reader()(word) if s.strip())
+    read = [s for s in _pinyin_reader()(word) if s.strip()]
+    if len(read) == len(word):  # one syllable per character: the known misreadings can be put right
+        for found in _READING.finditer(word):
+            read[found.start() : found.end()] = _READINGS[found.group(0)]
+    return tuple(read)
 
 
 def stem(word: str) -> str:
