@@ -234,3 +234,20 @@ def evaluate(
                 out.print(reason, highlight=False, markup=False)
     for line in report_lines(chosen, thresholds):
         out.print(line, highlight=False)
+
+
+@faq_app.command("phrasings")
+def phrasings(
+    folds: Annotated[int, typer.Option("--folds", help="Hold out one part in this many at a time.")] = 4,
+    content: ContentOpt = None,
+) -> None:
+    """Ask the bank its own phrasings, each held out of the matcher in turn (no eval set read):
+    how well the scoring meets words it has never seen, per language."""
+    from bot.faq.heldout import held_out_phrasings
+
+    if folds < 2:
+        err.print("--folds needs at least 2")
+        raise typer.Exit(2)
+    matcher = _matcher(content, None)
+    for figures in held_out_phrasings(matcher.bank, matcher.settings, folds).values():
+        out.print(figures.line(), highlight=False)
