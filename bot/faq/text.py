@@ -121,6 +121,8 @@ EN_STOP_WORDS = frozenset(
     some get got have has had need want wanna gonna im i'm ive i've it's dont don't cant can't just
     yes ok okay tell know thanks thank one way make lot much many very really also still now here
     him her his hers himself herself myself yourself ourselves theirs
+    put thing things something anything stuff kind sort bit guy guys even ever already maybe sure
+    lots actually anyway yeah
     s t d m ll ve re don isn doesn didn won
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
