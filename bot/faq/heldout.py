@@ -79,11 +79,27 @@ def best_rule(top: np.ndarray, lead: np.ndarray, right: np.ndarray) -> tuple[flo
     return best
 
 
-def held_out_phrasings(
+@dataclass(frozen=True)
+class HeldOutRows:
+    """One row per held-out phrasing of one language: what the calibration checks its rules on."""
+
+    top: np.ndarray  # the best score
+    lead: np.ndarray  # ...minus the runner-up's
+    right: np.ndarray  # the best entry is the phrasing's own
+    shown: np.ndarray  # the phrasing's entry is among the first three
+    one_word: np.ndarray  # came down to one word: never answered outright
+
+    def wrong_rate(self, answer: float, margin: float) -> float:
+        """The share answered wrongly by a score-and-margin rule."""
+        answered = (self.top >= answer) & (self.lead >= margin) & ~self.one_word
+        return float((answered & ~self.right).sum() / max(len(self.top), 1))
+
+
+def held_out_rows(
     bank: FaqBank, settings: MatcherSettings | None = None, folds: int = 4
-) -> dict[str, HeldOutFigures]:
-    """Per language, how the bank's own phrasings fare when the matcher has not seen them."""
-    rows: dict[str, list[tuple[float, float, bool, bool]]] = {lang: [] for lang in LANGS}
+) -> dict[str, HeldOutRows]:
+    """Per language, each held-out phrasing as the matcher without it reads it."""
+    rows: dict[str, list[tuple[float, float, bool, bool, bool]]] = {lang: [] for lang in LANGS}
     for fold in range(folds):
         entries: list[FaqEntry] = []
         asked: list[tuple[str, str, str]] = []
@@ -93,20 +109,30 @@ def held_out_phrasings(
             asked += [(lang, text, entry.id) for lang, text in held]
         matcher = FaqMatcher(FaqBank(entries, bank.spoken), settings)
         for lang, text, want in asked:
-            ranked = matcher.read(text, lang, top=3).ranked
+            reading = matcher.read(text, lang, top=3)
+            ranked = reading.ranked
             if not ranked:
-                rows[lang].append((0.0, 0.0, False, False))
+                rows[lang].append((0.0, 0.0, False, False, True))
                 continue
             lead = ranked[0].score - (ranked[1].score if len(ranked) > 1 else 0.0)
             shown = any(s.id == want for s in ranked)
-            rows[lang].append((ranked[0].score, lead, ranked[0].id == want, shown))
-    out: dict[str, HeldOutFigures] = {}
+            rows[lang].append((ranked[0].score, lead, ranked[0].id == want, shown, reading.one_word))
+    out: dict[str, HeldOutRows] = {}
     for lang, got in rows.items():
-        if not got:
-            continue
-        tops, leads, firsts, among = (np.array(column) for column in zip(*got, strict=True))
-        answered, answer, margin = best_rule(tops, leads, firsts.astype(bool))
+        if got:
+            tops, leads, firsts, among, single = (np.array(column) for column in zip(*got, strict=True))
+            out[lang] = HeldOutRows(tops, leads, firsts.astype(bool), among.astype(bool), single.astype(bool))
+    return out
+
+
+def held_out_phrasings(
+    bank: FaqBank, settings: MatcherSettings | None = None, folds: int = 4
+) -> dict[str, HeldOutFigures]:
+    """Per language, how the bank's own phrasings fare when the matcher has not seen them."""
+    out: dict[str, HeldOutFigures] = {}
+    for lang, rows in held_out_rows(bank, settings, folds).items():
+        answered, answer, margin = best_rule(rows.top, rows.lead, rows.right)
         out[lang] = HeldOutFigures(
-            lang, len(got), float(firsts.mean()), float(among.mean()), answered, answer, margin
+            lang, len(rows.top), float(rows.right.mean()), float(rows.shown.mean()), answered, answer, margin
         )
     return out
