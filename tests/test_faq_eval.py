@@ -15,6 +15,7 @@ import pytest
 
 from bot.content.loader import Curriculum, load_curriculum
 from bot.faq.evaluation import (
+    MAX_HELD_WRONG,
     Labelled,
     Ranked,
     calibrate,
@@ -24,6 +25,7 @@ from bot.faq.evaluation import (
     report_lines,
     why_not,
 )
+from bot.faq.heldout import held_out_rows
 from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds
 from bot.faq.text import normalise
 
@@ -88,8 +90,10 @@ def test_the_shipped_thresholds_are_the_ones_calibrated_on_the_tune_split(
     matcher: FaqMatcher, results: list[Ranked]
 ) -> None:
     tune = [r for r in results if r.item.split == "tune"]
+    # the bank's phrasings held out in turn, when the calibration checks its rules on them
+    held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG is not None else None
     for lang, shipped_thresholds in matcher.settings.thresholds.items():
-        assert calibrate(tune, lang) == shipped_thresholds, (
+        assert calibrate(tune, lang, held) == shipped_thresholds, (
             f"re-run: farmskills faq eval --calibrate --write ({lang})"
         )
 
@@ -114,13 +118,13 @@ TARGETS = {
 # Targets not reached yet, with the figure measured when this was written: an xfail, so the gap
 # stays visible, and strict, so reaching the target turns it into a failure to remove from here.
 NOT_YET: dict[tuple[str, str], str] = {
-    ("zh", "answered right"): "62.8% measured (212-entry bank, 2026-12-01)",
+    ("zh", "answered right"): "63.1% measured (212-entry bank, 2026-12-01, faq14)",
     ("zh", "right entry not shown"): "7.9% measured (confidence model for choices)",
-    ("zh", "long messages answered right"): "51.6% measured (top-1 80.6%)",
-    ("en", "answered right"): "71.2% measured (3 points of room above out-of-scope, by CV on tune)",
+    ("zh", "long messages answered right"): "51.6% measured (top-1 77.4%)",
+    ("en", "answered right"): "70.6% measured (3 points of room above out-of-scope, by CV on tune)",
     ("en", "right entry not shown"): "12.9% measured",
     ("en", "long messages answered right"): "57.1% measured (12 of 21; top-1 85.7%)",
-    ("en", "confident wrong"): "3.1% measured (thresholds calibrated on the tune split, 0% there)",
+    ("en", "confident wrong"): "3.7% measured (0% on tune; 4.4% of the bank's held-out phrasings)",
 }
 
 

@@ -178,6 +178,9 @@ def test_voice_typing_fillers_repeats_and_dialect_words_become_the_standard_word
     table = Spoken(spoken_table())
     assert table.standard(normalise("嗯嗯那个就是就是网店咋整"), "zh") == "网店怎么办"
     assert table.standard(normalise("在pdd上卖"), "zh") == "在拼多多上卖"
+    # one character said twice is a word (谢谢, 天天); three times or more is a stammer
+    assert table.standard(normalise("天天有人问 嗯嗯嗯"), "zh") == "天天有人问"
+    assert table.standard(normalise("谢谢老师"), "zh") == "谢谢老师"  # whole, so the greeting is cut
     assert table.standard(normalise("um how do i uh ship pls"), "en") == "how do i ship please"
 
 

@@ -4,7 +4,7 @@ by syllable, and a one-word match that only one entry could mean."""
 from __future__ import annotations
 
 from bot.faq.matcher import Decision, FaqMatcher
-from bot.faq.text import Segmenter, is_number, stem
+from bot.faq.text import Segmenter, is_number, stem, syllables
 
 
 def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_is_asked() -> None:
@@ -14,6 +14,9 @@ def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_
     assert [is_number(w) for w in ("二十亩", "六十多", "300", "十分钟")] == [True] * 4
     # 一 and 几 alone do not make a number: these are words the bank uses
     assert [is_number(w) for w in ("一样", "一次", "几点", "双十一")] == [False] * 4
+    # how long something has gone on is context too, 一 included (before a measure of time)
+    assert [is_number(w) for w in ("一个多月", "半个月", "好几年", "一小时")] == [True] * 4
+    assert [is_number(w) for w in ("几天", "一单", "月")] == [False] * 3
     assert Segmenter().words("i spent 300 yuan on ads", "en") == ["spent", "yuan", "ads"]
 
 
@@ -42,3 +45,9 @@ def test_a_word_only_one_entry_knows_is_answered_even_beside_a_word_it_does_not(
     assert reading.ranked[0].id == "mach-overheat" and not reading.one_word
     # ...while a topic word beside what no entry answers is still not answered outright
     assert shipped_matcher.match("化肥是不是又涨价了", "zh").decision is not Decision.answer
+
+
+def test_words_pypinyin_misreads_without_its_phrases_are_read_as_people_type_them() -> None:
+    assert "".join(syllables("银行卡")) == "yinhangka"
+    assert "".join(syllables("便宜点")) == "pianyidian"
+    assert "".join(syllables("快递")) == "kuaidi"  # the rest are read as before

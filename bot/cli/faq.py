@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -200,7 +201,16 @@ def evaluate(
     content: ContentOpt = None,
 ) -> None:
     """Measure the matcher on labelled questions: top-1, misses, confident wrong answers, per language."""
-    from bot.faq.evaluation import calibrate, load_labelled, rank_all, report_lines, why_not, write_thresholds
+    from bot.faq.evaluation import (
+        MAX_HELD_WRONG,
+        calibrate,
+        load_labelled,
+        rank_all,
+        report_lines,
+        why_not,
+        write_thresholds,
+    )
+    from bot.faq.heldout import held_out_rows
 
     matcher = _matcher(content, None)
     items = load_labelled(labelled)
@@ -213,12 +223,14 @@ def evaluate(
             err.print("--cv needs at least 2 folds")
             raise typer.Exit(2)
         tune = [r for r in results if r.item.split == "tune"]
-        for figures in cross_validate(tune, cv).values():
+        held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG is not None else None
+        for figures in cross_validate(tune, cv, partial(calibrate, held=held)).values():
             out.print(figures.line(), highlight=False)
         return
     if calibrate_now:
         tune = [r for r in results if r.item.split == "tune"]
-        thresholds = {lang: calibrate(tune, lang) for lang in thresholds}
+        held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG is not None else None
+        thresholds = {lang: calibrate(tune, lang, held) for lang in thresholds}
         for reading, th in thresholds.items():
             out.print(f"{reading}: answer {th.answer:g}  margin {th.margin:g}  choices {th.choices:g}")
         if write:
@@ -234,3 +246,20 @@ def evaluate(
                 out.print(reason, highlight=False, markup=False)
     for line in report_lines(chosen, thresholds):
         out.print(line, highlight=False)
+
+
+@faq_app.command("phrasings")
+def phrasings(
+    folds: Annotated[int, typer.Option("--folds", help="Hold out one part in this many at a time.")] = 4,
+    content: ContentOpt = None,
+) -> None:
+    """Ask the bank its own phrasings, each held out of the matcher in turn (no eval set read):
+    how well the scoring meets words it has never seen, per language."""
+    from bot.faq.heldout import held_out_phrasings
+
+    if folds < 2:
+        err.print("--folds needs at least 2")
+        raise typer.Exit(2)
+    matcher = _matcher(content, None)
+    for figures in held_out_phrasings(matcher.bank, matcher.settings, folds).values():
+        out.print(figures.line(), highlight=False)

@@ -32,7 +32,10 @@ from bot.faq.confidence import Confidence, fit_logistic
 FOLDS = 5
 L2 = 0.3  # the penalty on the standardised weights (chosen by cross-validation inside the tune split)
 ADD_ANSWERS = False  # see above
-MAX_WRONG, MAX_OOS_ANSWERED, MAX_OOS_CHOICES = 0.01, 0.02, 0.17
+# Out-of-scope choices were held to 17%: at 20%, 5-fold cross-validation inside the tune split
+# missed fewer right entries (English 11.5 → 9.6%, later Chinese 4.3 → 3.7%) for more choices
+# to out-of-scope questions (13.7 → 15.7%, 11.1 → 14.3%), still under the 25% target.
+MAX_WRONG, MAX_OOS_ANSWERED, MAX_OOS_CHOICES = 0.01, 0.02, 0.20
 GAPS = (3.0, 5.0, 8.0, 12.0, 16.0, 20.0, 25.0, 100.0)
 NEVER = 2.0  # a probability never reached: the model adds no answers
 ANSWER_AT = np.round(np.arange(0.30, 0.995, 0.01), 2)
@@ -73,7 +76,10 @@ def out_of_fold(data: TuneSet, l2: float = L2) -> tuple[np.ndarray, np.ndarray]:
 
 
 def choose(
-    data: TuneSet, p_right: np.ndarray, p_shown: np.ndarray, ruled: np.ndarray
+    data: TuneSet,
+    p_right: np.ndarray,
+    p_shown: np.ndarray,
+    ruled: np.ndarray,
 ) -> tuple[float, float, float] | None:
     """(answer_at, choices_at, gap) serving learners best within the safety limits, or None;
     `ruled`: the questions of the language being calibrated that the rules answer."""

@@ -24,8 +24,9 @@ from bot.content.faq_spoken import SpokenTable
 from bot.content.limits import has_han
 from bot.faq.text import normalise
 
-# A word typed twice or more in a row by voice typing or a shaky thumb: 嗯嗯, 就是就是, 啊啊啊.
-_REPEATED = re.compile(r"([\u3400-\u9fff]{1,4})\1+")
+# A word typed twice or more in a row by voice typing or a shaky thumb: 就是就是, 啊啊啊. One
+# character said twice is usually a word of its own (谢谢, 天天, 看看, 慢慢): only three or more go.
+_REPEATED = re.compile(r"([\u3400-\u9fff])\1{2,}|([\u3400-\u9fff]{2,4})\2+")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Spoken:
         """Normalised text with repeats collapsed, fillers dropped and dialect words replaced."""
         table = self._table(lang)
         if lang == "zh":
-            norm = _REPEATED.sub(r"\1", norm)
+            norm = _REPEATED.sub(lambda m: m.group(1) or m.group(2), norm)
             pattern = self._han_replace.get(lang)
             if pattern is not None:
                 norm = pattern.sub(lambda m: table.replace[m.group(0)], norm)

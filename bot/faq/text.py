@@ -100,8 +100,13 @@ _NUMBER = re.compile(
 )
 
 
+# How long something has gone on (一个多月, 半个月, 好几年, 一小时): context, like a number. 一 does
+# make one here, before a measure of time only (一次, 一样 stay words).
+_DURATION = re.compile(r"(?:一|半|好几|两三)(?:个多|多个|个)?(?:月|年|星期|礼拜|钟头|小时)多?")
+
+
 def is_number(word: str) -> bool:
-    return _NUMBER.fullmatch(word) is not None
+    return _NUMBER.fullmatch(word) is not None or _DURATION.fullmatch(word) is not None
 
 
 # Single syllables typed in pinyin that only shape a question (吗 ma, 呢 ne, 要 yao, 能 neng).
@@ -116,6 +121,8 @@ EN_STOP_WORDS = frozenset(
     some get got have has had need want wanna gonna im i'm ive i've it's dont don't cant can't just
     yes ok okay tell know thanks thank one way make lot much many very really also still now here
     him her his hers himself herself myself yourself ourselves theirs
+    put thing things something anything stuff kind sort bit guy guys even ever already maybe sure
+    lots actually anyway yeah
     s t d m ll ve re don isn doesn didn won
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
@@ -134,12 +141,40 @@ def looks_like_words(text: str) -> bool:
     return sum(ch.isalpha() for ch in normalise(text)) >= 2
 
 
+# Words whose characters pypinyin reads wrongly without its phrase dictionary (left out, see
+# `_pinyin_reader`): 银行 came out yinxing, so a farmer typing "yinhangka" never met 银行卡. The
+# reading people type is the one kept here (both sides of the comparison use it).
+_READINGS = {
+    "银行": ("yin", "hang"),
+    "行情": ("hang", "qing"),
+    "行业": ("hang", "ye"),
+    "还钱": ("huan", "qian"),
+    "还款": ("huan", "kuan"),
+    "退还": ("tui", "huan"),
+    "归还": ("gui", "huan"),
+    "便宜": ("pian", "yi"),
+    "会计": ("kuai", "ji"),
+    "重新": ("chong", "xin"),
+    "重复": ("chong", "fu"),
+    "空调": ("kong", "tiao"),
+    "着急": ("zhao", "ji"),
+    "睡着": ("shui", "zhao"),
+    "长得": ("zhang", "de"),
+    "调货": ("diao", "huo"),
+}
+_READING = re.compile("|".join(_READINGS))
+
+
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin syllables of a word's Chinese characters; a Latin word stays as it is."""
     if not has_han(word):
         return (word,)
-    return tuple(s for s in _pinyin_reader()(word) if s.strip())
+    read = [s for s in _pinyin_reader()(word) if s.strip()]
+    if len(read) == len(word):  # one syllable per character: the known misreadings can be put right
+        for found in _READING.finditer(word):
+            read[found.start() : found.end()] = _READINGS[found.group(0)]
+    return tuple(read)
 
 
 def stem(word: str) -> str:
