@@ -11,12 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram.keyboards import inline_keyboard
 from bot.content.loader import Curriculum, load_curriculum
-from bot.core.audit import audit, sent_messages
 from bot.store.progress import utcnow
 from tests.conftest import Clock
-from tests.content_builder import REPO
 from tests.databases import database_for, dump, query
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_harness import (
@@ -302,16 +299,6 @@ async def test_in_a_group_the_bot_points_to_a_private_chat(tg: Harness) -> None:
     assert "私聊" in replies[0].text and replies[0].buttons[0][0]["url"].startswith(
         "https://t.me/FarmSkillsBot"
     )
-
-
-def test_no_shipped_message_breaks_the_limits_and_every_keyboard_fits_telegram() -> None:
-    curriculum = load_curriculum(REPO)
-    assert audit(curriculum) == []
-    count = 0
-    for _file, _field, _lang, message in sent_messages(curriculum):
-        inline_keyboard(message.keyboard)  # raises if callback data is over 64 bytes
-        count += 1
-    assert count > 27 * 2 * 8
 
 
 def test_run_without_a_token_says_what_to_do_and_exits_2(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.channels.telegram import CHANNEL
-from bot.channels.telegram.keyboards import inline_keyboard
+from bot.channels.telegram.keyboards import inline_keyboard, inline_keyboard_json
 from bot.core.messages import Message
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Courier:
         self._file_ids: dict[str, str] = {}  # an image uploaded once is re-sent by its file id
 
     async def _send(self, chat_id: int, message: Message, paid: bool = False) -> TgMessage | object:
-        markup = inline_keyboard(message.keyboard)
+        markup = inline_keyboard(message.keyboard) if _has_media(message) else None
         # Paid broadcasts let a bot send past 30 messages a second, for Telegram Stars per message.
         extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
         if message.document is not None:
@@ -100,7 +100,7 @@ class Courier:
         data = {
             "chat_id": chat_id,
             "text": message.text,
-            "reply_markup": markup,
+            "reply_markup": inline_keyboard_json(message.keyboard),
             "link_preview_options": DEFAULT_NONE,
             **extra,
         }
@@ -142,3 +142,9 @@ class Courier:
             await call
         except (TelegramError, Blocked, Refused) as exc:
             log.debug("ignored: %s", exc)
+
+
+def _has_media(message: Message) -> bool:
+    """Sent through one of python-telegram-bot's typed methods, which take its keyboard objects."""
+    attached = (message.document, message.picture, message.image, message.voice)
+    return any(x is not None for x in attached) or bool(message.image_ref or message.voice_ref)
