@@ -192,32 +192,32 @@ def test_the_upgrade_counts_the_streak_of_learners_who_studied_before_it(tmp_pat
     assert store.view(learner).progress.streak == 3
 
 
-def test_an_update_reads_none_of_the_learners_step_history(learner: Learner, service) -> None:
+def statements_of(learner: Learner, service, *commands: str) -> list[str]:
+    """The SQL a learner who has begun a course makes the bot run for these commands."""
     from sqlalchemy import event
 
     learner.onboard()
     learner.tap("选课程")
     statements: list[str] = []
     event.listen(service.store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    learner.command("progress")
-    learner.command("menu")
+    for command in commands:
+        learner.command(command)
+    return statements
+
+
+def test_an_update_reads_none_of_the_learners_step_history(learner: Learner, service) -> None:
+    statements = statements_of(learner, service, "progress", "menu")
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "step_event" in s]
     assert statements and reads == []
 
 
 def test_what_a_learner_has_done_is_read_in_one_statement(learner: Learner, service) -> None:
     """Lessons, tracks, practice reports and an awaited follow-up: one round trip per update."""
-    from sqlalchemy import event
-
-    learner.onboard()
-    learner.tap("选课程")
-    statements: list[str] = []
-    event.listen(service.store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    learner.command("progress")
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    progress_reads = [
-        s for s in reads if any(t in s for t in ("lesson_progress", "track_progress", "practice_report"))
+    reads = [
+        s for s in statements_of(learner, service, "progress") if s.lstrip().upper().startswith("SELECT")
     ]
+    tables = ("lesson_progress", "track_progress", "practice_report")
+    progress_reads = [s for s in reads if any(t in s for t in tables)]
     assert len(progress_reads) == 1
     assert all(table in progress_reads[0] for table in ("track_progress", "practice_report", "nudge"))
 
