@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -142,6 +144,21 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+
+
+def upgrade_apart(url: str | None = None) -> None:
+    """Bring the schema up to date in a short-lived Python of its own (`farmskills db upgrade`), so
+    Alembic and Mako (about 10 MB) never stay in a bot that only needed them once, at its first
+    start. A database only this process can see (SQLite in memory) is upgraded here instead."""
+    url = database_url(url)
+    if url.startswith("sqlite") and url.split("?")[0] in {"sqlite://", "sqlite:///:memory:"}:
+        upgrade(url)
+        return
+    # What it says (each migration run, or its error) goes where this process's output goes.
+    command = [sys.executable, "-m", "bot", "db", "upgrade", "--db", url]
+    ran = subprocess.run(command, stdin=subprocess.DEVNULL)
+    if ran.returncode != 0:
+        raise RuntimeError(f"`farmskills db upgrade` failed (exit {ran.returncode}; its error is above)")
 
 
 _REVISION = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*["\']?([\w]+)["\']?', re.MULTILINE)
