@@ -22,6 +22,13 @@ class LruCache(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def drop_where(self, done_with: Callable[[V], bool]) -> int:
+        """Drop every entry whose value `done_with` says is no longer needed; how many went."""
+        gone = [key for key, value in self._items.items() if done_with(value)]
+        for key in gone:
+            del self._items[key]
+        return len(gone)
+
     def get_or_make(self, key: K, make: Callable[[], V]) -> V:
         """The entry for `key`, made (and the oldest entry dropped if full) when missing."""
         if key in self._items:

@@ -47,6 +47,23 @@ def test_the_release_step_brings_the_schema_to_what_the_workers_need(tmp_path: P
     assert current_revision(url) == head_revision()
 
 
+def test_a_bot_brings_its_sqlite_file_up_to_date_at_start_in_a_python_of_its_own(tmp_path: Path) -> None:
+    """On one machine `farmskills run` migrates the file itself, in a short-lived `farmskills db
+    upgrade`: Alembic is not loaded into the bot, which only needed it once."""
+    url = database_for(tmp_path / "behind.db")
+    upgrade(url, "0010")
+    script = (
+        "import sys\n"
+        "from bot.store.database import current_revision, upgrade_apart\n"
+        f"upgrade_apart({url!r})\n"
+        f"print('alembic' in sys.modules, current_revision({url!r}))\n"
+    )
+    assert last_line_printed_by(script) == f"False {head_revision()}"
+    fresh = database_for(tmp_path / "fresh.db")
+    farmskills("run", "--migrate", env={**A_TOKEN, "DATABASE_URL": fresh})  # Telegram unreachable
+    assert current_revision(fresh) == head_revision()  # migrated before it tried to connect
+
+
 @pytest.mark.skipif(ON_POSTGRES, reason="packaging is the same whichever database the suite runs on")
 def test_a_built_wheel_installed_without_the_checkout_finds_its_lessons_content_and_migrations(
     tmp_path: Path,

@@ -9,8 +9,9 @@ import asyncio
 
 import pytest
 
+from bot.channels.telegram import ratelimit
 from bot.channels.telegram.floodgate import SCHEDULED_SEND, FloodGate
-from bot.channels.telegram.ratelimit import is_message
+from bot.channels.telegram.ratelimit import PerChatRateLimiter, is_message
 
 
 class VirtualTime:
@@ -119,3 +120,21 @@ async def test_a_sender_that_gives_up_waiting_frees_its_slot() -> None:
 )
 def test_only_messages_count_against_telegrams_message_limits(endpoint: str, counted: bool) -> None:
     assert is_message(endpoint) is counted
+
+
+async def test_a_chat_whose_pace_has_drained_is_let_go_and_a_chat_still_paced_keeps_its_limiter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An evening wave meets thousands of chats once each: their limiters, drained, are the same as
+    new ones and are let go; a chat that has just had its three messages keeps its own."""
+    monkeypatch.setattr(ratelimit, "SWEEP_AT", 4)
+    limiter = PerChatRateLimiter(per_chat_rate=3, per_chat_period=3)
+    busy = limiter._chat_limiter(1)
+    for _ in range(3):
+        await busy.acquire()  # the chat's three messages: its pace is full for the next seconds
+    for chat in (2, 3, 4):
+        limiter._chat_limiter(chat)  # met, nothing sent since: drained
+    assert len(limiter._chats) == 4
+    limiter._chat_limiter(5)  # the fifth chat finds four held: the drained ones go
+    assert 1 in limiter._chats and 5 in limiter._chats and len(limiter._chats) == 2
+    assert limiter._chat_limiter(1) is busy  # still paced by the same limiter

@@ -96,3 +96,20 @@ def test_the_matcher_built_in_the_background_loads_jieba_without_pkg_resources(c
         "print('jieba' in sys.modules, 'pkg_resources' in sys.modules)\n"
     )
     assert last_line_printed_by(script) == "True False"
+
+
+def test_the_run_limits_malloc_arenas_where_the_c_library_is_glibc_and_threads_still_allocate() -> None:
+    """`farmskills run` asks glibc for two malloc arenas (worker threads then reuse what another
+    freed); elsewhere it changes nothing. Threads allocating side by side work the same after it."""
+    script = (
+        "import platform, threading\n"
+        "from bot.malloc import limit_malloc_arenas\n"
+        "limited = limit_malloc_arenas()\n"
+        "sizes = []\n"
+        "grow = lambda: sizes.append(len(bytearray(1 << 20)))\n"
+        "workers = [threading.Thread(target=grow) for _ in range(8)]\n"
+        "for w in workers: w.start()\n"
+        "for w in workers: w.join()\n"
+        "print(limited == (platform.libc_ver()[0] == 'glibc'), sizes == [1 << 20] * 8)\n"
+    )
+    assert last_line_printed_by(script) == "True True"

@@ -42,12 +42,14 @@ def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
 
 
 @sqlite_only
-def test_the_database_runs_in_wal_mode(tmp_path: Path) -> None:
+def test_the_database_runs_in_wal_mode_with_a_small_page_cache(tmp_path: Path) -> None:
     url = database_for(tmp_path / "wal.db")
     upgrade(url)
     with make_engine(url).connect() as conn:
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     assert mode == "wal"
+    assert cache == -512  # KB of pages per connection (SQLite's own default is 2 MB)
 
 
 def test_every_step_and_answer_is_committed_with_a_timestamp(learner: Learner, db_url: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import platform
 from pathlib import Path
 
 import pytest
@@ -336,6 +337,9 @@ async def test_farmskills_run_polls_answers_and_stops_cleanly_on_sigterm(tmp_pat
         assert proc.returncode == 0
         ((place, cohort),) = query(database_for(db), "SELECT place, cohort FROM learner")
         assert cohort == "v-01" and '"screen":"name"' in place
+        if platform.libc_ver()[0] == "glibc":  # the start-up step that keeps a wave's memory down ran
+            assert proc.stderr is not None
+            assert "malloc arenas limited to 2" in (await proc.stderr.read()).decode()
     finally:
         if proc.returncode is None:
             proc.kill()

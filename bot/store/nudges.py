@@ -76,25 +76,27 @@ class NudgeStore:
             .exists()
         )
         has_begun = select(LessonProgress.id).where(LessonProgress.learner_id == Learner.id).exists()
+        wanted = select(Learner.id).where(
+            func.coalesce(Learner.timezone, default_tz) == tz,
+            col(Learner.active).is_(True),
+            col(Learner.reminders_on).is_(True),
+            col(Learner.reminder_hour) <= local.hour,
+            col(Learner.last_active_at) < midnight,
+            ~has_today,
+            has_begun,
+        )
+        count = 0
+        after = 0  # learner ids come up from 1
         with open_session(self.engine) as s:
-            due = s.exec(
-                select(Learner.id).where(
-                    func.coalesce(Learner.timezone, default_tz) == tz,
-                    col(Learner.active).is_(True),
-                    col(Learner.reminders_on).is_(True),
-                    col(Learner.reminder_hour) <= local.hour,
-                    col(Learner.last_active_at) < midnight,
-                    ~has_today,
-                    has_begun,
-                )
-            ).all()
-            count = 0
-            # In slices: one INSERT of an evening's 50,000 reminders would be compiled whole, about
-            # 100 MB of parameters held at once.
-            for start in range(0, len(due), PLAN_BATCH):
+            # A slice of learners at a time, in id order: an evening's 50,000 ids read at once and
+            # one INSERT of them all held about 14 MB (ids) and 100 MB (compiled parameters).
+            while due := s.exec(
+                wanted.where(col(Learner.id) > after).order_by(col(Learner.id)).limit(PLAN_BATCH)
+            ).all():
+                after = due[-1] or after  # a stored id is never None
                 rows = [
                     {"learner_id": learner_id, "kind": "reminder", "key": today, "due_at": now}
-                    for learner_id in due[start : start + PLAN_BATCH]
+                    for learner_id in due
                 ]
                 # Another bot may plan the same reminders at the same moment: its rows stand, ours
                 # are skipped, and the rest of the batch still goes in (uq_nudge_learner_kind_key).
