@@ -47,9 +47,9 @@ def test_the_release_step_brings_the_schema_to_what_the_workers_need(tmp_path: P
     assert current_revision(url) == head_revision()
 
 
-def test_a_bot_brings_its_sqlite_file_up_to_date_at_start_in_a_python_of_its_own(tmp_path: Path) -> None:
-    """On one machine `farmskills run` migrates the file itself, in a short-lived `farmskills db
-    upgrade`: Alembic is not loaded into the bot, which only needed it once."""
+def test_a_bot_brings_its_sqlite_file_up_to_date_at_start_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """On one machine `farmskills run` migrates the file itself, in a short-lived child process:
+    Alembic is not loaded into the bot, which only needed it once."""
     url = database_for(tmp_path / "behind.db")
     upgrade(url, "0010")
     script = (
@@ -62,6 +62,21 @@ def test_a_bot_brings_its_sqlite_file_up_to_date_at_start_in_a_python_of_its_own
     fresh = database_for(tmp_path / "fresh.db")
     farmskills("run", "--migrate", env={**A_TOKEN, "DATABASE_URL": fresh})  # Telegram unreachable
     assert current_revision(fresh) == head_revision()  # migrated before it tried to connect
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked child", "farmskills db upgrade"])
+def test_a_schema_upgrade_that_fails_apart_stops_the_start_and_says_so(
+    tmp_path: Path, fork: bool, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from bot.store.database import upgrade_apart
+
+    if not fork:  # as on a system that cannot fork
+        monkeypatch.delattr(os, "fork")
+    unwritable = tmp_path / "not-a-folder"
+    unwritable.write_text("a file where the database's folder should be")
+    with pytest.raises(RuntimeError, match="schema upgrade failed"):
+        upgrade_apart(f"sqlite:///{unwritable}/farmskills.db")
+    assert "unable to open database file" in capfd.readouterr().err
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="packaging is the same whichever database the suite runs on")

@@ -14,7 +14,8 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -151,18 +152,42 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
 
 
 def upgrade_apart(url: str | None = None) -> None:
-    """Bring the schema up to date in a short-lived Python of its own (`farmskills db upgrade`), so
-    Alembic and Mako (about 10 MB) never stay in a bot that only needed them once, at its first
-    start. A database only this process can see (SQLite in memory) is upgraded here instead."""
+    """Bring the schema up to date in a short-lived process of its own, so Alembic and Mako (about
+    10 MB) never stay in a bot that only needed them once, at its first start: a forked child where
+    the system can fork (it starts with what is imported already, so it costs a fraction of a
+    second), else `farmskills db upgrade`. A database only this process can see (SQLite in memory)
+    is upgraded here instead. Call it before any thread starts."""
     url = database_url(url)
     if url.startswith("sqlite") and url.split("?")[0] in {"sqlite://", "sqlite:///:memory:"}:
         upgrade(url)
         return
-    # What it says (each migration run, or its error) goes where this process's output goes.
-    command = [sys.executable, "-m", "bot", "db", "upgrade", "--db", url]
-    ran = subprocess.run(command, stdin=subprocess.DEVNULL)
-    if ran.returncode != 0:
-        raise RuntimeError(f"`farmskills db upgrade` failed (exit {ran.returncode}; its error is above)")
+    if hasattr(os, "fork"):
+        exit_code = _in_a_child(lambda: upgrade(url))
+    else:  # What it says (each migration run, or its error) goes where this process's output goes.
+        command = [sys.executable, "-m", "bot", "db", "upgrade", "--db", url]
+        exit_code = subprocess.run(command, stdin=subprocess.DEVNULL).returncode
+    if exit_code != 0:
+        raise RuntimeError(f"the schema upgrade failed (exit {exit_code}; its error is above)")
+
+
+def _in_a_child(work: Callable[[], None]) -> int:
+    """Run `work` in a forked child; its exit code (1 when it raised, after printing the error)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 0
+        try:
+            work()
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 _REVISION = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*["\']?([\w]+)["\']?', re.MULTILINE)
