@@ -56,7 +56,6 @@ class Courier:
         self._file_ids: dict[str, str] = {}  # an image uploaded once is re-sent by its file id
 
     async def _send(self, chat_id: int, message: Message, paid: bool = False) -> TgMessage | object:
-        markup = inline_keyboard(message.keyboard) if _has_media(message) else None
         # Paid broadcasts let a bot send past 30 messages a second, for Telegram Stars per message.
         extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
         if message.document is not None:
@@ -65,21 +64,27 @@ class Courier:
                 document=message.document.data,
                 filename=message.document.filename,
                 caption=message.text,
-                reply_markup=markup,
+                reply_markup=inline_keyboard(message.keyboard),
                 **extra,
             )
         held = ((message.image_ref, self.bot.send_photo), (message.voice_ref, self.bot.send_voice))
         for ref, send_held in held:
             if ref is not None and ref.startswith(f"{CHANNEL}:"):
                 file_id = ref.removeprefix(f"{CHANNEL}:")
-                return await send_held(chat_id, file_id, caption=message.text, reply_markup=markup, **extra)
+                return await send_held(
+                    chat_id,
+                    file_id,
+                    caption=message.text,
+                    reply_markup=inline_keyboard(message.keyboard),
+                    **extra,
+                )
         if message.picture is not None:  # drawn by the bot for this learner: uploaded every time
             picture = message.picture
             return await self.bot.send_photo(
                 chat_id,
                 picture.data,
                 caption=message.text,
-                reply_markup=markup,
+                reply_markup=inline_keyboard(message.keyboard),
                 filename=picture.filename,
                 **extra,
             )
@@ -90,7 +95,9 @@ class Courier:
             # Reading the file is disk I/O: keep it off the event loop.
             media: Any = self._file_ids.get(key) or await asyncio.to_thread(path.read_bytes)
             kind = "photo" if send == self.bot.send_photo else "voice"
-            sent = await send(chat_id, media, caption=message.text, reply_markup=markup, **extra)
+            sent = await send(
+                chat_id, media, caption=message.text, reply_markup=inline_keyboard(message.keyboard), **extra
+            )
             attachment = sent.photo[-1] if kind == "photo" and sent.photo else sent.voice
             if attachment is not None:
                 self._file_ids[key] = attachment.file_id
@@ -142,9 +149,3 @@ class Courier:
             await call
         except (TelegramError, Blocked, Refused) as exc:
             log.debug("ignored: %s", exc)
-
-
-def _has_media(message: Message) -> bool:
-    """Sent through one of python-telegram-bot's typed methods, which take its keyboard objects."""
-    attached = (message.document, message.picture, message.image, message.voice)
-    return any(x is not None for x in attached) or bool(message.image_ref or message.voice_ref)
