@@ -88,6 +88,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+async def settle(pid: int, quiet: float = 0.05, window: float = 0.5, limit: float = 30.0) -> float:
+    """Wait until the process is idle (under `quiet` of a core over `window` seconds, twice running):
+    its start-up work in the background — the FAQ index, the scheduled jobs' first run — is then
+    done, and is not counted as the cost of the updates that follow. Returns the seconds waited."""
+    began = time.monotonic()
+    calm = 0
+    before = cpu_seconds(pid)
+    while calm < 2 and time.monotonic() - began < limit:
+        await asyncio.sleep(window)
+        now = cpu_seconds(pid)
+        calm = calm + 1 if now - before < quiet * window else 0
+        before = now
+    return time.monotonic() - began
+
+
 def peak_rss_mb(pid: int) -> float:
     """The process's peak resident memory (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
