@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -57,3 +58,21 @@ def test_a_child_that_cannot_build_leaves_the_building_to_the_bot(
     assert matcher.match(question, "zh") == FaqMatcher.for_curriculum(cur).match(question, "zh")
     assert "building it here" in caplog.text
     assert "no room in the child" in capfd.readouterr().err  # the child said why
+
+
+def test_a_child_that_goes_silent_is_given_up_and_the_bot_builds_the_matcher(
+    content_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cur = load_curriculum(content_root)
+    bot_itself = os.getpid()
+
+    def build(c: Curriculum) -> FaqMatcher:
+        if os.getpid() != bot_itself:
+            time.sleep(600)  # stuck, as on a lock it inherited held for ever
+        return FaqMatcher.for_curriculum(c)
+
+    with caplog.at_level(logging.WARNING):
+        matcher = built_apart(cur, build, wait=0.5)(cur)
+    question = cur.faq.entries[0].questions.en[0]
+    assert matcher.match(question, "en") == FaqMatcher.for_curriculum(cur).match(question, "en")
+    assert "no word from the FAQ matcher's building process" in caplog.text

@@ -18,6 +18,8 @@ import io
 import logging
 import os
 import pickle
+import select
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _BANK = "the curriculum's FAQ bank"  # the bank is the bot's already: not copied, pointed at
+# The build takes a few seconds; a child silent for this long is stuck (a lock it inherited held
+# for ever, say) and is given up for a build in the bot.
+SILENT_CHILD_SECONDS = 90.0
 
 
 def _for_curriculum(curriculum: Curriculum) -> FaqMatcher:
@@ -78,7 +83,9 @@ class _Reader(pickle.Unpickler):
 
 
 def built_apart(
-    curriculum: Curriculum, build: Callable[[Curriculum], FaqMatcher] = _for_curriculum
+    curriculum: Curriculum,
+    build: Callable[[Curriculum], FaqMatcher] = _for_curriculum,
+    wait: float = SILENT_CHILD_SECONDS,
 ) -> Callable[[Curriculum], FaqMatcher]:
     """Start building the matcher in a forked child now; the function returned reads it back
     (or, where the child could not deliver it, builds it in the caller's thread)."""
@@ -96,10 +103,15 @@ def built_apart(
     def receive(cur: Curriculum) -> FaqMatcher:
         try:
             with os.fdopen(read_end, "rb") as pipe:
+                if not select.select([pipe], [], [], wait)[0]:
+                    os.kill(pid, signal.SIGKILL)
+                    raise TimeoutError(f"no word from the FAQ matcher's building process in {wait:g} s")
                 matcher: FaqMatcher = _Reader(pipe, cur.faq).load()
             return matcher
         except Exception:  # an EOF or a half-written pickle: the child said why on stderr
-            log.warning("the FAQ matcher did not come from its building process; building it here")
+            log.warning(
+                "the FAQ matcher did not come from its building process; building it here", exc_info=True
+            )
             return build(cur)
         finally:
             os.waitpid(pid, 0)
