@@ -264,7 +264,7 @@ def run(
         )
         raise typer.Exit(2)
     # Built in a forked child from now (before any thread starts) and read back by a thread once the
-    # bot is receiving (about 15 MB less than building it here); a question typed before waits for it.
+    # bot is receiving (a peak about 10 MB lower than building it here); a question typed before waits.
     faq = MatcherInTheBackground(curriculum, built_apart(curriculum), start=False)
     service = build_service(
         curriculum,
