@@ -29,6 +29,10 @@ class LruCache(Generic[K, V]):
             del self._items[key]
         return len(gone)
 
+    def peek(self, key: K) -> V | None:
+        """The entry for `key` if there is one, leaving it where it is in the order."""
+        return self._items.get(key)
+
     def get_or_make(self, key: K, make: Callable[[], V]) -> V:
         """The entry for `key`, made (and the oldest entry dropped if full) when missing."""
         if key in self._items:

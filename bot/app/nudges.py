@@ -83,7 +83,7 @@ class Nudger:
         target = engine.continue_target(view)
         if target is None:
             return []  # nothing left to learn: no nudge
-        title = engine.rendered(view, target[0]).title
+        title = engine.title(view, target[0])  # not the whole lesson, for 85,000 learners
         text = t(learner.lang, "reminder", name=learner.name, title=title)
         button = engine.b(learner.lang, "btn_continue", "continue")
         return [Delivery(learner.channel, learner.external_id, Message(text, keyboard(button)))]

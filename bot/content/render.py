@@ -104,6 +104,10 @@ class TemplateRenderer:
         return {"term": term, "snippet": snippet}
 
     def render_text(self, source: str, lang: str, name: str, seen: set[str], field: str) -> str:
+        if "{" not in source:
+            # Plain text (most of a lesson's fields) reads the same through Jinja: not compiled, a
+            # compiled template per field of every lesson took about 4 MB by the end of a wave.
+            return _clean(source)
         try:
             helpers = self._helpers(lang, seen)
             return _clean(self.compile(source).render(name=name, lang=lang, **helpers))
@@ -113,6 +117,14 @@ class TemplateRenderer:
             raise RenderError(field, f"template error: {exc}") from exc
         except Exception as exc:  # {{ name() }} and the like fail in Python, not in Jinja
             raise RenderError(field, f"template error: {exc}") from exc
+
+    def render_title(self, lesson: Lesson, lang: str, name: str) -> str:
+        """A lesson's title alone (a reminder or a menu names the lesson), as `render_lesson` gives
+        it (it comes first there too), without rendering and keeping the whole lesson for it."""
+        rendered = self._lessons.peek((lesson.id, lesson.source, lang, name))
+        if rendered is not None:
+            return rendered.title
+        return self.render_text(lesson.title.get(lang), lang, name, set(), f"title.{lang}")
 
     def render_lesson(self, lesson: Lesson, lang: str, name: str) -> RenderedLesson:
         """Render a lesson for one learner; results are kept for the most recent learners."""

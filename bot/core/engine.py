@@ -134,6 +134,11 @@ class LessonEngine:
         p = view.profile
         return self.cur.renderer.render_lesson(lesson, p.lang, p.name)
 
+    def title(self, view: LearnerView, lesson: Lesson) -> str:
+        """The lesson's title for this learner, without rendering the whole lesson for it."""
+        p = view.profile
+        return self.cur.renderer.render_title(lesson, p.lang, p.name)
+
     def tier_name(self, lang: str, tier: Tier) -> str:
         return self.t(lang, f"tier_{tier.value}")
 

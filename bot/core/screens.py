@@ -105,12 +105,12 @@ class Screens:
         text = e.t(lang, "menu", name=view.profile.name)
         nxt = e.lessons.continue_target(view)
         if nxt is not None:
-            text += "\n\n" + e.t(lang, "menu_next", title=e.rendered(view, nxt[0]).title)
+            text += "\n\n" + e.t(lang, "menu_next", title=e.title(view, nxt[0]))
         # A task put off for later takes the Ask button's place (typing a question always works).
         third = e.b(lang, "btn_ask", "ask")
         task = next((e.cur.lessons[t] for t in view.progress.open_tasks if t in e.cur.lessons), None)
         if task is not None:
-            text += "\n" + e.t(lang, "menu_task", title=e.rendered(view, task).title)
+            text += "\n" + e.t(lang, "menu_task", title=e.title(view, task))
             third = e.b(lang, "btn_my_task", f"prc:open:{task.id}")
         progress = view.progress
         place = view.place  # where the learner was before Home: a test or lesson under way counts
