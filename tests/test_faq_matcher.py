@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sqlmodel import Session
 
-from bot.content.faq_bank import FaqBank, load_faq_bank
+from bot.content.faq_bank import FaqBank, FaqEntry, load_faq_bank
 from bot.content.faq_spoken import SpokenTable
 from bot.content.loader import Curriculum, load_curriculum
 from bot.content.problems import ContentError, Problem
@@ -200,6 +200,37 @@ def test_a_trainers_mistake_in_the_spoken_table_names_the_file_and_field() -> No
     assert "content/faq/_normalise.yaml: fillers.zh: should be a list of words" in shown
     assert "content/faq/_normalise.yaml: replace.zh: should be a mapping" in shown
     assert any(s.startswith("content/faq/_normalise.yaml: slang: unknown section") for s in shown)
+
+
+def test_a_real_word_the_bank_does_not_use_is_not_corrected_to_one_it_does() -> None:
+    entries = [
+        FaqEntry.model_validate(
+            faq_entry(
+                "live-accent",
+                ("说慢点。", "Speak slowly."),
+                ["口音重", "方言", "说话听不懂"],
+                ["my accent is strong", "heavy accent"],
+            )
+        ),
+        FaqEntry.model_validate(
+            faq_entry(
+                "returns",
+                ("七天可退。", "7 days."),
+                ["退货", "退货规则", "能退吗"],
+                ["can buyers send goods back", "return rules"],
+            )
+        ),
+    ]
+    plain = FaqMatcher(FaqBank(entries, spoken_table()))
+    listed = FaqMatcher(FaqBank(entries, spoken_table({**TABLE, "spelled_right": {"en": ["accept"]}})))
+    # accept is one letter from accent: read as a typo of it without the list, left alone with it
+    asked = "must i accept returns"
+    assert plain.read(asked, "en").ranked[0].id == "live-accent"
+    assert listed.read(asked, "en").ranked[0].id == "returns"
+    assert listed.entry_scores(asked, "en")[0] < plain.entry_scores(asked, "en")[0]
+    # a real typo is still corrected
+    assert listed.read("my acent is strong", "en").ranked[0].id == "live-accent"
+    assert listed.entry_scores("my acent", "en")[0] == plain.entry_scores("my acent", "en")[0] > 0
 
 
 def test_a_long_message_is_cut_into_the_clauses_that_ask_something() -> None:

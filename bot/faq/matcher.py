@@ -85,6 +85,8 @@ class _LangIndex:
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
     known: frozenset[str]
     kinds: dict[str, np.ndarray]  # kind of question (cost, time …) → which entries answer it
+    # real words the bank doesn't use (accept): left as typed, not "corrected" to a bank word (accent)
+    spelled_right: frozenset[str] = frozenset()
     spelled: dict[str, str] = field(default_factory=dict)  # typo corrections already worked out
 
 
@@ -183,6 +185,11 @@ class FaqMatcher:
             vocabulary=sorted(vocab),
             known=frozenset(vocab),
             kinds=self._kinds(lang),
+            spelled_right=frozenset(
+                w
+                for word in self.bank.spoken.lang(lang).spelled_right
+                for w in self.segmenter.words(normalise(word), lang)
+            ),
         )
 
     def _kinds(self, lang: str) -> dict[str, np.ndarray]:
@@ -197,7 +204,7 @@ class FaqMatcher:
 
     def _spelled(self, index: _LangIndex, word: str) -> str:
         """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
-        if word in index.known or len(word) < 4 or not index.vocabulary:
+        if word in index.known or word in index.spelled_right or len(word) < 4 or not index.vocabulary:
             return word
         if word not in index.spelled:
             found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
