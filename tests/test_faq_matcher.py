@@ -47,6 +47,16 @@ def test_a_homophone_typo_and_a_traditional_spelling_find_the_entry(matcher: Faq
         assert matcher.match(question, "zh").matches[0].id == "shop-deposit", question
 
 
+def test_a_question_typed_in_pinyin_scores_as_its_characters_would(matcher: FaqMatcher) -> None:
+    # dianchi / gubao are read as the bank's 电池 / 鼓包: nearly as sure as the same words in
+    # characters (read as pinyin alone, 53 with a lead of 27)
+    typed = matcher.read("dianchi gubao le", "zh").ranked
+    written = matcher.read("电池鼓包了", "zh").ranked
+    assert typed[0].id == written[0].id == "drone-battery"
+    assert typed[0].score >= 0.85 * written[0].score
+    assert typed[0].score - typed[1].score >= 0.8 * (written[0].score - written[1].score)
+
+
 def test_a_question_that_only_shares_template_words_is_not_answered(matcher: FaqMatcher) -> None:
     assert matcher.match("什么时候能到", "zh").decision is not Decision.answer
     assert matcher.match("how do i do that", "en").decision is Decision.none
