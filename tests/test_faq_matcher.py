@@ -243,6 +243,14 @@ def test_a_real_word_the_bank_does_not_use_is_not_corrected_to_one_it_does() -> 
     assert listed.entry_scores("my acent", "en")[0] == plain.entry_scores("my acent", "en")[0] > 0
 
 
+def test_a_message_whose_clauses_all_tell_is_asked_by_its_last_clause() -> None:
+    # no clause has a question word: the last one, after who they are, is what they ask about
+    parts = split_message("hi, my daughter set up my phone for me, sensor not working right", normalise)
+    assert [parts.clauses[i] for i in parts.asking] == ["sensor not working right"]
+    assert (len(parts.clauses) - 1,) in parts.pieces  # scored alone, as well as with the whole
+    assert split_message("sensor not working right", normalise).pieces == ((0,),)
+
+
 def test_a_long_message_is_cut_into_the_clauses_that_ask_something() -> None:
     parts = split_message("王老师你好，我是李家村的，我儿子在外地。想问问开店要交押金吗？", normalise)
     asked = [parts.clauses[i] for i in parts.asking]
