@@ -91,7 +91,7 @@ def test_the_shipped_thresholds_are_the_ones_calibrated_on_the_tune_split(
 ) -> None:
     tune = [r for r in results if r.item.split == "tune"]
     # the bank's phrasings held out in turn, when the calibration checks its rules on them
-    held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG is not None else None
+    held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG else None
     for lang, shipped_thresholds in matcher.settings.thresholds.items():
         assert calibrate(tune, lang, held) == shipped_thresholds, (
             f"re-run: farmskills faq eval --calibrate --write ({lang})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -64,7 +66,10 @@ def test_with_a_limit_the_calibration_keeps_to_it_on_the_held_out_phrasings(
         one_word=np.zeros(100, dtype=bool),
     )
     assert held.wrong_rate(80, 12) == 0.0 and held.wrong_rate(80, 10) == 0.10
-    monkeypatch.setattr(evaluation, "MAX_HELD_WRONG", None)
+    monkeypatch.setattr(evaluation, "MAX_HELD_WRONG", {})
     assert calibrate_rules(tune, "zh", held).margin <= 8
-    monkeypatch.setattr(evaluation, "MAX_HELD_WRONG", 0.05)
+    monkeypatch.setattr(evaluation, "MAX_HELD_WRONG", {"zh": 0.05})
     assert calibrate_rules(tune, "zh", held).margin > 10
+    # a limit for one language only: the same questions read in English keep the tune split's margin
+    english = [Ranked(replace(r.item, lang="en"), "en", r.ranked) for r in tune]
+    assert calibrate_rules(english, "en", held).margin <= 8

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sqlmodel import Session
 
-from bot.content.faq_bank import FaqBank, load_faq_bank
+from bot.content.faq_bank import FaqBank, FaqEntry, load_faq_bank
 from bot.content.faq_spoken import SpokenTable
 from bot.content.loader import Curriculum, load_curriculum
 from bot.content.problems import ContentError, Problem
@@ -45,6 +45,16 @@ def test_question_template_words_are_dropped_so_different_questions_stay_differe
 def test_a_homophone_typo_and_a_traditional_spelling_find_the_entry(matcher: FaqMatcher) -> None:
     for question in ("开店保正金交多少", "開店押金能退嗎", "kaidian yajin"):
         assert matcher.match(question, "zh").matches[0].id == "shop-deposit", question
+
+
+def test_a_question_typed_in_pinyin_scores_as_its_characters_would(matcher: FaqMatcher) -> None:
+    # dianchi / gubao are read as the bank's 电池 / 鼓包: nearly as sure as the same words in
+    # characters (read as pinyin alone, 53 with a lead of 27)
+    typed = matcher.read("dianchi gubao le", "zh").ranked
+    written = matcher.read("电池鼓包了", "zh").ranked
+    assert typed[0].id == written[0].id == "drone-battery"
+    assert typed[0].score >= 0.85 * written[0].score
+    assert typed[0].score - typed[1].score >= 0.8 * (written[0].score - written[1].score)
 
 
 def test_a_question_that_only_shares_template_words_is_not_answered(matcher: FaqMatcher) -> None:
@@ -200,6 +210,45 @@ def test_a_trainers_mistake_in_the_spoken_table_names_the_file_and_field() -> No
     assert "content/faq/_normalise.yaml: fillers.zh: should be a list of words" in shown
     assert "content/faq/_normalise.yaml: replace.zh: should be a mapping" in shown
     assert any(s.startswith("content/faq/_normalise.yaml: slang: unknown section") for s in shown)
+
+
+def test_a_real_word_the_bank_does_not_use_is_not_corrected_to_one_it_does() -> None:
+    entries = [
+        FaqEntry.model_validate(
+            faq_entry(
+                "live-accent",
+                ("说慢点。", "Speak slowly."),
+                ["口音重", "方言", "说话听不懂"],
+                ["my accent is strong", "heavy accent"],
+            )
+        ),
+        FaqEntry.model_validate(
+            faq_entry(
+                "returns",
+                ("七天可退。", "7 days."),
+                ["退货", "退货规则", "能退吗"],
+                ["can buyers send goods back", "return rules"],
+            )
+        ),
+    ]
+    plain = FaqMatcher(FaqBank(entries, spoken_table()))
+    listed = FaqMatcher(FaqBank(entries, spoken_table({**TABLE, "spelled_right": {"en": ["accept"]}})))
+    # accept is one letter from accent: read as a typo of it without the list, left alone with it
+    asked = "must i accept returns"
+    assert plain.read(asked, "en").ranked[0].id == "live-accent"
+    assert listed.read(asked, "en").ranked[0].id == "returns"
+    assert listed.entry_scores(asked, "en")[0] < plain.entry_scores(asked, "en")[0]
+    # a real typo is still corrected
+    assert listed.read("my acent is strong", "en").ranked[0].id == "live-accent"
+    assert listed.entry_scores("my acent", "en")[0] == plain.entry_scores("my acent", "en")[0] > 0
+
+
+def test_a_message_whose_clauses_all_tell_is_asked_by_its_last_clause() -> None:
+    # no clause has a question word: the last one, after who they are, is what they ask about
+    parts = split_message("hi, my daughter set up my phone for me, sensor not working right", normalise)
+    assert [parts.clauses[i] for i in parts.asking] == ["sensor not working right"]
+    assert (len(parts.clauses) - 1,) in parts.pieces  # scored alone, as well as with the whole
+    assert split_message("sensor not working right", normalise).pieces == ((0,),)
 
 
 def test_a_long_message_is_cut_into_the_clauses_that_ask_something() -> None:

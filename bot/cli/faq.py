@@ -223,13 +223,13 @@ def evaluate(
             err.print("--cv needs at least 2 folds")
             raise typer.Exit(2)
         tune = [r for r in results if r.item.split == "tune"]
-        held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG is not None else None
+        held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG else None
         for figures in cross_validate(tune, cv, partial(calibrate, held=held)).values():
             out.print(figures.line(), highlight=False)
         return
     if calibrate_now:
         tune = [r for r in results if r.item.split == "tune"]
-        held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG is not None else None
+        held = held_out_rows(matcher.bank, matcher.settings) if MAX_HELD_WRONG else None
         thresholds = {lang: calibrate(tune, lang, held) for lang in thresholds}
         for reading, th in thresholds.items():
             out.print(f"{reading}: answer {th.answer:g}  margin {th.margin:g}  choices {th.choices:g}")

@@ -7,7 +7,9 @@ language:
 - `replace`: dialect words, common slips and Latin shorthand → the standard word the bank uses
   (咋整 → 怎么办, 晓得 → 知道, pdd → 拼多多, live → 直播);
 - `greetings`: openings and sign-offs that carry no question (王老师你好, 谢谢; hello teacher);
-- `question_words`: what kind of thing a question asks (cost: 多少钱, 费用; time: 多久 …).
+- `question_words`: what kind of thing a question asks (cost: 多少钱, 费用; time: 多久 …);
+- `spelled_right`: real words the bank may not use (accept, neighbour): never "corrected" to the
+  nearest word the bank knows (accept → accent), however close it is.
 
 This module only reads and checks the table (it is content); `bot.faq.spoken` applies it to
 questions and phrasings.
@@ -25,7 +27,7 @@ from bot.content.models import LANGS
 from bot.content.problems import Problem
 from bot.content.yaml_text import parse_yaml
 
-SECTIONS = ("fillers", "replace", "greetings", "question_words")
+SECTIONS = ("fillers", "replace", "greetings", "question_words", "spelled_right")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class SpokenLang:
     replace: tuple[tuple[str, str], ...] = ()
     greetings: tuple[str, ...] = ()
     kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    spelled_right: tuple[str, ...] = ()
 
 
 def _strings(value: Any, where: str, shown_as: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -92,6 +95,9 @@ class SpokenTable:
                 kinds=tuple(
                     (kind, _strings(words, f"question_words.{lang}.{kind}", shown_as, problems))
                     for kind, words in kinds.items()
+                ),
+                spelled_right=_strings(
+                    sections["spelled_right"].get(lang), f"spelled_right.{lang}", shown_as, problems
                 ),
             )
         return cls(raw)

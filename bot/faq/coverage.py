@@ -166,6 +166,27 @@ class WordCoverage:
         return covered, total
 
 
+def read_as_han(word: str, han: dict[str, str], idf: Mapping[str, float]) -> str:
+    """A Latin word as the bank's Chinese word sounding so, unless the bank knows it as typed."""
+    return han.get(word, word) if word.isascii() and "w:" + word not in idf else word
+
+
+def han_for_pinyin(coverage: WordCoverage) -> dict[str, str]:
+    """The bank's Chinese word for each pinyin spelling of one (kuaidi → 快递): of words that sound
+    alike (保证金, and the keyword typo 保正金), the one most entries use; none when that is a tie."""
+    by_sound: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for unit in coverage.idf:
+        if unit.startswith("w:") and has_han(unit):
+            word = unit[2:]
+            by_sound["".join(syllables(word))].append((len(coverage.holders(unit)), word))
+    out: dict[str, str] = {}
+    for sound, words in by_sound.items():
+        words.sort(reverse=True)
+        if len(words) == 1 or words[0][0] > words[1][0]:
+            out[sound] = words[0][1]
+    return out
+
+
 class PhraseRecall:
     """How much of an entry's closest phrasing a (long) message holds, word by word.
 

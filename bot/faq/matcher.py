@@ -40,7 +40,7 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
 from bot.faq.confidence import Evidence, gather, signals
-from bot.faq.coverage import PhraseRecall, WordCoverage, units
+from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
@@ -85,6 +85,8 @@ class _LangIndex:
     vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
     known: frozenset[str]
     kinds: dict[str, np.ndarray]  # kind of question (cost, time …) → which entries answer it
+    # real words the bank doesn't use (accept): left as typed, not "corrected" to a bank word (accent)
+    spelled_right: frozenset[str] = frozenset()
     spelled: dict[str, str] = field(default_factory=dict)  # typo corrections already worked out
 
 
@@ -111,6 +113,7 @@ class FaqMatcher:
         self.segmenter.known_pinyin = frozenset(
             u[2:] for u in self._index["zh"].coverage.idf if u.startswith("p:")
         )
+        self._han_for_pinyin = han_for_pinyin(self._index["zh"].coverage)
 
     def _standard(self, text: str, lang: str) -> str:
         """Normalised, with the spoken-language table applied: how both sides are compared."""
@@ -183,6 +186,11 @@ class FaqMatcher:
             vocabulary=sorted(vocab),
             known=frozenset(vocab),
             kinds=self._kinds(lang),
+            spelled_right=frozenset(
+                w
+                for word in self.bank.spoken.lang(lang).spelled_right
+                for w in self.segmenter.words(normalise(word), lang)
+            ),
         )
 
     def _kinds(self, lang: str) -> dict[str, np.ndarray]:
@@ -197,7 +205,7 @@ class FaqMatcher:
 
     def _spelled(self, index: _LangIndex, word: str) -> str:
         """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
-        if word in index.known or len(word) < 4 or not index.vocabulary:
+        if word in index.known or word in index.spelled_right or len(word) < 4 or not index.vocabulary:
             return word
         if word not in index.spelled:
             found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
@@ -240,6 +248,12 @@ class FaqMatcher:
         words = [self.segmenter.words(clause, lang) for clause in parts.clauses]
         if lang == "en":
             words = [[self._spelled(index, w) for w in ws] for ws in words]
+        else:
+            # pinyin typed for a word the bank uses is read as that word (kuaidi → 快递), so a
+            # question typed in pinyin meets the bank as the same question in characters would;
+            # unless the bank knows the pinyin itself (a keyword: shipinzheng, jiaoshui 交税 not 浇水)
+            han, idf = self._han_for_pinyin, index.coverage.idf
+            words = [[read_as_han(w, han, idf) for w in ws] for ws in words]
         clause_units = [units(ws, zh, clause) for ws, clause in zip(words, parts.clauses, strict=True)]
         covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
         hits = [index.keywords.hits(clause, lang) for clause in parts.clauses]

@@ -83,6 +83,7 @@ ZH_TEMPLATE_WORDS = frozenset(
     哪些 多少 靠谱 靠不靠谱 管用 管不管用 有用 有没有用 好使
     听说 最近 有点 有点儿 那么 这么 这种 那种 这样 那样 比较 肯定 当时 每次 几次 这里 那里 那些
     这些 里头 一阵子 其实 反正 总是 老是 特别 非常 真是
+    老伴 老头子 老婆子 闺女 女儿 儿子 儿媳 女婿 村里 村上 打工 外地 城里 岁数 年纪 老两口
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 # Template words jieba's own dictionary would cut apart (靠谱不 → 靠 / 谱 / 不): taught to it, so
@@ -121,6 +122,7 @@ EN_STOP_WORDS = frozenset(
     him her his hers himself herself myself yourself ourselves theirs
     put thing things something anything stuff kind sort bit guy guys even ever already maybe sure
     lots actually anyway yeah
+    son sons daughter daughters wife husband retired city village
     s t d m ll ve re don isn doesn didn won
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
