@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, event, update
 
 from bot.core.messages import Message
 from bot.store import nudges
@@ -103,8 +103,21 @@ def test_two_bots_planning_the_same_reminders_plan_each_once(
 ) -> None:
     """An evening's wave bigger than one INSERT is planned slice by slice: still each learner once."""
     monkeypatch.setattr(nudges, "PLAN_BATCH", batch)
+    url = _reminders_due_tonight(tmp_path, 30)
+    planned = race(url, lambda e: NudgeStore(e).plan_reminders(EVENING, "Asia/Shanghai"))
+    assert sum(planned) == 30
+    per_learner = query(url, "SELECT learner_id, COUNT(*) FROM nudge GROUP BY learner_id")
+    assert sorted(int(n) for _, n in per_learner) == [1] * 30
+
+
+EVENING = datetime(2026, 5, 4, 11, 30, tzinfo=UTC)  # 19:30 in Shanghai
+
+
+def _reminders_due_tonight(tmp_path: Path, learners: int) -> str:
+    """A database of learners who have begun a course and were last here yesterday: today's
+    reminder is due for each at 19:00 Shanghai time."""
     url = fresh(tmp_path)
-    ids = add_learners(url, 30)
+    ids = add_learners(url, learners)
     engine = make_engine(url)
     with unit_of_work(engine) as conn:
         rows = [
@@ -113,14 +126,26 @@ def test_two_bots_planning_the_same_reminders_plan_each_once(
             for i in ids
         ]
         conn.execute(LessonProgress.__table__.insert(), rows)  # type: ignore[attr-defined]
-        # They were last here yesterday: today's reminder is due at 19:00 Shanghai time.
         conn.execute(update(Learner).values(last_active_at=datetime(2026, 5, 3, 1, tzinfo=UTC)))
     engine.dispose()
-    evening = datetime(2026, 5, 4, 11, 30, tzinfo=UTC)  # 19:30 in Shanghai
-    planned = race(url, lambda e: NudgeStore(e).plan_reminders(evening, "Asia/Shanghai"))
-    assert sum(planned) == 30
-    per_learner = query(url, "SELECT learner_id, COUNT(*) FROM nudge GROUP BY learner_id")
-    assert sorted(int(n) for _, n in per_learner) == [1] * 30
+    return url
+
+
+def test_an_evening_wave_is_planned_a_slice_per_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a write holds the whole database: planning an evening's reminders in one
+    transaction held every learner's tap until all were planned. Each slice commits on its own."""
+    monkeypatch.setattr(nudges, "PLAN_BATCH", 7)
+    url = _reminders_due_tonight(tmp_path, 30)
+    engine = make_engine(url)
+    commits: list[int] = []
+    planned_so_far = lambda: int(query(url, "SELECT COUNT(*) FROM nudge")[0][0])  # noqa: E731
+    event.listen(engine, "commit", lambda _conn: commits.append(planned_so_far()))
+    assert NudgeStore(engine).plan_reminders(EVENING, "Asia/Shanghai") == 30
+    engine.dispose()
+    # Before each commit, the slices committed earlier are already there for everyone to see.
+    assert commits == [0, 7, 14, 21, 28]
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="SQLite's write lock lets only one new learner in at a time")

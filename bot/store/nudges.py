@@ -87,12 +87,17 @@ class NudgeStore:
         )
         count = 0
         after = 0  # learner ids come up from 1
-        with open_session(self.engine) as s:
-            # A slice of learners at a time, in id order: an evening's 50,000 ids read at once and
-            # one INSERT of them all held about 14 MB (ids) and 100 MB (compiled parameters).
-            while due := s.exec(
-                wanted.where(col(Learner.id) > after).order_by(col(Learner.id)).limit(PLAN_BATCH)
-            ).all():
+        # A slice of learners at a time, in id order: an evening's 50,000 ids read at once and one
+        # INSERT of them all held about 14 MB (ids) and 100 MB (compiled parameters). Each slice is
+        # its own transaction: on SQLite a write holds the whole database, and one transaction for
+        # an evening's 85,000 reminders held every tap, journal entry and lease renewal for 30 s.
+        while True:
+            with open_session(self.engine) as s:
+                due = s.exec(
+                    wanted.where(col(Learner.id) > after).order_by(col(Learner.id)).limit(PLAN_BATCH)
+                ).all()
+                if not due:
+                    return count
                 after = due[-1] or after  # a stored id is never None
                 rows = [
                     {"learner_id": learner_id, "kind": "reminder", "key": today, "due_at": now}
@@ -102,8 +107,7 @@ class NudgeStore:
                 # are skipped, and the rest of the batch still goes in (uq_nudge_learner_kind_key).
                 insert = insert_or_skip(self.engine, Nudge).values(rows).returning(col(Nudge.id))
                 count += len(s.execute(insert).all())  # the rows this bot inserted, not those skipped
-            s.commit()
-        return count
+                s.commit()
 
     def ignored_in_a_row(self, learner: Learner, before: int) -> int:
         """Reminders sent since the learner was last active, not counting nudge `before`."""
