@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.service import LearningService
+from bot.channels.telegram import app as telegram_app
 from bot.config import Settings
 from bot.content.loader import Curriculum
 from bot.core.messages import Message
@@ -218,3 +219,36 @@ async def test_with_paid_broadcasts_on_only_scheduled_sends_ask_for_them(
         assert reminder.params.get("allow_paid_broadcast") is True
         replies = [s for s in tg.fake.to(ALICE) if s is not reminder]
         assert replies and all("allow_paid_broadcast" not in s.params for s in replies)
+
+
+async def test_a_long_wave_is_owed_as_it_is_sent_not_all_at_once(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evening's reminders are owed a batch at a time as the sender gets through them: owed
+    long before it went out, a reminder would still tell a learner who studied meanwhile to study."""
+    await onboard(tg)
+    assert tg.service is not None and tg.bot is not None
+    service = tg.service
+    monkeypatch.setattr(telegram_app, "OWE_AHEAD", 30)
+    batches = iter(range(10))
+    waiting_when_owed: list[int] = []
+
+    def a_wave_in_batches(*_args: object, **_kwargs: object) -> list[Addressed]:
+        n = next(batches, None)
+        if n is None:
+            return []
+        waiting_when_owed.append(service.outbox.pending("telegram"))
+        batch = [
+            Addressed("telegram", str(8000 + 20 * n + i), Message(f"reminder {20 * n + i}"))
+            for i in range(20)
+        ]
+        service.outbox.put(batch, utcnow(), priority=SCHEDULED)
+        return batch
+
+    monkeypatch.setattr(service, "due_nudges", a_wave_in_batches)
+    await asyncio.wait_for(tg.bot.send_due_nudges(), timeout=60)
+    await tg.drained(timeout=60)
+    assert len(waiting_when_owed) == 10
+    assert max(waiting_when_owed) <= 30, f"owed with {max(waiting_when_owed)} still waiting"
+    sent = Counter(s.text for s in tg.fake.sent if s.text.startswith("reminder"))
+    assert len(sent) == 200 and set(sent.values()) == {1}

@@ -50,6 +50,12 @@ from bot.store.receipts import DeliveryReceipts, receipts_path
 
 log = logging.getLogger(__name__)
 
+# A wave is owed as it is sent: another batch once fewer than this wait in the outbox (20 s of
+# sending at Telegram's 30 a second). Owed long before it went out, a reminder would still tell a
+# learner who studied meanwhile to study, and the outbox would hold the whole evening.
+OWE_AHEAD = 600
+OWE_AHEAD_CHECK = 0.5  # seconds between looks at the outbox while it is fuller than that
+
 COMMANDS = ("start", "menu", "progress", "income", "reminders", "help", "lang", "mydata", "forget")
 STAFF_COMMANDS = ("report", "attach")  # shown only in trainers' and admins' own chats
 COMMAND_HELP = {
@@ -250,6 +256,10 @@ class TelegramBot:
         await self.intake.replay(timedelta(0))
         # In the background: after a long stop in the evening tens of thousands may be due, and
         # owing them takes a minute; the bot receives (and learners' replies go first) meanwhile.
+        self.owe_in_background()
+
+    def owe_in_background(self) -> None:
+        """Owe what is due in a task of its own (a wave takes as long as it takes to send)."""
         if self._owing is None or self._owing.done():
             self._owing = asyncio.create_task(self.send_due_nudges(), name="owe-due-nudges")
 
@@ -267,6 +277,11 @@ class TelegramBot:
                 if not owed:  # a batch can owe fewer than it claimed (a removed lesson): go on
                     return
                 log.info("owed %d nudge(s)", len(owed))
+                while (
+                    self.leadership.leads
+                    and await asyncio.to_thread(self.service.outbox.pending, CHANNEL) > OWE_AHEAD
+                ):
+                    await asyncio.sleep(OWE_AHEAD_CHECK)
 
     async def reload_content(self) -> Reloaded:
         """Serve the content as it is on disk now, if it is all valid; tell the admins either way."""
@@ -320,7 +335,7 @@ def _leading(context: ContextTypes.DEFAULT_TYPE) -> TelegramBot | None:
 async def _send_nudges(context: ContextTypes.DEFAULT_TYPE) -> None:
     bot = _leading(context)
     if bot is not None:
-        await bot.send_due_nudges()
+        bot.owe_in_background()  # a job running through a whole wave would hold back the next ones
 
 
 async def _replay(context: ContextTypes.DEFAULT_TYPE) -> None:
