@@ -3,16 +3,19 @@ for those very files, and the FAQ matcher built in the background answers as the
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
 from bot.app.faq_building import MatcherInTheBackground
+from bot.content import check_cache
 from bot.content.check_cache import load_checked
 from bot.content.loader import Curriculum, load_curriculum
 from bot.content.problems import ContentError
 from bot.faq.matcher import FaqMatcher
+from bot.store.database import upgrade
 from tests.cli_runner import last_line_printed_by
 
 
@@ -29,6 +32,50 @@ def test_content_found_clean_is_remembered_and_served_the_same(content_root: Pat
     again = load_checked(content_root, cache)
     assert again.lessons.keys() == first.lessons.keys() == load_curriculum(content_root).lessons.keys()
     assert len(list(cache.glob("content-*.clean"))) == 1
+
+
+def test_content_read_back_from_the_cache_teaches_the_same_without_reading_the_files(
+    content_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first = load_checked(content_root, cache)
+
+    def no_reading(*_args: object, **_kwargs: object) -> Curriculum:
+        raise AssertionError("the files were read again")
+
+    monkeypatch.setattr(check_cache, "load_curriculum", no_reading)
+    again = load_checked(content_root, cache)
+    assert again is not first and again.root == first.root
+    assert again.lessons == first.lessons and again.faq.entries == first.faq.entries
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    for lesson in first.lessons.values():  # every step renders the same text in both languages
+        for lang in ("zh", "en"):
+            assert again.renderer.render_lesson(lesson, lang, "Li") == first.renderer.render_lesson(
+                lesson, lang, "Li"
+            )
+
+
+def test_remembered_content_that_cannot_be_read_back_is_read_from_the_files(
+    content_root: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = load_checked(content_root, cache)
+    (remembered,) = cache.glob("content-*.clean")
+    remembered.write_bytes(remembered.read_bytes()[:1000])  # cut short, as by a full disk
+    again = load_checked(content_root, cache)
+    assert again.lessons == first.lessons
+    assert len(remembered.read_bytes()) > 1000  # remembered whole again
+
+
+def test_the_same_content_in_another_folder_is_not_served_from_the_first_folder(
+    content_root: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    load_checked(content_root, cache)
+    copy = tmp_path / "copy"
+    shutil.copytree(content_root, copy)
+    assert load_checked(copy, cache).root == copy.resolve()
+    assert len(list(cache.glob("content-*.clean"))) == 2  # one per folder
 
 
 def test_a_change_after_a_clean_check_is_checked_in_full_and_refused(
@@ -84,6 +131,30 @@ def test_a_starting_bot_leaves_the_faq_text_and_number_stack_to_the_building_thr
         "print(sorted(m for m in ('numpy', 'jieba', 'pypinyin', 'pkg_resources') if m in sys.modules))\n"
     )
     assert last_line_printed_by(script) == "[]"
+
+
+def test_a_start_with_content_remembered_clean_imports_neither_the_checks_nor_jinja_nor_postgres(
+    content_root: Path, tmp_path: Path
+) -> None:
+    """Content found clean before is read back whole: the checks and Jinja (about 70 ms of a start)
+    wait for a template a learner reaches, and SQLite's bot never imports PostgreSQL's dialect."""
+    cache = tmp_path / "cache"
+    load_checked(content_root, cache)
+    db = f"sqlite:///{tmp_path / 'start.db'}"
+    upgrade(db)  # as `farmskills run` does it: in a child of its own
+    script = (
+        "import sys\n"
+        "import bot.cli.app\n"
+        "from bot.app.service import build_service\n"
+        "from bot.channels.telegram.app import run_bot\n"
+        "from bot.content.check_cache import load_checked\n"
+        "from pathlib import Path\n"
+        f"cur = load_checked(Path({str(content_root)!r}), Path({str(cache)!r}))\n"
+        f"build_service(cur, {db!r}, False)\n"
+        "left = ('bot.content.checks', 'jinja2', 'sqlalchemy.dialects.postgresql')\n"
+        "print(sorted(m for m in left if m in sys.modules), len(cur.lessons))\n"
+    )
+    assert last_line_printed_by(script) == f"[] {len(load_curriculum(content_root).lessons)}"
 
 
 def test_the_matcher_built_in_the_background_loads_jieba_without_pkg_resources(content_root: Path) -> None:

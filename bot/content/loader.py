@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.checks import check_references, check_stray_files
 from bot.content.explain import from_pydantic, make
 from bot.content.faq_bank import FaqBank, read_bank
 from bot.content.models import LANGS, Lesson, Term, Tier, Track
@@ -291,6 +290,9 @@ def check_content(
     faq_dir = root / "content" / "faq"
     faq = read_bank(faq_dir, None, root, reader.problems) if faq_dir.is_dir() else FaqBank(())
     curriculum = Curriculum(root, tracks, lessons, glossary, ui, renderer, faq)
+    # Here, not at the top: content remembered clean (`check_cache`) is read back without them.
+    from bot.content.checks import check_references, check_stray_files
+
     check_stray_files(reader, curriculum)
     check_references(reader, curriculum, render_check, only)
     problems = sorted(set(reader.problems))

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING
 
 from bot.content.models import Lesson, Term
 from bot.lru import LruCache
+
+if TYPE_CHECKING:  # Jinja is imported when a template is first compiled, not at start (about 30 ms)
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
 
 # Lessons rendered for a learner's name are kept for the learners active now, not for everyone an
 # evening wave reminded once: 4,096 of them (about 3 KB each) took 17 MB; a miss costs under 1 ms.
@@ -57,15 +60,28 @@ class TemplateRenderer:
     """Compiles every template once and renders lessons for a learner."""
 
     def __init__(self, snippets_dir: Path, glossary: dict[str, Term]) -> None:
+        self.snippets_dir = snippets_dir
         self.glossary = glossary
-        self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(snippets_dir)),
+        self._compiled: dict[str, Template] = {}
+        self._lessons: LruCache[tuple[str, str, str, str], RenderedLesson] = LruCache(_RENDER_CACHE_SIZE)
+
+    def __reduce__(self) -> tuple[type[TemplateRenderer], tuple[Path, dict[str, Term]]]:
+        """Pickled as what builds it (the remembered content, `check_cache`): compiled templates and
+        rendered lessons are rebuilt as learners reach them, not carried in the file."""
+        return TemplateRenderer, (self.snippets_dir, self.glossary)
+
+    @cached_property
+    def env(self) -> SandboxedEnvironment:
+        """Made when a template is first compiled: most fields are plain text, never compiled."""
+        from jinja2 import FileSystemLoader, StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        return SandboxedEnvironment(
+            loader=FileSystemLoader(str(self.snippets_dir)),
             undefined=StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
         )
-        self._compiled: dict[str, Template] = {}
-        self._lessons: LruCache[tuple[str, str, str, str], RenderedLesson] = LruCache(_RENDER_CACHE_SIZE)
 
     def snippet_names(self, lang: str) -> set[str]:
         """The snippets written in `lang`: "machinery_safety" for machinery_safety.zh.j2."""
@@ -92,6 +108,8 @@ class TemplateRenderer:
             return f"{shown}（{explanation}）" if lang == "zh" else f"{shown} ({explanation})"
 
         def snippet(name: str) -> str:
+            from jinja2 import TemplateError
+
             try:
                 template = self.env.get_template(f"{name}.{lang}.j2")
             except TemplateError as exc:
@@ -108,6 +126,8 @@ class TemplateRenderer:
             # Plain text (most of a lesson's fields) reads the same through Jinja: not compiled, a
             # compiled template per field of every lesson took about 4 MB by the end of a wave.
             return _clean(source)
+        from jinja2 import TemplateError
+
         try:
             helpers = self._helpers(lang, seen)
             return _clean(self.compile(source).render(name=name, lang=lang, **helpers))

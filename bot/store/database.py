@@ -21,7 +21,6 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, event, inspect, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
@@ -90,8 +89,13 @@ def unit_of_work(engine: Engine) -> Iterator[Connection]:
 def insert_or_skip(engine: Engine, table: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for `table` (a model), as the engine's database spells it:
     a row another process wrote first is left alone instead of failing the whole statement."""
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing()
+    if engine.dialect.name == "postgresql":  # its dialect is imported only where it is used
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def flush_new(s: Session, row: Any) -> bool:
