@@ -9,6 +9,7 @@ fake's log, latency from the moment a learner taps to the moment the next messag
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import statistics
 import subprocess
@@ -26,12 +27,18 @@ REPO = Path(__file__).resolve().parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+_FAKES_STARTED = itertools.count()
+
+
 class TimedFake(FakeTelegram):
     """The fake Bot API, noting when each message reached each chat."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.arrivals: dict[int, list[float]] = defaultdict(list)
+        # Telegram's update ids go on rising across a bot's restarts; a bot restarted on the same
+        # database would take a second fake's update 1 for one it has handled already.
+        self.update_ids = itertools.count(1 + next(_FAKES_STARTED) * 10_000_000)
 
     def _send(self, method: str, params: dict[str, Any]) -> web.Response:
         response = super()._send(method, params)
@@ -112,11 +119,18 @@ def peak_rss_mb(pid: int) -> float:
 
 
 async def start_bot(
-    fake: TimedFake, module: list[str], db: Path | None = None, log: Path | None = None
+    fake: TimedFake,
+    module: list[str],
+    db: Path | None = None,
+    log: Path | None = None,
+    cache: Path | None = None,
 ) -> asyncio.subprocess.Process:
-    """`python -m <module>` against the fake, with this checkout first on the path."""
+    """`python -m <module>` against the fake, with this checkout first on the path; `cache` is where
+    FarmSkills remembers content it found clean (`FARMSKILLS_CACHE`; default: the user's)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url, PYTHONPATH=str(REPO))
+    if cache is not None:
+        env["FARMSKILLS_CACHE"] = str(cache)
     if db is not None:
         env["DATABASE_URL"] = f"sqlite:///{db}"
     return await asyncio.create_subprocess_exec(
