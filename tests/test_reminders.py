@@ -37,6 +37,17 @@ def test_a_reminder_comes_at_the_chosen_hour_with_one_button_to_continue(
     assert service.due_nudges() == []  # at most one a day
 
 
+def test_the_sender_can_ask_whether_a_reminder_is_still_due_without_owing_it(
+    learner: Learner, service: LearningService, clock: Clock
+) -> None:
+    began_a_lesson(learner)
+    clock.now = SEVEN_PM_SHANGHAI + timedelta(days=1) + timedelta(minutes=1)
+    assert service.due_nudges(limit=0) == []  # planned, none owed yet
+    assert service.any_nudge_due() and service.any_nudge_due()  # asking owes nothing
+    [_reminder] = service.due_nudges()
+    assert not service.any_nudge_due()
+
+
 def test_no_reminder_for_someone_who_already_studied_today_or_has_not_begun(
     learner: Learner,
     new_learner: Callable[..., Learner],

@@ -221,6 +221,30 @@ async def test_with_paid_broadcasts_on_only_scheduled_sends_ask_for_them(
         assert replies and all("allow_paid_broadcast" not in s.params for s in replies)
 
 
+async def test_a_batch_of_reminders_that_owes_nothing_does_not_end_the_evening(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of due reminders can owe nothing (each of those learners studied today): the pass
+    goes on to the next batches at once instead of leaving them for the minute's next run."""
+    await onboard(tg)
+    assert tg.service is not None and tg.bot is not None
+    service = tg.service
+    wave = [Addressed("telegram", str(8000 + i), Message(f"reminder {i}")) for i in range(20)]
+    batches: list[list[Addressed]] = [[], [], wave]
+
+    def the_next_batch(*_args: object, **_kwargs: object) -> list[Addressed]:
+        batch = batches.pop(0) if batches else []
+        service.outbox.put(batch, utcnow(), priority=SCHEDULED)
+        return batch
+
+    monkeypatch.setattr(service, "due_nudges", the_next_batch)
+    monkeypatch.setattr(service, "any_nudge_due", lambda *_: bool(batches))
+    await asyncio.wait_for(tg.bot.send_due_nudges(), timeout=60)
+    await tg.drained(timeout=60)
+    sent = Counter(s.text for s in tg.fake.sent if s.text.startswith("reminder"))
+    assert len(sent) == 20 and set(sent.values()) == {1}
+
+
 async def test_a_long_wave_is_owed_as_it_is_sent_not_all_at_once(
     tg: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -240,6 +240,10 @@ class LearningService:
         wiring = self.wiring
         return self.nudger.owe_due(wiring.engine, wiring.mentoring, now or self.clock(), learner_id, limit)
 
+    def any_nudge_due(self, now: datetime | None = None) -> bool:
+        """Whether a nudge is due and unclaimed now (a batch that owed nothing may not be the last)."""
+        return bool(self.nudges.due(now or self.clock(), self.store.timezone, limit=1))
+
     def staff_chats(self) -> list[tuple[str, str]]:
         """Every trainer's and admin's user id in the staff channel, with the language they use the bot in."""
         ids = {user_id for user_id, _, _ in self.staff.roles()}

@@ -227,9 +227,12 @@ class TelegramBot:
             while self.leadership.leads:
                 owed = await asyncio.to_thread(self.service.due_nudges)
                 self.sender.kick()
-                if not owed:  # a batch can owe fewer than it claimed (a removed lesson): go on
+                # A batch can owe nothing and not be the last: each of its learners studied today,
+                # or its lessons were removed. Only when nothing is due is the pass over.
+                if not owed and not await asyncio.to_thread(self.service.any_nudge_due):
                     return
-                log.info("owed %d nudge(s)", len(owed))
+                if owed:
+                    log.info("owed %d nudge(s)", len(owed))
                 while (
                     self.leadership.leads
                     and await asyncio.to_thread(self.service.outbox.pending, CHANNEL) > OWE_AHEAD
