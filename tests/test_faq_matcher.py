@@ -194,6 +194,15 @@ def test_voice_typing_fillers_repeats_and_dialect_words_become_the_standard_word
     assert table.standard(normalise("um how do i uh ship pls"), "en") == "how do i ship please"
 
 
+def test_an_english_phrase_in_the_table_is_replaced_whole_and_only_whole() -> None:
+    data = {**TABLE, "replace": {"zh": {}, "en": {"money back": "refund", "pls": "please"}}}
+    table = Spoken(spoken_table(data))
+    assert table.standard(normalise("I want my Money-Back pls"), "en") == "i want my refund please"
+    # part of a longer word is not the phrase
+    assert table.standard(normalise("money backs"), "en") == "money backs"
+    assert table.standard(normalise("my money is back"), "en") == "my money is back"
+
+
 def test_greetings_are_cut_and_question_words_are_recognised() -> None:
     table = Spoken(spoken_table())
     assert table.without_greetings("王老师你好 我想问", "zh") == "王 我想问"
