@@ -317,6 +317,16 @@ def test_no_single_common_word_is_answered_outright_anywhere_in_the_bank(shipped
         assert answered == [], f"{lang}: {answered[:10]}"
 
 
+def test_an_everyday_word_only_one_phrasing_uses_is_not_answered_alone(shipped: FaqMatcher) -> None:
+    # 吃饭 is in one phrasing (eating after spraying), not among that entry's keywords: chit-chat
+    reading = shipped.read("你吃饭了没", "zh")
+    assert reading.ranked[0].id == "mach-ppe" and reading.one_word
+    assert shipped.match("你吃饭了没", "zh").decision is not Decision.answer
+    # a keyword only one entry lists still names that entry
+    assert shipped.match("测报灯", "zh").decision is Decision.answer
+    assert shipped.match("测报灯", "zh").offered == ("mach-iot-sensors",)
+
+
 def test_an_entry_sharing_one_word_with_a_longer_question_is_never_answered_outright(
     shipped: FaqMatcher,
 ) -> None:
