@@ -194,6 +194,17 @@ def test_voice_typing_fillers_repeats_and_dialect_words_become_the_standard_word
     assert table.standard(normalise("um how do i uh ship pls"), "en") == "how do i ship please"
 
 
+def test_the_shipped_table_reads_cantonese_and_everyday_english_as_the_banks_words(
+    shipped: FaqMatcher,
+) -> None:
+    spoken = shipped.spoken
+    assert spoken.standard(normalise("點解我嘅店冇人睇"), "zh") == "为什么我的店没有人看"
+    assert spoken.standard(normalise("快递丢咗點算"), "zh") == "快递丢了怎么办"
+    said = spoken.standard(normalise("I want my money back, the package is leaking"), "en")
+    assert said == "i want my refund the parcel is damaged"
+    assert spoken.standard(normalise("auto-steer on my cell phone"), "en") == "autosteer on my phone"
+
+
 def test_an_english_phrase_in_the_table_is_replaced_whole_and_only_whole() -> None:
     data = {**TABLE, "replace": {"zh": {}, "en": {"money back": "refund", "pls": "please"}}}
     table = Spoken(spoken_table(data))
