@@ -194,6 +194,26 @@ def test_voice_typing_fillers_repeats_and_dialect_words_become_the_standard_word
     assert table.standard(normalise("um how do i uh ship pls"), "en") == "how do i ship please"
 
 
+def test_the_shipped_table_reads_cantonese_and_everyday_english_as_the_banks_words(
+    shipped: FaqMatcher,
+) -> None:
+    spoken = shipped.spoken
+    assert spoken.standard(normalise("點解我嘅店冇人睇"), "zh") == "为什么我的店没有人看"
+    assert spoken.standard(normalise("快递丢咗點算"), "zh") == "快递丢了怎么办"
+    said = spoken.standard(normalise("I want my money back, the package is leaking"), "en")
+    assert said == "i want my refund the parcel is damaged"
+    assert spoken.standard(normalise("auto-steer on my cell phone"), "en") == "autosteer on my phone"
+
+
+def test_an_english_phrase_in_the_table_is_replaced_whole_and_only_whole() -> None:
+    data = {**TABLE, "replace": {"zh": {}, "en": {"money back": "refund", "pls": "please"}}}
+    table = Spoken(spoken_table(data))
+    assert table.standard(normalise("I want my Money-Back pls"), "en") == "i want my refund please"
+    # part of a longer word is not the phrase
+    assert table.standard(normalise("money backs"), "en") == "money backs"
+    assert table.standard(normalise("my money is back"), "en") == "my money is back"
+
+
 def test_greetings_are_cut_and_question_words_are_recognised() -> None:
     table = Spoken(spoken_table())
     assert table.without_greetings("王老师你好 我想问", "zh") == "王 我想问"
@@ -306,6 +326,16 @@ def test_no_single_common_word_is_answered_outright_anywhere_in_the_bank(shipped
         assert len(common) > 100, lang
         answered = [w for w in common if shipped.match(w, lang).decision is Decision.answer]
         assert answered == [], f"{lang}: {answered[:10]}"
+
+
+def test_an_everyday_word_only_one_phrasing_uses_is_not_answered_alone(shipped: FaqMatcher) -> None:
+    # 吃饭 is in one phrasing (eating after spraying), not among that entry's keywords: chit-chat
+    reading = shipped.read("你吃饭了没", "zh")
+    assert reading.ranked[0].id == "mach-ppe" and reading.one_word
+    assert shipped.match("你吃饭了没", "zh").decision is not Decision.answer
+    # a keyword only one entry lists still names that entry
+    assert shipped.match("测报灯", "zh").decision is Decision.answer
+    assert shipped.match("测报灯", "zh").offered == ("mach-iot-sensors",)
 
 
 def test_an_entry_sharing_one_word_with_a_longer_question_is_never_answered_outright(

@@ -4,7 +4,7 @@ by syllable, and a one-word match that only one entry could mean."""
 from __future__ import annotations
 
 from bot.faq.matcher import Decision, FaqMatcher
-from bot.faq.text import Segmenter, is_number, stem, syllables
+from bot.faq.text import Segmenter, is_number, normalise, stem, syllables
 
 
 def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_is_asked() -> None:
@@ -18,6 +18,14 @@ def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_
     assert [is_number(w) for w in ("一个多月", "半个月", "好几年", "一小时")] == [True] * 4
     assert [is_number(w) for w in ("几天", "一单", "月")] == [False] * 3
     assert Segmenter().words("i spent 300 yuan on ads", "en") == ["spent", "yuan", "ads"]
+
+
+def test_a_word_typed_without_its_apostrophe_is_read_as_with_it() -> None:
+    words = Segmenter().words
+    assert words("my drone doesnt fly theres no signal", "en") == ["dron", "fly", "no", "signal"]
+    assert words("my drone doesnt fly theres no signal", "en") == words(
+        normalise("my drone doesn't fly, there's no signal"), "en"
+    )
 
 
 def test_english_stems_meet_and_a_stem_read_again_is_itself() -> None:

@@ -280,7 +280,7 @@ class FaqMatcher:
             return np.zeros(len(self.ids)), False, every_word, None
         # One word that several entries share (快递, weather, 几点) names a topic, not a question.
         whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
-        one_word = len(whole) == 1 and len(index.coverage.holders("w:" + whole[0])) > 1
+        one_word = len(whole) == 1 and _names_a_topic(index.coverage.holders("w:" + whole[0]), read[0][3])
         # In a big bank, compare phrasings only for the entries that share something with the
         # question (words, sounds, keywords); the rest could not come near the top anyway.
         # A long message has many pieces to compare, so fewer candidates each (its many words
@@ -402,6 +402,13 @@ class FaqMatcher:
         return decide(
             reading.ranked, self.settings.thresholds[reading.lang], reading.one_word, reading.features
         )
+
+
+def _names_a_topic(holders: np.ndarray, bonus: np.ndarray) -> bool:
+    """Whether a question of one content word names a topic rather than asks: the word is shared
+    by several entries (快递, weather), or the one entry holding it does not list it among its
+    keywords (吃饭 in a phrasing on eating after spraying: 你吃饭了没 asks nothing of it)."""
+    return len(holders) > 1 or (len(holders) == 1 and not bonus[int(holders[0])] > 0)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ class Spoken:
         self.table = table or SpokenTable()
         self._langs: dict[str, _Lang] | None = None
         self._han_replace: dict[str, re.Pattern[str]] = {}
+        self._phrase_replace: dict[str, re.Pattern[str]] = {}
 
     def _compiled(self) -> dict[str, _Lang]:
         """The table normalised like questions are, built on first use."""
@@ -71,6 +72,13 @@ class Spoken:
                             for k in keys
                         )
                     )
+                # In spaced text, a key of several words (money back → refund) is replaced as a
+                # phrase, before the word-by-word replacement (which only sees one word at a time).
+                phrases = [k for k in keys if " " in k]
+                if lang != "zh" and phrases:
+                    self._phrase_replace[lang] = re.compile(
+                        "|".join(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])" for k in phrases)
+                    )
             self._langs = langs
         return self._langs
 
@@ -85,6 +93,8 @@ class Spoken:
             pattern = self._han_replace.get(lang)
             if pattern is not None:
                 norm = pattern.sub(lambda m: table.replace[m.group(0)], norm)
+        elif (phrases := self._phrase_replace.get(lang)) is not None:
+            norm = phrases.sub(lambda m: table.replace[m.group(0)], norm)
         words = [table.replace.get(word, word) for word in norm.split()]
         text = f" {' '.join(words)} "
         for filler in table.fillers:  # Chinese fillers anywhere; others as whole words

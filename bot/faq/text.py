@@ -123,7 +123,9 @@ EN_STOP_WORDS = frozenset(
     put thing things something anything stuff kind sort bit guy guys even ever already maybe sure
     lots actually anyway yeah
     son sons daughter daughters wife husband retired city village
-    s t d m ll ve re don isn doesn didn won
+    s t d m ll ve re don isn doesn didn won wasn weren aren haven hasn hadn shouldn couldn wouldn
+    isnt doesnt didnt wasnt werent arent havent hasnt hadnt shouldnt couldnt wouldnt
+    theres wheres hows thats whos youre
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
