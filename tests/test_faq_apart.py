@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -76,3 +79,56 @@ def test_a_child_that_goes_silent_is_given_up_and_the_bot_builds_the_matcher(
     question = cur.faq.entries[0].questions.en[0]
     assert matcher.match(question, "en") == FaqMatcher.for_curriculum(cur).match(question, "en")
     assert "no word from the FAQ matcher's building process" in caplog.text
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while looked at
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def still_running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child's end is asked of Linux")
+def test_a_bot_stopped_during_the_build_takes_its_building_child_with_it(content_root: Path) -> None:
+    """A bot stopped (or restarted) seconds after its start does not leave the build running on a
+    core beside the bot that replaced it."""
+    script = (
+        "import os, time\n"
+        "from pathlib import Path\n"
+        "from bot.app.faq_apart import built_apart\n"
+        "from bot.content.loader import load_curriculum\n"
+        f"cur = load_curriculum(Path({str(content_root)!r}))\n"
+        "built_apart(cur, lambda c: time.sleep(600))\n"
+        "print(os.getpid(), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    bot = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert bot.stdout is not None
+        assert int(bot.stdout.readline()) == bot.pid
+        deadline = time.monotonic() + 10
+        while not (building := children_of(bot.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(building) == 1, "no building child was seen"
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        bot.wait()
+    deadline = time.monotonic() + 10
+    while still_running(building[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    outlived = still_running(building[0])
+    if outlived:
+        os.kill(building[0], signal.SIGKILL)  # not left sleeping after a failed test
+    assert not outlived, "the building child outlived the bot"
