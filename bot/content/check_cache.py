@@ -8,9 +8,9 @@ folder it was read from) in the user's cache folder: the loaded content itself, 
 in about a hundredth of the time. Any change to a lesson, a content file or the reading code gives
 another fingerprint and the full check again; content with an error is never remembered, so it is
 checked, and refused, every time. A remembered file that cannot be read back (cut short, written by
-another version) is set aside and the files are read and checked in full. Only this user's cache
-folder is read, as trusted as the code itself; templates are rendered as learners reach them, as
-they always are.
+another version) is ignored: the files are read and checked in full, and it is written again.
+Only this user's cache folder is read, as trusted as the code itself; templates are rendered as
+learners reach them, as they always are.
 """
 
 from __future__ import annotations
