@@ -46,6 +46,7 @@ FAST = Tuning(
     replay_every=timedelta(seconds=0.5),
     replay_after=timedelta(seconds=2),
     poll_timeout=timedelta(seconds=1),
+    menus_after=timedelta(0),
 )
 ALICE = 501
 

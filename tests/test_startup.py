@@ -133,6 +133,20 @@ def test_a_starting_bot_leaves_the_faq_text_and_number_stack_to_the_building_thr
     assert last_line_printed_by(script) == "[]"
 
 
+def test_a_polling_bot_loads_no_web_server() -> None:
+    """Only a webhook needs an HTTP server of the bot's own: a long-polling start leaves aiohttp's
+    server side and tornado out (tornado is not installed by the project; python-telegram-bot
+    would import it at every start if it were)."""
+    script = (
+        "import sys\n"
+        "import bot.cli.app\n"
+        "from bot.channels.telegram.app import run_bot\n"
+        "from bot.channels.telegram.receivers import PollingReceiver, WebhookServer\n"
+        "print(sorted(m for m in ('aiohttp.web', 'tornado.web') if m in sys.modules))\n"
+    )
+    assert last_line_printed_by(script) == "[]"
+
+
 def test_a_start_with_content_remembered_clean_imports_neither_the_checks_nor_jinja_nor_postgres(
     content_root: Path, tmp_path: Path
 ) -> None:

@@ -26,7 +26,9 @@ Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a start that reads checked content back (bot.content.check_cache) never
+    # validates, so the validators are built on the first validation, not at import.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Phrasings(_Strict):

@@ -13,7 +13,13 @@ from sqlalchemy import Text as SAText
 from sqlmodel import Field, SQLModel
 
 
-class Learner(SQLModel, table=True):
+class _Table(SQLModel):
+    # Rows are made and read without pydantic's validation, so its validators are built only if
+    # something asks for them: a third of what defining the tables costs at every start.
+    model_config = {"defer_build": True}
+
+
+class Learner(_Table, table=True):
     __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_learner_channel_user"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -35,7 +41,7 @@ class Learner(SQLModel, table=True):
     streak_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
-class LessonProgress(SQLModel, table=True):
+class LessonProgress(_Table, table=True):
     __tablename__ = "lesson_progress"
     __table_args__ = (UniqueConstraint("learner_id", "lesson_id", name="uq_progress_lesson"),)
 
@@ -50,7 +56,7 @@ class LessonProgress(SQLModel, table=True):
     completed_at: datetime | None = None
 
 
-class TrackProgress(SQLModel, table=True):
+class TrackProgress(_Table, table=True):
     __tablename__ = "track_progress"
 
     learner_id: int = Field(primary_key=True)
@@ -60,7 +66,7 @@ class TrackProgress(SQLModel, table=True):
     updated_at: datetime
 
 
-class StepEvent(SQLModel, table=True):
+class StepEvent(_Table, table=True):
     __tablename__ = "step_event"
     __table_args__ = (
         Index("ix_step_event_lesson", "lesson_id", "step"),
@@ -76,7 +82,7 @@ class StepEvent(SQLModel, table=True):
     at: datetime = Field(index=True)
 
 
-class CheckAnswer(SQLModel, table=True):
+class CheckAnswer(_Table, table=True):
     __tablename__ = "check_answer"
     __table_args__ = (
         Index("ix_check_answer_lesson", "lesson_id", "question"),
@@ -93,7 +99,7 @@ class CheckAnswer(SQLModel, table=True):
     at: datetime
 
 
-class PlacementResult(SQLModel, table=True):
+class PlacementResult(_Table, table=True):
     __tablename__ = "placement_result"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -104,7 +110,7 @@ class PlacementResult(SQLModel, table=True):
     at: datetime
 
 
-class PracticeReport(SQLModel, table=True):
+class PracticeReport(_Table, table=True):
     __tablename__ = "practice_report"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -116,7 +122,7 @@ class PracticeReport(SQLModel, table=True):
     at: datetime
 
 
-class Outcome(SQLModel, table=True):
+class Outcome(_Table, table=True):
     __tablename__ = "outcome"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -129,7 +135,7 @@ class Outcome(SQLModel, table=True):
     at: datetime
 
 
-class Outbox(SQLModel, table=True):
+class Outbox(_Table, table=True):
     """Everything the bot says, written in the same transaction as the change it answers; a sender
     delivers each row and deletes it, so after a crash what was committed and not yet sent goes out.
 
@@ -157,7 +163,7 @@ class Outbox(SQLModel, table=True):
     created_at: datetime
 
 
-class StepMedia(SQLModel, table=True):
+class StepMedia(_Table, table=True):
     """A photo or voice note a trainer attached to a lesson step from their phone (`/attach`),
     kept as the channel's own file reference: nothing is downloaded or stored but the id."""
 
@@ -171,7 +177,7 @@ class StepMedia(SQLModel, table=True):
     added_at: datetime
 
 
-class AttachDraft(SQLModel, table=True):
+class AttachDraft(_Table, table=True):
     """A trainer who sent /attach: the next photo or voice note they send goes to this step."""
 
     __tablename__ = "attach_draft"
@@ -182,7 +188,7 @@ class AttachDraft(SQLModel, table=True):
     started_at: datetime
 
 
-class InboundUpdate(SQLModel, table=True):
+class InboundUpdate(_Table, table=True):
     """The journal of updates received: written before Telegram is told they arrived, marked handled
     in the same transaction as their effects, so an update is handled at least once and its effects
     happen once. The payload is dropped once handled; the row stays a day to recognise re-deliveries.
@@ -199,7 +205,7 @@ class InboundUpdate(SQLModel, table=True):
     status: str = Field(default="new", max_length=12)  # new / handled / skipped
 
 
-class FaqQuestion(SQLModel, table=True):
+class FaqQuestion(_Table, table=True):
     """A question typed to the bot, what the matcher decided, and any answer a person gave."""
 
     __tablename__ = "faq_question"
@@ -221,7 +227,7 @@ class FaqQuestion(SQLModel, table=True):
     answer: str | None = Field(default=None, sa_column=Column(SAText, nullable=True))
 
 
-class Cohort(SQLModel, table=True):
+class Cohort(_Table, table=True):
     """A group of learners (usually a village) and the trainer who looks after them."""
 
     code: str = Field(primary_key=True, max_length=32)
@@ -230,7 +236,7 @@ class Cohort(SQLModel, table=True):
     created_at: datetime
 
 
-class StaffRole(SQLModel, table=True):
+class StaffRole(_Table, table=True):
     """Admins and trainers granted with `farmskills users grant` (FARMSKILLS_ADMINS adds admins too)."""
 
     __tablename__ = "staff_role"
@@ -240,7 +246,7 @@ class StaffRole(SQLModel, table=True):
     granted_at: datetime
 
 
-class ReplyDraft(SQLModel, table=True):
+class ReplyDraft(_Table, table=True):
     """A trainer who tapped Reply: their next text message answers this question."""
 
     __tablename__ = "reply_draft"
@@ -250,7 +256,7 @@ class ReplyDraft(SQLModel, table=True):
     started_at: datetime
 
 
-class Nudge(SQLModel, table=True):
+class Nudge(_Table, table=True):
     """A message the bot sends unasked at a set time: a follow-up question or a reminder.
 
     The key makes each nudge unique per learner (the lesson for a follow-up, the local date for a
@@ -270,7 +276,7 @@ class Nudge(SQLModel, table=True):
     answered_at: datetime | None = None
 
 
-class Mentor(SQLModel, table=True):
+class Mentor(_Table, table=True):
     """A learner who finished every advanced lesson of a track and offered to help their cohort.
 
     invited → offered (the learner said yes) → confirmed or declined by a trainer or an admin;
@@ -286,7 +292,7 @@ class Mentor(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=64)
 
 
-class Lease(SQLModel, table=True):
+class Lease(_Table, table=True):
     """Who does a deployment-wide job right now (sending to Telegram, the scheduled jobs): one
     worker holds the lease and renews it; when it dies, another takes it over once it runs out."""
 

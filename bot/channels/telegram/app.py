@@ -74,6 +74,7 @@ class Tuning:
     concurrent_updates: int = 16
     poll_timeout: timedelta = timedelta(seconds=30)
     lease: timedelta = timedelta(seconds=10)  # the sending worker's lease (FARMSKILLS_LEASE_SECONDS)
+    menus_after: timedelta = timedelta(seconds=2)  # after the start: the first replies come first
 
 
 def build_application(service: LearningService, settings: Settings, tuning: Tuning) -> Application:
@@ -164,9 +165,6 @@ class TelegramBot:
         """Connect (a rejected token raises InvalidToken), owe again what a crash held, start the
         sender and the jobs, handle what was journaled and never handled, then start receiving."""
         await self.app.initialize()
-        # The command menus change only with a release or a new trainer: set in the background,
-        # so the first learner is not kept waiting by a call per trainer (0.8 s with demo data).
-        self._menus = asyncio.create_task(self._register_commands(), name="command-menus")
         await self.app.start()
         await self.sender.start()
         self._schedule_jobs()
@@ -181,14 +179,17 @@ class TelegramBot:
             polling = PollingReceiver(self.app.bot, self.intake, self.tuning.poll_timeout.total_seconds())
             await polling.start()
             self.receiver = polling
-            return
-        secret = secret_token or secrets.token_hex(24)
-        server = WebhookServer(self.intake, secret)
-        self.webhook_port = await server.start(listen, port)
-        self.receiver = server
-        await self.app.bot.set_webhook(
-            f"{webhook_url.rstrip('/')}{server.path}", secret_token=secret, allowed_updates=ALLOWED_UPDATES
-        )
+        else:
+            secret = secret_token or secrets.token_hex(24)
+            server = WebhookServer(self.intake, secret)
+            self.webhook_port = await server.start(listen, port)
+            self.receiver = server
+            url = f"{webhook_url.rstrip('/')}{server.path}"
+            await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        # The command menus change only with a release or a new trainer: set in the background a
+        # little after updates flow, so the learners waiting at a start are not kept waiting by a
+        # call per trainer (0.8 s with demo data) nor by the work of making them.
+        self._menus = asyncio.create_task(self._register_commands(), name="command-menus")
 
     async def menus_set(self) -> None:
         """Wait until the command menus started at `start` are set (or given up)."""
@@ -196,6 +197,7 @@ class TelegramBot:
             await asyncio.shield(self._menus)
 
     async def _register_commands(self) -> None:
+        await asyncio.sleep(self.tuning.menus_after.total_seconds())
         try:
             await register_commands(self.app, await asyncio.to_thread(self.service.staff_chats))
         except Exception:  # a menu is a convenience: the bot works without it
