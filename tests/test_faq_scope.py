@@ -1,0 +1,45 @@
+"""What each entry of the shipped bank is for: one entry per question a farmer asks, no twins.
+
+Entries that answered the same question were merged (the bank's own phrasings, held out in turn,
+swapped between them more than between any other pair), and neighbours that share a topic were
+given distinct questions. These stories check that a farmer lands on the one entry that answers.
+"""
+
+from __future__ import annotations
+
+from bot.content.loader import Curriculum
+from bot.faq.matcher import Decision, FaqMatcher
+from bot.faq.text import normalise
+
+
+def test_a_farmer_asking_how_to_switch_off_seven_day_returns_gets_the_one_returns_entry(
+    shipped: Curriculum, shipped_matcher: FaqMatcher
+) -> None:
+    # the setting for perishables and the rules on returns were two entries saying the same
+    assert "as-no-return-setting" not in shipped.faq.by_id
+    answer = shipped.faq.by_id["ecom-returns"].answer
+    assert "不支持七天无理由" in answer.get("zh") and "no 7-day returns" in answer.get("en")
+    match = shipped_matcher.match("卖生鲜怎么设置不给七天退货", "zh")
+    assert match.decision is Decision.answer and match.offered == ("ecom-returns",)
+    assert shipped_matcher.match("how do i stop 7 day returns on my fresh peaches", "en").matches[0].id == (
+        "ecom-returns"
+    )
+
+
+def test_lending_a_card_and_handing_over_the_shop_are_two_different_questions(
+    shipped: Curriculum,
+) -> None:
+    card, shop = shipped.faq.by_id["money-lend-card"], shipped.faq.by_id["rules-shop-transfer"]
+    # the card entry is about cards, ID, phone numbers and payment codes; the shop is the other's
+    assert "shop account" not in card.answer.get("en") and "网店账号" not in card.answer.get("zh")
+    assert not set(card.questions.get("en")) & set(shop.questions.get("en"))
+    assert any("identity" in q for q in card.questions.get("en"))
+    assert any("shop account" in q for q in shop.questions.get("en"))
+
+
+def test_tracking_no_is_read_as_the_tracking_number(shipped_matcher: FaqMatcher) -> None:
+    said = shipped_matcher.spoken.standard(normalise("Tracking no. where do I type it"), "en")
+    assert said.startswith("tracking number where")
+    # "no" on its own still says no
+    assert shipped_matcher.spoken.standard(normalise("no buyers came"), "en") == "no buyers came"
+    assert shipped_matcher.match("where do I type the tracking no.", "en").matches[0].id == "ecom-shipping"
