@@ -43,3 +43,19 @@ def test_tracking_no_is_read_as_the_tracking_number(shipped_matcher: FaqMatcher)
     # "no" on its own still says no
     assert shipped_matcher.spoken.standard(normalise("no buyers came"), "en") == "no buyers came"
     assert shipped_matcher.match("where do I type the tracking no.", "en").matches[0].id == "ecom-shipping"
+
+
+def test_whether_a_drone_needs_papers_is_the_overview_and_where_to_get_them_the_two_others(
+    shipped: Curriculum, shipped_matcher: FaqMatcher
+) -> None:
+    rules = shipped.faq.by_id["mach-drone-rules"]
+    assert rules.heading is not None and rules.heading.get("zh") == "无人机规定"  # not "registration"
+    # "do I need a certificate / to register?" is asked of the overview only
+    for entry in ("drone-operator-cert", "drone-register-how"):
+        asked = shipped.faq.by_id[entry].questions
+        assert not {"飞打药飞机要考证吗", "操作无人机要持证吗"} & set(asked.get("zh")), entry
+        assert "does a new drone need to be put on record" not in asked.get("en"), entry
+    where = shipped_matcher.match("where can i take the exam for the spray drone certificate", "en")
+    assert where.matches[0].id == "drone-operator-cert"
+    overview = shipped_matcher.match("国家对无人机都有哪些规矩", "zh")
+    assert overview.decision is Decision.answer and overview.offered == ("mach-drone-rules",)
