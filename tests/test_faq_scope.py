@@ -1,4 +1,5 @@
-"""What each entry of the shipped bank is for: one entry per question a farmer asks, no twins.
+"""What each entry of the shipped bank is for: one entry per question a farmer asks, no twins,
+and the everyday words that lead to it.
 
 Entries that answered the same question were merged (the bank's own phrasings, held out in turn,
 swapped between them more than between any other pair), and neighbours that share a topic were
@@ -59,3 +60,11 @@ def test_whether_a_drone_needs_papers_is_the_overview_and_where_to_get_them_the_
     assert where.matches[0].id == "drone-operator-cert"
     overview = shipped_matcher.match("国家对无人机都有哪些规矩", "zh")
     assert overview.decision is Decision.answer and overview.offered == ("mach-drone-rules",)
+
+
+def test_everyday_english_for_the_banks_words_finds_the_entry(shipped_matcher: FaqMatcher) -> None:
+    spoken = shipped_matcher.spoken
+    assert spoken.standard(normalise("lots watching, nobody buying"), "en") == "lots watching no one buying"
+    assert spoken.standard(normalise("empty pesticide jugs"), "en") == "empty pesticide bottles"
+    jerrycans = shipped_matcher.match("where do i take the empty chemical jerrycans", "en")
+    assert jerrycans.matches[0].id == "mach-leftover-spray"
