@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from bot.content.loader import load_curriculum
-from bot.faq.calibration import smoothed
 from bot.faq.confidence import FEATURES, Confidence, Logistic, fit_logistic
 from bot.faq.decision import Decision, Scored, Thresholds, decide
 from bot.faq.evaluation import write_thresholds
@@ -87,14 +86,3 @@ def test_every_reading_reports_each_signal_of_its_best_entry() -> None:
         assert all(np.isfinite(reading.features))
     # the shipped settings carry a model for each language
     assert all(th.model is not None for th in matcher.settings.thresholds.values())
-
-
-def test_the_choices_threshold_is_taken_from_a_good_stretch_not_a_lone_spike() -> None:
-    # one step scores best by a question, but its neighbours are poor: a new question undoes it
-    value = np.array([5.0, 5.0, 5.0, 5.0, 5.0, 0.0, 0.0, 6.0, 0.0, 0.0, -np.inf])
-    best = int(np.argmax(smoothed(value, 2)))
-    assert best in {0, 1, 2} and int(np.argmax(value)) == 7
-    # a threshold the safety limits rule out stays ruled out, and its neighbours are averaged
-    # over the allowed steps only
-    assert smoothed(value, 2)[-1] == -np.inf and smoothed(value, 2)[-2] == pytest.approx(2.0)
-    assert np.array_equal(smoothed(value, 0), value)

@@ -40,12 +40,9 @@ GAPS = (3.0, 5.0, 8.0, 12.0, 16.0, 20.0, 25.0, 100.0)
 NEVER = 2.0  # a probability never reached: the model adds no answers
 ANSWER_AT = np.round(np.arange(0.30, 0.995, 0.01), 2)
 CHOICES_AT = np.round(np.arange(0.02, 0.995, 0.01), 2)
-# choices_at is chosen on its value averaged over this many steps either side (`smoothed`): per fold
-# of 5-fold cross-validation inside the tune split the best single step ranged 0.28–0.61 for English;
-# averaged, 0.27–0.51, and held out: right entry not shown en 6.4 → 5.7%, zh 4.0 → 3.7%, for
-# out-of-scope questions shown choices en 15.7 → 17.6%, zh 12.7 → 14.3% (answered right and
-# confident wrong unchanged). 3 steps changed nothing, 15 only added out-of-scope choices.
-SMOOTH = 10
+# Choosing choices_at on its value averaged over ±10 steps (rather than the best single step) was
+# tried: in 5-fold CV inside the tune split it cut misses in one state of the bank and added
+# misses and out-of-scope choices in English a few content changes later: noise, not kept.
 
 
 @dataclass(frozen=True)
@@ -81,23 +78,6 @@ def out_of_fold(data: TuneSet, l2: float = L2) -> tuple[np.ndarray, np.ndarray]:
     return right, shown
 
 
-def smoothed(value: np.ndarray, width: int) -> np.ndarray:
-    """Each allowed threshold's value averaged with its allowed neighbours `width` steps either side.
-
-    The value of a threshold on the tune split jumps by a question or two from one step to the
-    next; the best single step is often a spike that a new question undoes. Averaged, a threshold
-    in the middle of a good stretch wins over one at the edge of a cliff. Not allowed stays so.
-    """
-    if width <= 0:
-        return value
-    allowed = np.isfinite(value)
-    filled = np.where(allowed, value, 0.0)
-    kernel = np.ones(2 * width + 1)
-    total = np.convolve(filled, kernel, mode="same")
-    count = np.convolve(allowed.astype(float), kernel, mode="same")
-    return np.where(allowed, total / np.maximum(count, 1.0), -np.inf)
-
-
 def choose(
     data: TuneSet,
     p_right: np.ndarray,
@@ -130,7 +110,6 @@ def choose(
                 right_answer + 0.6 * right_choice - 0.5 * missed - 3 * (wrong + oos_answer) - 0.2 * oos_shown
             )
             value = np.where(oos_shown / n_out <= MAX_OOS_CHOICES, value, -np.inf)
-            value = smoothed(value, SMOOTH)
             k = len(value) - 1 - int(np.argmax(value[::-1]))  # the highest choices_at among equals
             # among equals the later in grid order: the higher answer_at, the closer gap
             if np.isfinite(value[k]) and (best is None or value[k] >= best[0]):
