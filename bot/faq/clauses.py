@@ -24,7 +24,12 @@ _STOPS = re.compile(r"[,.;:!?\n，。；：！？、…~～]+")
 _ZH_JOINERS = re.compile(r"还有就是|还有|另外|再问一下|再问|再一个|第二个|一个是|二是|其次|顺便问")
 _EN_JOINERS = re.compile(r"\b(?:and also|also|another thing|another question|but|plus|btw)\b")
 # Words that make a clause a question rather than context (咋, 吗, 能不能; how, can, should …).
-_ZH_ASKS = re.compile(r"[咋啥吗么呢哪几谁嘛不没]|怎|什么|能|可以|要不要|行不行|是不是|多少|多久|如何|为啥")
+# 不 and 没 ask only at the end (退了没, 能退不) or doubled (好不好, 有没有): inside a clause they
+# tell what went wrong (一单都没有, 字看不清), context that used to count as a question.
+_ZH_ASKS = re.compile(
+    r"[咋啥吗么呢哪几谁嘛]|怎|什么|能|可以|要不要|行不行|是不是|多少|多久|如何|为啥"
+    r"|[不没]$|(.)不\1|有没有"
+)
 _EN_ASKS = re.compile(
     r"^(?:can|could|should|do|does|did|is|are|any|will|may|must|shall|would|have|has)\b"
     r"|\b(?:how|what|whats|when|where|why|which|who|help|tips?|advice|ok|okay|allowed)\b"
