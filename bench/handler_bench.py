@@ -37,6 +37,7 @@ from pathlib import Path
 from bench.live import (
     REPO,
     TimedFake,
+    compile_bot,
     cpu_seconds,
     ms,
     peak_rss_mb,
@@ -252,6 +253,7 @@ async def main_async(load: Load, db: Path | None, rounds: int) -> None:
             note = f"{db} (schema upgrade first: {upgrade(db):.1f} s)"
         cache = Path(tmp) / "cache"  # empty: the first start checks the content, as after a change
         db = db or Path(tmp) / "bench.db"
+        compile_bot()
         first = await first_reply_after_start(FARMSKILLS, db, log, cache)
         bots: list[Figures] = []
         echoes: list[Figures] = []
