@@ -68,3 +68,14 @@ def test_everyday_english_for_the_banks_words_finds_the_entry(shipped_matcher: F
     assert spoken.standard(normalise("empty pesticide jugs"), "en") == "empty pesticide bottles"
     jerrycans = shipped_matcher.match("where do i take the empty chemical jerrycans", "en")
     assert jerrycans.matches[0].id == "mach-leftover-spray"
+
+
+def test_a_farmer_asking_how_long_the_machine_subsidy_takes_is_shown_the_payment_time_entry(
+    shipped_matcher: FaqMatcher,
+) -> None:
+    # "how long … subsidy" was drawn to the shop-takings entry (钱何时到账) and the payment-time
+    # entry was not shown; its phrasings now ask how long and how soon, not only "when"
+    match = shipped_matcher.match("how long do i wait for my machine subsidy money", "en")
+    assert match.decision is Decision.answer and match.offered == ("sub-when-paid",)
+    shown = shipped_matcher.match("how long until the tractor subsidy is paid", "en").offered
+    assert "sub-when-paid" in shown
