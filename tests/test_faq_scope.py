@@ -79,3 +79,20 @@ def test_a_farmer_asking_how_long_the_machine_subsidy_takes_is_shown_the_payment
     assert match.decision is Decision.answer and match.offered == ("sub-when-paid",)
     shown = shipped_matcher.match("how long until the tractor subsidy is paid", "en").offered
     assert "sub-when-paid" in shown
+
+
+def test_product_photos_and_a_dark_face_in_a_live_are_two_different_questions(
+    shipped: Curriculum, shipped_matcher: FaqMatcher
+) -> None:
+    # the two swapped: both held bare light and dark words; the live entry now asks about the live
+    photo, live = shipped.faq.by_id["ecom-photo-light"], shipped.faq.by_id["live-lighting"]
+    for lang in ("zh", "en"):
+        assert not {normalise(k) for k in photo.keywords.get(lang)} & {
+            normalise(k) for k in live.keywords.get(lang)
+        }
+    assert all(
+        "live" in q for q in live.questions.get("en") if "picture" in q or "video" in q or "put the" in q
+    )
+    assert shipped_matcher.match("my face is dark when i go live at night", "en").offered == (
+        "live-lighting",
+    )
