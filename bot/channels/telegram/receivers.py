@@ -106,7 +106,8 @@ class WebhookServer:
         app.router.add_get("/healthz", self._health)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        sock = socket.create_server((listen, port))
+        family = socket.AF_INET6 if ":" in listen else socket.AF_INET  # --listen :: for IPv6
+        sock = socket.create_server((listen, port), family=family)
         await web.SockSite(self._runner, sock).start()
         self.port = sock.getsockname()[1]
         return self.port
