@@ -7,12 +7,14 @@ token (403), a body that is not an update (400), a body over the limit (413).
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from bot.channels.telegram.receivers import WebhookServer
 from bot.content.loader import Curriculum
 from tests.telegram_harness import ALICE, Harness, onboard, open_first_lesson, running
 
@@ -93,3 +95,20 @@ async def test_without_a_secret_token_one_is_made_and_given_to_telegram(
         assert await post(harness, b'{"update_id": 5}', None) == 403
         harness.secret = secret
         await onboard(harness)
+
+
+async def test_the_webhook_listens_on_an_ipv6_address_when_given_one() -> None:
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    server = WebhookServer(intake=None, secret="x")  # type: ignore[arg-type]  # health check only
+    port = await server.start("::1", 0)
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://[::1]:{port}/healthz") as answer,
+        ):
+            assert answer.status == 200
+    finally:
+        await server.stop()
