@@ -28,6 +28,7 @@ from bot.faq.evaluation import (
 from bot.faq.heldout import held_out_rows
 from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds
 from bot.faq.text import normalise
+from tests.cli_runner import farmskills
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL_SET = REPO / "tests" / "faq_eval"
@@ -183,3 +184,21 @@ def test_every_question_not_handled_right_gets_a_reason(
             else match.decision is Decision.none
         )
         assert (why_not(r, thresholds) is None) == right, r.item.q
+
+
+def test_a_trainer_reading_misses_reads_the_tune_split_and_never_the_test_split(tmp_path: Path) -> None:
+    """`faq eval --misses` (and `--calibrate`) are for improving the bank: without --split they
+    read the tune split, so the test split stays unseen; plain `faq eval` still measures the test."""
+    labelled = tmp_path / "set.yaml"
+    labelled.write_text(
+        "- {q: 'zebra tune question about nothing', lang: en, expect: ecom-returns, split: tune}\n"
+        "- {q: 'zebra test question about nothing', lang: en, expect: ecom-returns, split: test}\n",
+        encoding="utf-8",
+    )
+    misses = farmskills("faq", "eval", "--set", str(labelled), "--misses")
+    assert misses.returncode == 0, misses.stderr
+    assert "zebra tune question" in misses.stdout
+    assert "zebra test question" not in misses.stdout
+    measured = farmskills("faq", "eval", "--set", str(labelled))
+    assert measured.returncode == 0, measured.stderr
+    assert "1 in" in measured.stdout  # one question: the test split's

@@ -176,7 +176,14 @@ def evaluate(
     labelled: Annotated[
         Path, typer.Option("--set", help="Labelled questions (a YAML file or a folder of them).")
     ] = EVAL_SET,
-    split: Annotated[str, typer.Option("--split", help="tune, test or all")] = "test",
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="tune, test or all (default: test; tune with --calibrate or --misses, which are for "
+            "improving the bank while the test split stays unseen)",
+        ),
+    ] = None,
     calibrate_now: Annotated[
         bool, typer.Option("--calibrate", help="Calibrate thresholds on the tune split and print them.")
     ] = False,
@@ -187,7 +194,7 @@ def evaluate(
         bool,
         typer.Option(
             "--misses",
-            help="Also list each question not handled right, with its top 3 and why (use --split tune).",
+            help="Also list each question not handled right, with its top 3 and why (on the tune split).",
         ),
     ] = False,
     cv: Annotated[
@@ -237,6 +244,7 @@ def evaluate(
             path = load_content(content).faq_settings_path()
             write_thresholds(path, thresholds, f"calibrated on the tune split of {labelled.name}")
             out.print(f"✓ saved to {path}")
+    split = split or ("tune" if calibrate_now or misses else "test")
     chosen = [r for r in results if split == "all" or r.item.split == split]
     if misses:
         # Read the tune split's misses when improving the bank: the test split stays unseen.
