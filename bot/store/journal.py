@@ -42,7 +42,8 @@ _HANDLED = select(InboundUpdate.update_id).where(
 class UpdateJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._journal = insert_or_skip(engine, InboundUpdate)  # its dialect's spelling, built once
+        # Its dialect's spelling, built once.
+        self._journal_new = insert_or_skip(engine, InboundUpdate).returning(col(InboundUpdate.update_id))
 
     def receive(self, channel: str, updates: Sequence[tuple[int, str]], now: datetime) -> set[int]:
         """Journal these (id, raw JSON) updates; returns the ids still to handle (new, or received
@@ -53,11 +54,15 @@ class UpdateJournal:
             {"channel": channel, "update_id": uid, "payload": raw, "received_at": now, "status": "new"}
             for uid, raw in updates
         ]
-        ids = [uid for uid, _ in updates]
+        ids = {uid for uid, _ in updates}
         with connected(self.engine) as conn:
-            conn.execute(self._journal, rows)
-            handled = conn.execute(_HANDLED, {"ch": channel, "ids": ids}).scalars().all()
-        return set(ids) - set(handled)
+            # RETURNING names the rows written: new updates, the usual case, need no second look.
+            new = set(conn.execute(self._journal_new, rows).scalars().all())
+            seen = ids - new
+            if not seen:
+                return new
+            handled = conn.execute(_HANDLED, {"ch": channel, "ids": sorted(seen)}).scalars().all()
+        return ids - set(handled)
 
     def claim(self, channel: str, update_id: int, now: datetime, status: str = "handled") -> bool:
         """Mark the update handled; False when it already was (a re-delivery: do nothing). Inside the
