@@ -28,6 +28,8 @@ from rapidfuzz.distance import OSA
 MIN_LETTERS = 4  # shorter words are too often another real word one slip away
 SHORT_WORD = 6  # below this length a changed letter is more often another word (dead/deal, mini/mind)
 LONG_WORD = 8  # from this length two slips are allowed
+MIN_FAMILY = 5  # a bank word inside an unknown one: at least this long (not farm in farmhouse)
+MAX_ENDING = 5  # ...and the rest an ending (-ment, -ation, -er, -ness), not a second word
 CACHE_LIMIT = 50_000  # a bound on memory in a long-running bot
 
 
@@ -71,10 +73,21 @@ class Speller:
         found = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=slips, limit=None)
         near = [(int(d), choice) for choice, d, _ in found if choice[0] == word[0] and _slip(word, choice)]
         if not near:
-            return (word,)
+            return self._family(word)
         # closest first; among equals the word most entries use
         _, best = min(near, key=lambda n: (n[0], -self._common.get(n[1], 0.0), n[1]))
         return self._reads[best]
+
+    def _family(self, word: str) -> tuple[str, ...]:
+        """An unknown word made of a bank word and an ending the light stemmer leaves on
+        (punishment → punish, photographer → photograph): read as that word."""
+        for cut in range(1, MAX_ENDING + 1):
+            stem = word[:-cut]
+            if len(stem) < MIN_FAMILY:
+                break
+            if stem in self._reads:
+                return self._reads[stem]
+        return (word,)
 
 
 def _slip(typed: str, known: str) -> bool:
