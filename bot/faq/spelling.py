@@ -5,7 +5,8 @@ often one of its own words slightly misspelled. Each unknown word (already stemm
 `text.stem`) is compared with the bank's vocabulary by edit distance, counting a swap of two
 neighbouring letters as one slip (optimal string alignment):
 
-- a word of 4–7 letters may be one slip away, a longer one two: a near-spelling of a different
+- a word of 4–6 letters may be one slip away, a longer one two (tracker → tractor, as voice
+  typing hears it) if no more than one letter longer or shorter: a near-spelling of a different
   word must not score (tiller is not tier, dead is not demand, adjust is not dust); in a word
   under 6 letters a changed letter is no slip (dead is not deal), only one left out, added or
   swapped with its neighbour (mony, moeny);
@@ -27,9 +28,11 @@ from rapidfuzz.distance import OSA
 
 MIN_LETTERS = 4  # shorter words are too often another real word one slip away
 SHORT_WORD = 6  # below this length a changed letter is more often another word (dead/deal, mini/mind)
-LONG_WORD = 8  # from this length two slips are allowed
+LONG_WORD = 7  # from this length two slips are allowed
 MIN_FAMILY = 5  # a bank word inside an unknown one: at least this long (not farm in farmhouse)
-MAX_ENDING = 5  # ...and the rest an ending (-ment, -ation, -er, -ness), not a second word
+# ...and the rest an ending that keeps the word's meaning (punishment, arrival); not -er, which
+# makes another thing of it (tracker is no track, sticker no stick)
+ENDINGS = ("ments", "ment", "ness", "ations", "ation", "ions", "ion", "ally", "al", "ly", "ity")
 CACHE_LIMIT = 50_000  # a bound on memory in a long-running bot
 
 
@@ -71,7 +74,14 @@ class Speller:
     def _closest(self, word: str) -> tuple[str, ...]:
         slips = 2 if len(word) >= LONG_WORD else 1
         found = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=slips, limit=None)
-        near = [(int(d), choice) for choice, d, _ in found if choice[0] == word[0] and _slip(word, choice)]
+        near = [
+            (int(d), choice)
+            for choice, d, _ in found
+            if choice[0] == word[0]
+            and _slip(word, choice)
+            # a short word one slip from a table word is as often a real word (steam, not stream)
+            and (choice in self.known or len(word) >= SHORT_WORD)
+        ]
         if not near:
             return self._family(word)
         # closest first; among equals the word most entries use
@@ -80,12 +90,10 @@ class Speller:
 
     def _family(self, word: str) -> tuple[str, ...]:
         """An unknown word made of a bank word and an ending the light stemmer leaves on
-        (punishment → punish, photographer → photograph): read as that word."""
-        for cut in range(1, MAX_ENDING + 1):
-            stem = word[:-cut]
-            if len(stem) < MIN_FAMILY:
-                break
-            if stem in self._reads:
+        (punishment → punish, arrival → arriv): read as that word."""
+        for ending in ENDINGS:
+            stem = word.removesuffix(ending)
+            if stem != word and len(stem) >= MIN_FAMILY and stem in self._reads:
                 return self._reads[stem]
         return (word,)
 
@@ -95,5 +103,7 @@ def _slip(typed: str, known: str) -> bool:
     one too many or two swapped (mony, moeny). A changed letter in a short word is as often
     another real word (dead/deal, chili/child), so only longer words may differ by one."""
     if len(typed) >= SHORT_WORD:
-        return True
+        # two slips, as voice typing makes (tracker for tractor), but not a word cut short
+        # (lantern is not later, sticker not stick)
+        return abs(len(typed) - len(known)) <= 1
     return len(typed) != len(known) or sorted(typed) == sorted(known)
