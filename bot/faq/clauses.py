@@ -22,7 +22,10 @@ from bot.faq.text import has_han
 _STOPS = re.compile(r"[,.;:!?\n，。；：！？、…~～]+")
 # Joining words that start a new question: 还有/另外/再问 …; and/also/another thing …
 _ZH_JOINERS = re.compile(r"还有就是|还有|另外|再问一下|再问|再一个|第二个|一个是|二是|其次|顺便问")
-_EN_JOINERS = re.compile(r"\b(?:and also|also|another thing|another question|but|plus|btw)\b")
+_EN_JOINERS = re.compile(
+    r"\b(?:and also|also|another thing|another question|one more thing|one more question|"
+    r"second question|next question|other question|by the way|besides|secondly|but|plus|btw)\b"
+)
 # Words that make a clause a question rather than context (咋, 吗, 能不能; how, can, should …).
 # 不 and 没 ask only at the end (退了没, 能退不) or doubled (好不好, 有没有): inside a clause they
 # tell what went wrong (一单都没有, 字看不清), context that used to count as a question.
@@ -78,10 +81,14 @@ def split_message(raw: str, prepare: Callable[[str], str]) -> Parts:
         return Parts(clauses, whole, (whole,) if clauses else ())
     if not asking:
         # no clause says it asks (sensor not working right): the question comes last, as people
-        # write it after who they are and what happened; scored alone beside the whole (a piece
-        # more, not four: long messages at 5,000 entries are at the 5 ms edge)
+        # write it after who they are and what happened; scored alone and with the clause before
+        # it, beside the whole (two pieces more, not four: long messages at 5,000 entries are at
+        # the 5 ms edge)
         last = (len(clauses) - 1,)
-        return Parts(clauses, last, (whole, last))
+        pieces: list[tuple[int, ...]] = [whole, last]
+        if len(clauses) > 2:
+            pieces.append((len(clauses) - 2, *last))
+        return Parts(clauses, last, tuple(pieces))
     pieces = [whole]
     for i in asking:
         # the asking clause alone, and with up to two clauses before it (what it asks about)

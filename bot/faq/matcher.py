@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -44,6 +44,7 @@ from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
+from bot.faq.spelling import Speller
 from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
 
@@ -82,12 +83,8 @@ class _LangIndex:
     keywords: KeywordIndex
     coverage: WordCoverage
     recall: PhraseRecall
-    vocabulary: list[str]  # every word the bank uses, for correcting typos in English questions
-    known: frozenset[str]
+    speller: Speller  # typos in English questions read as the bank's words (spelling.py)
     kinds: dict[str, np.ndarray]  # kind of question (cost, time …) → which entries answer it
-    # real words the bank doesn't use (accept): left as typed, not "corrected" to a bank word (accent)
-    spelled_right: frozenset[str] = frozenset()
-    spelled: dict[str, str] = field(default_factory=dict)  # typo corrections already worked out
 
 
 def _joined(words: list[str], sort: bool) -> str:
@@ -183,15 +180,29 @@ class FaqMatcher:
             ),
             coverage=coverage,
             recall=PhraseRecall(coverage.idf, phrase_units),
-            vocabulary=sorted(vocab),
-            known=frozenset(vocab),
-            kinds=self._kinds(lang),
-            spelled_right=frozenset(
-                w
-                for word in self.bank.spoken.lang(lang).spelled_right
-                for w in self.segmenter.words(normalise(word), lang)
+            speller=Speller(
+                vocab,
+                {w: float(len(coverage.holders("w:" + w))) for w in vocab},
+                # real words the bank doesn't use (accept): left as typed, not "corrected" (accent)
+                [
+                    w
+                    for word in self.bank.spoken.lang(lang).spelled_right
+                    for w in self.segmenter.words(normalise(word), lang)
+                ],
+                self._aliases(lang),
             ),
+            kinds=self._kinds(lang),
         )
+
+    def _aliases(self, lang: str) -> dict[str, tuple[str, ...]]:
+        """The replace table's one-word keys, as read, → the words they are replaced by: so a
+        typo of a word the bank only knows through the table (pakage → package → parcel) is read."""
+        out: dict[str, tuple[str, ...]] = {}
+        for key, standard in self.bank.spoken.lang(lang).replace:
+            read = self.segmenter.words(normalise(key), lang)
+            if len(read) == 1 and not has_han(read[0]):
+                out[read[0]] = tuple(self.segmenter.words(self._standard(standard, lang), lang))
+        return out
 
     def _kinds(self, lang: str) -> dict[str, np.ndarray]:
         """For each kind of question word, the entries whose phrasings or keywords ask it."""
@@ -202,17 +213,6 @@ class FaqMatcher:
         return dict(answers)
 
     # ----- scoring -----------------------------------------------------------------------------
-
-    def _spelled(self, index: _LangIndex, word: str) -> str:
-        """An English word the bank doesn't know, as the closest word it does (recieve → receive)."""
-        if word in index.known or word in index.spelled_right or len(word) < 4 or not index.vocabulary:
-            return word
-        if word not in index.spelled:
-            found = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
-            if len(index.spelled) > 50_000:  # a bound on memory in a long-running bot
-                index.spelled.clear()
-            index.spelled[word] = str(found[0]) if found else word
-        return index.spelled[word]
 
     def entry_scores(self, text: str, lang: str) -> np.ndarray:
         """One score (0–100) per entry, in bank order, for `text` read as `lang`."""
@@ -247,7 +247,7 @@ class FaqMatcher:
         zh = lang == "zh"
         words = [self.segmenter.words(clause, lang) for clause in parts.clauses]
         if lang == "en":
-            words = [[self._spelled(index, w) for w in ws] for ws in words]
+            words = [[s for w in ws for s in index.speller.words(w)] for ws in words]
         else:
             # pinyin typed for a word the bank uses is read as that word (kuaidi → 快递), so a
             # question typed in pinyin meets the bank as the same question in characters would;

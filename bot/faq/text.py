@@ -191,11 +191,17 @@ def stem(word: str) -> str:
     return word
 
 
+_VOWEL = re.compile("[aeiouy]")
+
+
 def _stem_once(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
+    if word.endswith("eed"):
+        # agreed → agree, but speed, need, seed are words of their own (not sp-, n-, s-)
+        return word[:-1] if len(word) > 5 else word
+    if len(word) > 5 and word.endswith("ing") and _VOWEL.search(word[:-3]):
+        word = word[:-3]  # spring, string: no vowel left, so no -ing to take off
     elif len(word) > 4 and word.endswith("ed"):
         word = word[:-2]
     elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
