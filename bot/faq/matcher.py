@@ -232,6 +232,9 @@ class FaqMatcher:
             none = np.zeros(len(self.ids), dtype=bool)
             lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
+            # a kind no entry answers (where to buy something) asks what the bank cannot tell:
+            # at best a near miss, never answered outright whatever it shares with an entry
+            one_word = one_word or bool(lacking.all())
             if evidence is not None:
                 evidence = replace(evidence, lacking=lacking)
         return scores, one_word, words, evidence
