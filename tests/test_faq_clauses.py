@@ -60,3 +60,8 @@ def test_an_entry_sharing_only_the_asking_part_is_not_answered_outright() -> Non
     assert _covers_too_little(tuple(features))
     features[FEATURES.index("covered_lead")] = 0.1  # it covers more than the runner-up: fine
     assert not _covers_too_little(tuple(features))
+
+
+def test_what_a_family_member_said_is_not_context() -> None:
+    parts = split_message("我闺女说网店提现要扣手续费，扣多少", normalise)
+    assert parts.context == ()

@@ -87,7 +87,9 @@ def _asks(clause: str) -> bool:
 
 def is_context(clause: str) -> bool:
     """Whether a clause only says who the farmer is or what the farm is (我家种了十几亩猕猴桃)."""
-    return has_han(clause) and bool(_ZH_CONTEXT.match(clause)) and not _asks(clause)
+    # what someone said (我儿子说提现要手续费) is what the question is about, not who they are
+    told = "说" in clause or "讲" in clause
+    return has_han(clause) and bool(_ZH_CONTEXT.match(clause)) and not told and not _asks(clause)
 
 
 def split_message(raw: str, prepare: Callable[[str], str]) -> Parts:
