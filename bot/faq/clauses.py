@@ -42,7 +42,7 @@ _ZH_NOT_ASKING = re.compile(r"十几|几十|几百|几千|几万|好几|这么|�
 # whole, so their nouns (猕猴桃, 鸡) do not pull it towards entries on those goods.
 _ZH_CONTEXT = re.compile(
     r"^(?:我是|我们是|俺是|我家|我们家|俺家|咱家|家里|屋里|我今年|今年|去年|前年|我们村|村里|"
-    r"我儿子|我闺女|我女儿|我孙子|我孙女|我老伴|我儿媳|我媳妇|我以前|以前|我平时|平时|我在家|在家)"
+    r"我?(?:儿子|闺女|女儿|孙子|孙女|老伴|儿媳|媳妇)|我以前|以前|我平时|平时|我在家|在家)"
 )
 # A clause that only calls the teacher (老师, 师傅啊), or the surname a cut greeting leaves behind
 # (李老师您好 → 李): it asks nothing and says nothing.
