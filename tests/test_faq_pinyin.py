@@ -40,3 +40,23 @@ def test_a_built_matcher_leaves_pypinyin_out(content_root: Path) -> None:
         "print(bool(matcher.match('yinhangka zenme ban', 'zh').matches), 'pypinyin' in sys.modules)\n"
     )
     assert last_line_printed_by(script) == "True False"
+
+
+def test_a_pinyin_keyword_that_only_spells_a_word_is_read_as_that_word() -> None:
+    import numpy as np
+
+    from bot.faq.coverage import WordCoverage, read_as_han_agreeing
+
+    coverage = WordCoverage(
+        3,
+        [
+            (0, ["w:差评", "w:chaping"], 1.0),
+            (1, ["w:差评"], 1.0),
+            (2, ["w:浇水"], 1.0),
+            (1, ["w:jiaoshui"], 1.0),
+        ],
+    )
+    han = {"chaping": "差评", "jiaoshui": "浇水"}
+    assert read_as_han_agreeing("chaping", han, coverage) == "差评"  # entry 0 uses 差评 too
+    assert read_as_han_agreeing("jiaoshui", han, coverage) == "jiaoshui"  # 交税 there, not 浇水
+    assert np.array_equal(coverage.holders("w:差评"), [0, 1])

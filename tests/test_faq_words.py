@@ -59,3 +59,13 @@ def test_words_pypinyin_misreads_without_its_phrases_are_read_as_people_type_the
     assert "".join(syllables("银行卡")) == "yinhangka"
     assert "".join(syllables("便宜点")) == "pianyidian"
     assert "".join(syllables("快递")) == "kuaidi"  # the rest are read as before
+
+
+def test_an_all_right_tag_at_the_end_of_a_question_is_no_content_word() -> None:
+    # cut apart (行 / 不行) it matched every phrasing that ends the same way
+    from bot.faq.text import Segmenter
+
+    words = Segmenter().words
+    for tag in ("行不行", "中不中", "好不好", "对不对"):
+        assert words(f"给邻居收麦子挣点钱{tag}", "zh") == words("给邻居收麦子挣点钱", "zh"), tag
+    assert "不行" in words("地里网络不行", "zh")  # what is wrong is still said

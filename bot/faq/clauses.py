@@ -37,6 +37,19 @@ _EN_ASKS = re.compile(
     r"^(?:can|could|should|do|does|did|is|are|any|will|may|must|shall|would|have|has)\b"
     r"|\b(?:how|what|whats|when|where|why|which|who|help|tips?|advice|ok|okay|allowed)\b"
 )
+# Quantities and degree words that contain a question character but ask nothing: 十几亩, 好几天,
+# 几十年, 这么多, 那么贵 (我们家养蜂十几年了 is who they are, not what they ask).
+_ZH_NOT_ASKING = re.compile(r"十几|几十|几百|几千|几万|好几|这么|那么|怎么也|什么都|啥都|谁都|哪都")
+# Clauses that say who the farmer is or what the farm is (我是老李, 我家种了十几亩猕猴桃,
+# 今年六十了, 我儿子在外地): context, when they ask nothing. They are left out of the message read
+# whole, so their nouns (猕猴桃, 鸡) do not pull it towards entries on those goods.
+_ZH_CONTEXT = re.compile(
+    r"^(?:我是|我们是|俺是|我家|我们家|俺家|咱家|家里|屋里|我今年|今年|去年|前年|我们村|村里|"
+    r"我?(?:儿子|闺女|女儿|孙子|孙女|老伴|儿媳|媳妇)|我以前|以前|我平时|平时|我在家|在家)"
+)
+# A clause that only calls the teacher (老师, 师傅啊), or the surname a cut greeting leaves behind
+# (李老师您好 → 李): it asks nothing and says nothing.
+_ZH_VOCATIVE = re.compile(r"^(?:[\u3400-\u9fff]?(?:老师|师傅|同志)[啊呀吧哈]?|[^咋啥吗么呢哪几谁嘛怎]|)$")
 MAX_CLAUSES = 6  # the last questions of a very long message are what it asks
 
 
@@ -45,6 +58,7 @@ class Parts:
     clauses: tuple[str, ...]  # the message without greetings, clause by clause
     asking: tuple[int, ...]  # the clauses that ask something (the last when none says it asks)
     pieces: tuple[tuple[int, ...], ...]  # what to score, as clause numbers: the whole first
+    context: tuple[int, ...] = ()  # clauses that only say who the farmer is (left out of the whole)
 
     @property
     def whole(self) -> str:
@@ -62,20 +76,31 @@ def _clauses(raw: str, prepare: Callable[[str], str]) -> list[str]:
         if not text:
             continue
         if has_han(text):
-            out += _ZH_JOINERS.sub(" ", text).split()
+            out += [c for c in _ZH_JOINERS.sub(" ", text).split() if not _ZH_VOCATIVE.match(c)]
         else:
             out += [c.strip() for c in _EN_JOINERS.split(text) if c.strip()]
     return out
 
 
 def _asks(clause: str) -> bool:
-    return bool((_ZH_ASKS if has_han(clause) else _EN_ASKS).search(clause))
+    if has_han(clause):
+        return bool(_ZH_ASKS.search(_ZH_NOT_ASKING.sub(" ", clause)))
+    return bool(_EN_ASKS.search(clause))
+
+
+def is_context(clause: str) -> bool:
+    """Whether a clause only says who the farmer is or what the farm is (我家种了十几亩猕猴桃)."""
+    # what someone said (我儿子说提现要手续费) is what the question is about, not who they are
+    told = "说" in clause or "讲" in clause
+    return has_han(clause) and bool(_ZH_CONTEXT.match(clause)) and not told and not _asks(clause)
 
 
 def split_message(raw: str, prepare: Callable[[str], str]) -> Parts:
     """The parts of a raw message; `prepare` normalises a piece of it. A short one is one piece."""
     clauses = tuple(_clauses(raw, prepare))
-    whole = tuple(range(len(clauses)))
+    context = tuple(i for i, c in enumerate(clauses) if is_context(c))
+    # the message read whole, without the clauses that only say who the farmer is (when anything is left)
+    whole = tuple(i for i in range(len(clauses)) if i not in context) or tuple(range(len(clauses)))
     asking = tuple(i for i, c in enumerate(clauses) if _asks(c))[-MAX_CLAUSES:]
     if len(clauses) <= 1:
         return Parts(clauses, whole, (whole,) if clauses else ())
@@ -88,10 +113,10 @@ def split_message(raw: str, prepare: Callable[[str], str]) -> Parts:
         pieces: list[tuple[int, ...]] = [whole, last]
         if len(clauses) > 2:
             pieces.append((len(clauses) - 2, *last))
-        return Parts(clauses, last, tuple(pieces))
+        return Parts(clauses, last, tuple(dict.fromkeys(pieces)), context)
     pieces = [whole]
     for i in asking:
         # the asking clause alone, and with up to two clauses before it (what it asks about)
         pieces += [tuple(range(i - before, i + 1)) for before in range(min(i, 2) + 1)]
     pieces.append(asking)
-    return Parts(clauses, asking, tuple(dict.fromkeys(pieces)))
+    return Parts(clauses, asking, tuple(dict.fromkeys(pieces)), context)

@@ -171,6 +171,19 @@ def read_as_han(word: str, han: dict[str, str], idf: Mapping[str, float]) -> str
     return han.get(word, word) if word.isascii() and "w:" + word not in idf else word
 
 
+def read_as_han_agreeing(word: str, han: dict[str, str], coverage: WordCoverage) -> str:
+    """As `read_as_han`, and a pinyin keyword of the bank (chaping, tixing) as the Chinese word
+    sounding so too when every entry listing the keyword also uses that word (差评, 提醒): the
+    keyword then only spells the word, and read as the word it meets the phrasings. A keyword
+    that tells a homophone apart (jiaoshui: 交税, not the 浇水 most entries mean) stays as typed."""
+    if not word.isascii() or word not in han:
+        return word
+    if "w:" + word not in coverage.idf:
+        return han[word]
+    spelled, meant = coverage.holders("w:" + word), coverage.holders("w:" + han[word])
+    return han[word] if len(spelled) and np.isin(spelled, meant).all() else word
+
+
 def han_for_pinyin(coverage: WordCoverage) -> dict[str, str]:
     """The bank's Chinese word for each pinyin spelling of one (kuaidi → 快递): of words that sound
     alike (保证金, and the keyword typo 保正金), the one most entries use; none when that is a tie."""

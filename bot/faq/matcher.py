@@ -39,8 +39,8 @@ from bot.content.faq_bank import FaqBank
 from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
-from bot.faq.confidence import Evidence, gather, signals
-from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, units
+from bot.faq.confidence import FEATURES, Evidence, gather, signals
+from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han_agreeing, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
@@ -232,6 +232,9 @@ class FaqMatcher:
             none = np.zeros(len(self.ids), dtype=bool)
             lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
+            # a kind no entry answers (where to buy something) asks what the bank cannot tell:
+            # at best a near miss, never answered outright whatever it shares with an entry
+            one_word = one_word or bool(lacking.all())
             if evidence is not None:
                 evidence = replace(evidence, lacking=lacking)
         return scores, one_word, words, evidence
@@ -251,9 +254,10 @@ class FaqMatcher:
         else:
             # pinyin typed for a word the bank uses is read as that word (kuaidi → 快递), so a
             # question typed in pinyin meets the bank as the same question in characters would;
-            # unless the bank knows the pinyin itself (a keyword: shipinzheng, jiaoshui 交税 not 浇水)
-            han, idf = self._han_for_pinyin, index.coverage.idf
-            words = [[read_as_han(w, han, idf) for w in ws] for ws in words]
+            # unless the bank knows the pinyin itself as a keyword that tells a homophone apart
+            # (jiaoshui: 交税 not 浇水); a keyword that only spells its word (chaping: 差评) is read as it
+            han, bank_units = self._han_for_pinyin, index.coverage
+            words = [[read_as_han_agreeing(w, han, bank_units) for w in ws] for ws in words]
         clause_units = [units(ws, zh, clause) for ws, clause in zip(words, parts.clauses, strict=True)]
         covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
         hits = [index.keywords.hits(clause, lang) for clause in parts.clauses]
@@ -279,7 +283,7 @@ class FaqMatcher:
         if not read:
             return np.zeros(len(self.ids)), False, every_word, None
         # One word that several entries share (快递, weather, 几点) names a topic, not a question.
-        whole = read[0][0] if len(parts.pieces[0]) == len(parts.clauses) else []
+        whole = read[0][0] if len(parts.pieces[0]) >= len(parts.clauses) - len(parts.context) else []
         one_word = len(whole) == 1 and _names_a_topic(index.coverage.holders("w:" + whole[0]), read[0][3])
         # In a big bank, compare phrasings only for the entries that share something with the
         # question (words, sounds, keywords); the rest could not come near the top anyway.
@@ -390,6 +394,8 @@ class FaqMatcher:
                 topic_only,
                 zh,
             )
+        if zh and features and _covers_too_little(features):
+            one_word = True
         return Reading(best_lang, ranked, one_word, features)
 
     def ranked(self, text: str, lang: str, top: int = 4) -> tuple[str, list[Scored]]:
@@ -409,6 +415,18 @@ def _names_a_topic(holders: np.ndarray, bonus: np.ndarray) -> bool:
     by several entries (快递, weather), or the one entry holding it does not list it among its
     keywords (吃饭 in a phrasing on eating after spraying: 你吃饭了没 asks nothing of it)."""
     return len(holders) > 1 or (len(holders) == 1 and not bonus[int(holders[0])] > 0)
+
+
+# The best entry covers under this share of a Chinese question's (weighted) words ...
+THIN_COVER = 0.35
+
+
+def _covers_too_little(features: tuple[float, ...]) -> bool:
+    """Whether the best entry holds under a third of the question's words while the runner-up
+    holds more: its phrasing shares the asking part (能找回来不) but not what is asked about
+    (手机丢了), so it is not answered outright. No right answer of the tune split was like this."""
+    covered, lead = features[FEATURES.index("covered")], features[FEATURES.index("covered_lead")]
+    return covered < THIN_COVER and lead < 0
 
 
 @dataclass(frozen=True)

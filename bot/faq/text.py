@@ -88,7 +88,12 @@ ZH_TEMPLATE_WORDS = frozenset(
 )
 # Template words jieba's own dictionary would cut apart (靠谱不 → 靠 / 谱 / 不): taught to it, so
 # a clause that only asks "is it any good" (靠谱不) is read as asking, not as being about 谱.
-_TAUGHT_TEMPLATE_WORDS = ("靠谱", "靠不靠谱", "管不管用", "有没有用", "好使")
+# So are the A-not-A tags a question ends with (行不行 → 行 / 不行, 能不能 → 不能): cut apart,
+# a clause that only asks "all right?" shared 行 and 不行 with every phrasing ending so.
+_TAUGHT_TEMPLATE_WORDS = (
+    "靠谱", "靠不靠谱", "管不管用", "有没有用", "好使",
+    "行不行", "中不中", "可不可以", "好不好", "对不对",
+)  # fmt: skip
 
 # A number, with any measure word after it (三千块, 二十亩, 六十多, 300): how much or how many is
 # context, and words the bank never uses would count against every entry alike. 一 and 几 alone
