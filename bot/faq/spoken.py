@@ -45,6 +45,10 @@ class Spoken:
         self._langs: dict[str, _Lang] | None = None
         self._han_replace: dict[str, re.Pattern[str]] = {}
         self._phrase_replace: dict[str, re.Pattern[str]] = {}
+        # Greetings in Latin letters, one pattern per language (longest first), cut as whole words:
+        # a pattern each cost a regex-cache lookup and a pass over the text per greeting.
+        self._latin_greetings: dict[str, re.Pattern[str]] = {}
+        self._han_greetings: dict[str, tuple[str, ...]] = {}  # cut wherever they appear
 
     def _compiled(self) -> dict[str, _Lang]:
         """The table normalised like questions are, built on first use."""
@@ -74,6 +78,12 @@ class Spoken:
                     )
                 # In spaced text, a key of several words (money back → refund) is replaced as a
                 # phrase, before the word-by-word replacement (which only sees one word at a time).
+                self._han_greetings[lang] = tuple(g for g in langs[lang].greetings if has_han(g))
+                latin = [g for g in langs[lang].greetings if not has_han(g)]
+                if latin:
+                    self._latin_greetings[lang] = re.compile(
+                        "|".join(rf"(?<![a-z]){re.escape(g)}(?![a-z])" for g in latin)
+                    )
                 phrases = [k for k in keys if " " in k]
                 if lang != "zh" and phrases:
                     self._phrase_replace[lang] = re.compile(
@@ -103,11 +113,12 @@ class Spoken:
 
     def without_greetings(self, norm: str, lang: str) -> str:
         """The text with greetings and thanks cut out (王老师你好 …; hello teacher …)."""
-        for greeting in self._table(lang).greetings:
-            if has_han(greeting):
-                norm = norm.replace(greeting, "")
-            else:
-                norm = re.sub(rf"(?<![a-z]){re.escape(greeting)}(?![a-z])", " ", norm)
+        self._compiled()
+        for greeting in self._han_greetings.get(lang, ()):
+            norm = norm.replace(greeting, "")
+        latin = self._latin_greetings.get(lang)
+        if latin is not None:
+            norm = latin.sub(" ", norm)
         return " ".join(norm.split())
 
     def kinds(self, norm: str, lang: str) -> frozenset[str]:
