@@ -4,7 +4,8 @@ Two banks: the shipped one, and a synthetic bank of 5,000 entries with 20,000 ph
 from the shipped bank's own words (so the words look like real questions). Questions are the
 labelled evaluation questions (tests/faq_eval/*.yaml: short ones and the long WeChat-style
 messages, 30–120 characters, each cut into clauses and scored clause by clause), cycled; the long
-messages are also timed on their own. One process, one core (rapidfuzz is told workers=1).
+messages are also timed on their own, and apart from matching, cutting their greetings. One
+process, one core (rapidfuzz is told workers=1).
 
     python -m bench.faq_bench            # both banks
     python -m bench.faq_bench --quick    # fewer questions, for a smoke run
@@ -23,6 +24,7 @@ from bot.content.loader import load_curriculum
 from bot.content.models import Text
 from bot.faq.evaluation import load_labelled
 from bot.faq.matcher import FaqMatcher, MatcherSettings
+from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, normalise
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,6 +99,19 @@ def measure(
     )
 
 
+def greetings_cut(bank: FaqBank, long: list[tuple[str, str]]) -> None:
+    """One step of reading a long message on its own: cutting its greetings (the best of 5 runs)."""
+    spoken = Spoken(bank.spoken)
+    texts = [(normalise(text), lang) for text, lang in long]
+    best = float("inf")
+    for _ in range(5):
+        began = time.thread_time()
+        for text, lang in texts * 10:
+            spoken.without_greetings(text, lang)
+        best = min(best, (time.thread_time() - began) / (10 * len(texts)))
+    print(f"cutting the greetings of a long message: {best * 1e6:.0f} µs CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -112,6 +127,7 @@ def main() -> None:
     print(f"questions per bank: {n} (the {len(questions)} labelled questions, cycled; {len(long)} long)")
     measure("shipped bank", curriculum.faq, settings, questions, n)
     measure("shipped bank, long messages", curriculum.faq, settings, long, n // 5)
+    greetings_cut(curriculum.faq, long)
     big = synthetic_bank(curriculum.faq, entries=5000, phrasings_per_lang=4)
     measure("synthetic bank (5,000 entries)", big, settings, questions, n)
     measure("synthetic bank, long messages", big, settings, long, n // 5)
