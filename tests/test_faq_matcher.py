@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.content.faq_spoken import SpokenTable
 from bot.content.loader import Curriculum, load_curriculum
 from bot.content.problems import ContentError, Problem
 from bot.faq.clauses import split_message
-from bot.faq.matcher import Decision, FaqMatcher, Scored, Thresholds, decide
+from bot.faq.matcher import Decision, FaqMatcher, MatcherSettings, Scored, Thresholds, decide
 from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, normalise
 from bot.store.database import make_engine, upgrade
@@ -404,3 +405,39 @@ def test_a_trainer_sees_unanswered_questions_grouped_with_counts(content_root: P
     assert groups[0]["text"] == "能退押金吗" and groups[0]["choices"] == 1 and groups[0]["no_answer"] == 2
     assert groups[0]["closest_entry"] == "shop-deposit"
     assert groups[1]["wordings"] == ["猪发烧了怎么办"]
+
+
+def test_an_asking_clause_alone_lifts_an_entry_only_so_far_above_the_whole_message() -> None:
+    entries = [
+        FaqEntry.model_validate(
+            faq_entry(
+                "eggs-broken",
+                ("包好再寄。", "Pack each egg on its own."),
+                ["鸡蛋寄到就碎了", "快递把蛋压坏了", "蛋寄出去破了"],
+                ["eggs arrive broken in the parcel", "the courier crushed my eggs"],
+            )
+        ),
+        FaqEntry.model_validate(
+            faq_entry(
+                "stop-it",
+                ("在设置里关掉。", "Turn it off in the settings."),
+                ["有办法关掉吗", "能不让它这样吗", "怎么停掉"],
+                ["is there any way to stop it", "can i turn that off"],
+            )
+        ),
+    ]
+    settings = MatcherSettings(whole_weight=0.6)
+    free = FaqMatcher(FaqBank(entries, spoken_table()), settings)
+    capped = FaqMatcher(FaqBank(entries, spoken_table()), replace(settings, piece_margin=10.0))
+    whole_only = FaqMatcher(FaqBank(entries, spoken_table()), replace(settings, piece_margin=0.0))
+    asked = (
+        "hello teacher, I keep ducks and sell the eggs online, last week the parcels came broken, "
+        "is there any way to stop it"
+    )
+    generic = 1  # the entry that shares only the asking clause's words
+    lifted = free.entry_scores(asked, "en")[generic]
+    whole = whole_only.entry_scores(asked, "en")[generic]  # a margin of 0 leaves the whole's score
+    kept = capped.entry_scores(asked, "en")[generic]
+    assert lifted > whole + 0.4 * 10.0  # on its own, the asking clause carries it far
+    assert kept == pytest.approx(whole + 0.4 * 10.0)  # the clause's 40% share, at most 10 above the whole
+    assert capped.read(asked, "en").ranked[0].id == "eggs-broken"

@@ -15,8 +15,8 @@ bring up both entries (and, being close, both are offered as choices). A questio
 does not answer (what it costs, how long it takes …) counts against it, and one common word alone
 is never enough for an outright answer, nor is an entry that shares only one of the question's
 words while the question says a specific word it doesn't. In a message of several clauses the
-whole keeps a share of the score, so the asking clause alone cannot outweigh the clause that says
-what it is about.
+whole keeps a share of the score, and a clause scores an entry at most a margin above the whole
+does, so the asking clause alone cannot outweigh the clause that says what it is about.
 
 The decision needs a clear winner to answer: a high score and a margin over the runner-up; for
 the rest, a confidence model over signals about the best entry (`confidence.py`, reported with
@@ -262,6 +262,7 @@ class FaqMatcher:
         covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
         hits = [index.keywords.hits(clause, lang) for clause in parts.clauses]
         read: list[tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float]] = []
+        message_mass = sum(weight for _, weight in covered)
         for n, piece in enumerate(parts.pieces):
             content = [w for i in piece for w in words[i]]
             if not content:
@@ -278,6 +279,8 @@ class FaqMatcher:
             weight = 1.0 if n == 0 else settings.clause_weight
             if len(content) == 1 and n > 0:
                 weight *= settings.single_word_factor  # one word of a long message is not its point
+            if n > 0 and settings.piece_mass and message_mass > 0:
+                weight *= min(1.0, total / message_mass) ** settings.piece_mass
             read.append((content, piece, coverage, bonus, weight))
         every_word = [w for ws in words for w in ws]
         if not read:
@@ -313,6 +316,10 @@ class FaqMatcher:
             piece_score = np.minimum(100.0, score + bonus) * weight
             if row == 0:  # the whole message is always the first piece
                 whole_score = piece_score
+            elif settings.piece_margin is not None:
+                # a clause of generic asking words (咋办, is there a way) may fit an entry the rest
+                # of the message says nothing of: it lifts that entry only so far above the whole
+                piece_score = np.minimum(piece_score, whole_score + settings.piece_margin)
             agree[int(np.argmax(piece_score))] += 1 / len(read)
             best = np.maximum(best, piece_score)
         if len(read) > 1:

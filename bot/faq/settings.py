@@ -33,6 +33,10 @@ class MatcherSettings:
     single_word_factor: float = 0.6  # one word shared by several entries is not enough to answer
     recall_weight: float = 0.6  # in a long message, share of the score from phrasing recall
     whole_weight: float = 0.3  # in a message of several clauses, share kept for the whole message
+    # a piece of a message scores an entry at most this much above the whole message does: a
+    # clause alone cannot carry an entry the rest of the message does not back (off when None)
+    piece_margin: float | None = None
+    piece_mass: float = 0.0  # a piece counts (its share of the message's word weight) ** this
 
     @classmethod
     def load(cls, path: Path) -> MatcherSettings:
@@ -63,7 +67,13 @@ class MatcherSettings:
             single_word_factor=float(data.get("single_word_factor", base.single_word_factor)),
             recall_weight=float(data.get("recall_weight", base.recall_weight)),
             whole_weight=float(data.get("whole_weight", base.whole_weight)),
+            piece_margin=_optional(data.get("piece_margin", base.piece_margin)),
+            piece_mass=float(data.get("piece_mass", base.piece_mass)),
         )
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _confidence(data: dict[str, Any] | None) -> Confidence | None:
