@@ -262,7 +262,6 @@ class FaqMatcher:
         covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
         hits = [index.keywords.hits(clause, lang) for clause in parts.clauses]
         read: list[tuple[list[str], tuple[int, ...], np.ndarray, np.ndarray, float]] = []
-        message_mass = sum(weight for _, weight in covered)
         for n, piece in enumerate(parts.pieces):
             content = [w for i in piece for w in words[i]]
             if not content:
@@ -279,8 +278,6 @@ class FaqMatcher:
             weight = 1.0 if n == 0 else settings.clause_weight
             if len(content) == 1 and n > 0:
                 weight *= settings.single_word_factor  # one word of a long message is not its point
-            if n > 0 and settings.piece_mass and message_mass > 0:
-                weight *= min(1.0, total / message_mass) ** settings.piece_mass
             read.append((content, piece, coverage, bonus, weight))
         every_word = [w for ws in words for w in ws]
         if not read:

@@ -36,7 +36,6 @@ class MatcherSettings:
     # a piece of a message scores an entry at most this much above the whole message does: a
     # clause alone cannot carry an entry the rest of the message does not back (off when None)
     piece_margin: float | None = None
-    piece_mass: float = 0.0  # a piece counts (its share of the message's word weight) ** this
 
     @classmethod
     def load(cls, path: Path) -> MatcherSettings:
@@ -68,7 +67,6 @@ class MatcherSettings:
             recall_weight=float(data.get("recall_weight", base.recall_weight)),
             whole_weight=float(data.get("whole_weight", base.whole_weight)),
             piece_margin=_optional(data.get("piece_margin", base.piece_margin)),
-            piece_mass=float(data.get("piece_mass", base.piece_mass)),
         )
 
 
