@@ -233,23 +233,24 @@ def test_a_trainers_mistake_in_the_spoken_table_names_the_file_and_field() -> No
     assert any(s.startswith("content/faq/_normalise.yaml: slang: unknown section") for s in shown)
 
 
+def entry(entry_id: str, answer: tuple[str, str], zh: list[str], en: list[str]) -> FaqEntry:
+    """An FAQ entry checked as the bank checks it."""
+    return FaqEntry.model_validate(faq_entry(entry_id, answer, zh, en))
+
+
 def test_a_real_word_the_bank_does_not_use_is_not_corrected_to_one_it_does() -> None:
     entries = [
-        FaqEntry.model_validate(
-            faq_entry(
-                "live-accent",
-                ("说慢点。", "Speak slowly."),
-                ["口音重", "方言", "说话听不懂"],
-                ["my accent is strong", "heavy accent"],
-            )
+        entry(
+            "live-accent",
+            ("说慢点。", "Speak slowly."),
+            ["口音重", "方言", "说话听不懂"],
+            ["my accent is strong", "heavy accent"],
         ),
-        FaqEntry.model_validate(
-            faq_entry(
-                "returns",
-                ("七天可退。", "7 days."),
-                ["退货", "退货规则", "能退吗"],
-                ["can buyers send goods back", "return rules"],
-            )
+        entry(
+            "returns",
+            ("七天可退。", "7 days."),
+            ["退货", "退货规则", "能退吗"],
+            ["can buyers send goods back", "return rules"],
         ),
     ]
     plain = FaqMatcher(FaqBank(entries, spoken_table()))
@@ -409,21 +410,17 @@ def test_a_trainer_sees_unanswered_questions_grouped_with_counts(content_root: P
 
 def test_an_asking_clause_alone_lifts_an_entry_only_so_far_above_the_whole_message() -> None:
     entries = [
-        FaqEntry.model_validate(
-            faq_entry(
-                "eggs-broken",
-                ("包好再寄。", "Pack each egg on its own."),
-                ["鸡蛋寄到就碎了", "快递把蛋压坏了", "蛋寄出去破了"],
-                ["eggs arrive broken in the parcel", "the courier crushed my eggs"],
-            )
+        entry(
+            "eggs-broken",
+            ("包好再寄。", "Pack each egg on its own."),
+            ["鸡蛋寄到就碎了", "快递把蛋压坏了", "蛋寄出去破了"],
+            ["eggs arrive broken in the parcel", "the courier crushed my eggs"],
         ),
-        FaqEntry.model_validate(
-            faq_entry(
-                "stop-it",
-                ("在设置里关掉。", "Turn it off in the settings."),
-                ["有办法关掉吗", "能不让它这样吗", "怎么停掉"],
-                ["is there any way to stop it", "can i turn that off"],
-            )
+        entry(
+            "stop-it",
+            ("在设置里关掉。", "Turn it off in the settings."),
+            ["有办法关掉吗", "能不让它这样吗", "怎么停掉"],
+            ["is there any way to stop it", "can i turn that off"],
         ),
     ]
     settings = MatcherSettings(whole_weight=0.6)
