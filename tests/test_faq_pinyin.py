@@ -45,7 +45,7 @@ def test_a_built_matcher_leaves_pypinyin_out(content_root: Path) -> None:
 def test_a_pinyin_keyword_that_only_spells_a_word_is_read_as_that_word() -> None:
     import numpy as np
 
-    from bot.faq.coverage import WordCoverage, read_as_han_agreeing
+    from bot.faq.coverage import WordCoverage, read_as_han
 
     coverage = WordCoverage(
         3,
@@ -57,6 +57,6 @@ def test_a_pinyin_keyword_that_only_spells_a_word_is_read_as_that_word() -> None
         ],
     )
     han = {"chaping": "差评", "jiaoshui": "浇水"}
-    assert read_as_han_agreeing("chaping", han, coverage) == "差评"  # entry 0 uses 差评 too
-    assert read_as_han_agreeing("jiaoshui", han, coverage) == "jiaoshui"  # 交税 there, not 浇水
+    assert read_as_han("chaping", han, coverage) == "差评"  # entry 0 uses 差评 too
+    assert read_as_han("jiaoshui", han, coverage) == "jiaoshui"  # 交税 there, not 浇水
     assert np.array_equal(coverage.holders("w:差评"), [0, 1])

@@ -166,16 +166,12 @@ class WordCoverage:
         return covered, total
 
 
-def read_as_han(word: str, han: dict[str, str], idf: Mapping[str, float]) -> str:
-    """A Latin word as the bank's Chinese word sounding so, unless the bank knows it as typed."""
-    return han.get(word, word) if word.isascii() and "w:" + word not in idf else word
-
-
-def read_as_han_agreeing(word: str, han: dict[str, str], coverage: WordCoverage) -> str:
-    """As `read_as_han`, and a pinyin keyword of the bank (chaping, tixing) as the Chinese word
-    sounding so too when every entry listing the keyword also uses that word (差评, 提醒): the
-    keyword then only spells the word, and read as the word it meets the phrasings. A keyword
-    that tells a homophone apart (jiaoshui: 交税, not the 浇水 most entries mean) stays as typed."""
+def read_as_han(word: str, han: dict[str, str], coverage: WordCoverage) -> str:
+    """A Latin word as the bank's Chinese word sounding so (kuaidi → 快递) when the bank doesn't
+    know it as typed. A pinyin keyword of the bank (chaping, tixing) is read as that word too when
+    every entry listing the keyword also uses the word (差评, 提醒): the keyword only spells it, and
+    read as the word it meets the phrasings. One that tells a homophone apart (jiaoshui: 交税, not
+    the 浇水 most entries mean) stays as typed."""
     if not word.isascii() or word not in han:
         return word
     if "w:" + word not in coverage.idf:

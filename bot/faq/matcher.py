@@ -40,7 +40,7 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
 from bot.faq.confidence import FEATURES, Evidence, gather, signals
-from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han_agreeing, units
+from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
@@ -257,7 +257,7 @@ class FaqMatcher:
             # unless the bank knows the pinyin itself as a keyword that tells a homophone apart
             # (jiaoshui: 交税 not 浇水); a keyword that only spells its word (chaping: 差评) is read as it
             han, bank_units = self._han_for_pinyin, index.coverage
-            words = [[read_as_han_agreeing(w, han, bank_units) for w in ws] for ws in words]
+            words = [[read_as_han(w, han, bank_units) for w in ws] for ws in words]
         clause_units = [units(ws, zh, clause) for ws, clause in zip(words, parts.clauses, strict=True)]
         covered = [index.coverage.parts(u) for u in clause_units]  # once per clause, summed per piece
         hits = [index.keywords.hits(clause, lang) for clause in parts.clauses]
