@@ -33,7 +33,6 @@ _REPEATED = re.compile(r"([\u3400-\u9fff])\1{2,}|([\u3400-\u9fff]{2,4})\2+")
 class _Lang:
     fillers: frozenset[str] = frozenset()
     replace: dict[str, str] = field(default_factory=dict)
-    greetings: tuple[str, ...] = ()  # longest first, so 老师你好 goes before 你好
     kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question kind → words
 
 
@@ -47,8 +46,9 @@ class Spoken:
         self._phrase_replace: dict[str, re.Pattern[str]] = {}
         # Greetings in Latin letters, one pattern per language (longest first), cut as whole words:
         # a pattern each cost a regex-cache lookup and a pass over the text per greeting.
+        # Greetings in Chinese are cut wherever they appear, longest first.
         self._latin_greetings: dict[str, re.Pattern[str]] = {}
-        self._han_greetings: dict[str, tuple[str, ...]] = {}  # cut wherever they appear
+        self._han_greetings: dict[str, tuple[str, ...]] = {}
 
     def _compiled(self) -> dict[str, _Lang]:
         """The table normalised like questions are, built on first use."""
@@ -63,7 +63,6 @@ class Spoken:
                 langs[lang] = _Lang(
                     fillers=frozenset(words(raw.fillers)),
                     replace=replace,
-                    greetings=tuple(sorted(words(raw.greetings), key=len, reverse=True)),
                     kinds={kind: tuple(words(ws)) for kind, ws in raw.kinds},
                 )
                 # In Chinese text words are not spaced: replace anywhere, a Latin word (pdd, live)
@@ -76,14 +75,15 @@ class Spoken:
                             for k in keys
                         )
                     )
-                # In spaced text, a key of several words (money back → refund) is replaced as a
-                # phrase, before the word-by-word replacement (which only sees one word at a time).
-                self._han_greetings[lang] = tuple(g for g in langs[lang].greetings if has_han(g))
-                latin = [g for g in langs[lang].greetings if not has_han(g)]
+                greetings = sorted(words(raw.greetings), key=len, reverse=True)  # 老师你好 before 你好
+                self._han_greetings[lang] = tuple(g for g in greetings if has_han(g))
+                latin = [g for g in greetings if not has_han(g)]
                 if latin:
                     self._latin_greetings[lang] = re.compile(
                         "|".join(rf"(?<![a-z]){re.escape(g)}(?![a-z])" for g in latin)
                     )
+                # In spaced text, a key of several words (money back → refund) is replaced as a
+                # phrase, before the word-by-word replacement (which only sees one word at a time).
                 phrases = [k for k in keys if " " in k]
                 if lang != "zh" and phrases:
                     self._phrase_replace[lang] = re.compile(
