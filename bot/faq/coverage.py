@@ -156,13 +156,17 @@ class WordCoverage:
         Clauses of a long message are worked out once each and added up piece by piece."""
         covered = np.zeros(self.n)
         total = 0.0
+        postings, slot, offsets = self.postings, self.postings.slot, self.postings.offsets
         for unit in dict.fromkeys(question_units):  # each unit once, in order
-            idf = self.idf.get(unit, self.unseen_idf)
+            i = slot.get(unit)
+            if i is None:  # a unit the bank never uses: it weighs as the rarest, and nothing holds it
+                total += self.unseen_idf
+                continue
+            # one slot lookup for the IDF and the posting (this loop is most of a long message's cost)
+            lo, hi = int(offsets[i]), int(offsets[i + 1])
+            idf = math.log(1 + self.n / (hi - lo))
             total += idf
-            posting = self.postings.get(unit)
-            if posting is not None:
-                entries, weights = posting
-                covered[entries] += idf * weights
+            covered[postings.items[lo:hi]] += idf * postings.weights[lo:hi]
         return covered, total
 
 
