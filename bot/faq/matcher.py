@@ -28,8 +28,8 @@ calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they l
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -63,6 +63,7 @@ __all__ = [
 
 LONG_WORDS = 8  # a message with this many content words or more is also read phrasing-side (recall)
 FUZZY_CANDIDATES = 400  # entries compared phrasing by phrasing; a bank this small is compared whole
+SOUND_CANDIDATES = 60  # entries whose phrasings' pinyin is compared too (see `_closest_phrasing`)
 MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewer than this
 # An entry sharing only one of a question's words answers it all the same when it leads every
 # other entry by this much (chosen on the tune split: no out-of-scope question came within 5).
@@ -291,13 +292,13 @@ class FaqMatcher:
         # already single out the entries it is about).
         entries = np.arange(len(self.ids))
         keep = max(FUZZY_CANDIDATES // len(read), MIN_CANDIDATES)
+        reach = np.max([coverage + bonus for _, _, coverage, bonus, _ in read], axis=0)
         if len(entries) > keep:
-            reach = np.max([coverage + bonus for _, _, coverage, bonus, _ in read], axis=0)
             entries = np.sort(np.argpartition(-reach, keep)[:keep])
         share = settings.coverage_weight
         best = whole_score = np.zeros(len(self.ids))
         agree, alike = np.zeros(len(self.ids)), np.zeros(len(self.ids))
-        closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries)
+        closest = self._closest_phrasing(index, [content for content, *_ in read], lang, entries, reach)
         for row, (content, piece, coverage, bonus, weight) in enumerate(read):
             similar = np.zeros(len(self.ids))
             similar[entries] = closest[row]
@@ -330,25 +331,33 @@ class FaqMatcher:
         return best, one_word, every_word, evidence
 
     def _closest_phrasing(
-        self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray
+        self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray, reach: np.ndarray
     ) -> np.ndarray:
         """For each piece's words and each of `entries`, the rapidfuzz score of the entry's
-        closest phrasing (words or pinyin): one vectorised call for all pieces of a message."""
-        if len(entries) == len(self.ids):
-            words, sounds, starts = index.words, index.pinyin, index.starts
-        else:
-            sizes = index.ends[entries] - index.starts[entries]
-            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-            rows = np.repeat(index.starts[entries] - starts, sizes) + np.arange(int(sizes.sum()))
-            pick = operator.itemgetter(*rows.tolist()) if len(rows) > 1 else lambda xs: [xs[rows[0]]]
-            words, sounds = list(pick(index.words)), list(pick(index.pinyin))
+        closest phrasing (words or pinyin): one vectorised call for all pieces of a message.
+
+        Pinyin (three times as long as the characters, so most of the cost) is compared only for
+        the `SOUND_CANDIDATES` entries of `entries` the message reaches most (`reach`: word and
+        sound coverage plus keywords); a homophone slip reaches its entry through the syllables
+        the coverage counts too."""
+        sizes = index.ends[entries] - index.starts[entries]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        whole = len(entries) == len(self.ids)
+        rows = np.repeat(index.starts[entries] - starts, sizes) + np.arange(int(sizes.sum()))
+        words = index.words if whole else _picked(index.words, rows)
         order = SORTED_WORDS[lang]
         queries = [_joined(content, order) for content in contents]
         per_phrase = process.cdist(queries, words, scorer=fuzz.ratio, workers=1)
         if lang == "zh":
             spelled = [_joined(pinyin_words(content), order) for content in contents]
+            near = np.arange(len(entries))
+            if len(entries) > SOUND_CANDIDATES:
+                near = np.sort(np.argpartition(-reach[entries], SOUND_CANDIDATES)[:SOUND_CANDIDATES])
+            cols = np.repeat(starts[near] - np.concatenate(([0], np.cumsum(sizes[near])[:-1])), sizes[near])
+            cols = cols + np.arange(int(sizes[near].sum()))
+            sounds = _picked(index.pinyin, cols if whole else rows[cols])
             by_sound = process.cdist(spelled, sounds, scorer=fuzz.ratio, workers=1)
-            per_phrase = np.maximum(per_phrase, by_sound * self.settings.pinyin_weight)
+            per_phrase[:, cols] = np.maximum(per_phrase[:, cols], by_sound * self.settings.pinyin_weight)
         return np.maximum.reduceat(per_phrase, starts, axis=1)
 
     def _read_as(self, text: str, lang: str) -> list[str]:
@@ -412,6 +421,11 @@ class FaqMatcher:
         return decide(
             reading.ranked, self.settings.thresholds[reading.lang], reading.one_word, reading.features
         )
+
+
+def _picked(strings: Sequence[str], rows: np.ndarray) -> list[str]:
+    """`strings` at `rows`, in that order."""
+    return [strings[i] for i in rows.tolist()]
 
 
 def _names_a_topic(holders: np.ndarray, bonus: np.ndarray) -> bool:
