@@ -28,6 +28,7 @@ calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they l
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -424,8 +425,10 @@ class FaqMatcher:
 
 
 def _picked(strings: Sequence[str], rows: np.ndarray) -> list[str]:
-    """`strings` at `rows`, in that order."""
-    return [strings[i] for i in rows.tolist()]
+    """`strings` at `rows`, in that order (itemgetter: a C loop, where a comprehension cost more)."""
+    if len(rows) == 1:
+        return [strings[int(rows[0])]]
+    return list(operator.itemgetter(*rows.tolist())(strings)) if len(rows) else []
 
 
 def _names_a_topic(holders: np.ndarray, bonus: np.ndarray) -> bool:
