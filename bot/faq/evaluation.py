@@ -258,6 +258,7 @@ def calibrate(results: Sequence[Ranked], reading: str, held: HeldOut | None = No
             own=own,
         ),
         ruled[own],
+        reading,
     )
     if fitted is None:
         return rules
