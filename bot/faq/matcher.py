@@ -70,6 +70,9 @@ TOPIC_LEAD = 40.0
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
 SORTED_WORDS = {"zh": False, "en": True}
+# Kinds of question word that also tell what happened, not only what is asked (这几天, 好几天,
+# 啥时候发货 as the subject of a quick reply): they weigh an entry down but never rule it out.
+LOOSE_KINDS = frozenset({"time"})
 
 
 @dataclass
@@ -235,6 +238,12 @@ class FaqMatcher:
             # a kind no entry answers (where to buy something) asks what the bank cannot tell:
             # at best a near miss, never answered outright whatever it shares with an entry
             one_word = one_word or bool(lacking.all())
+            if lang == "zh":
+                # the best entry does not answer what is asked (商标注册多少钱 to an entry on how
+                # to register one): a near question, shown as a choice at most, never answered
+                sure = [kind for kind in asked if kind not in LOOSE_KINDS]
+                best = int(np.argmax(scores))
+                one_word = one_word or any(not index.kinds.get(k, none)[best] for k in sure)
             if evidence is not None:
                 evidence = replace(evidence, lacking=lacking)
         return scores, one_word, words, evidence
