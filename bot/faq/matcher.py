@@ -40,7 +40,7 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
 from bot.faq.confidence import FEATURES, Evidence, gather, signals
-from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, units
+from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, specific_idf, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
@@ -169,6 +169,9 @@ class FaqMatcher:
         vocab = {u[2:] for _, pieces, _ in documents for u in pieces if u.startswith("w:")}
         longest = max((len(k.split()) if lang == "en" else len(k) for k in (*han_kw, *word_kw)), default=1)
         coverage = WordCoverage(len(self.bank.entries), documents)
+        # a long message holds a phrasing only through a specific word of it: Chinese only, as in
+        # English it moved the cross-validated answers the wrong way
+        specific = specific_idf(len(self.bank.entries)) if lang == "zh" else 0.0
         return _LangIndex(
             words=words,
             pinyin=pinyin,
@@ -182,7 +185,7 @@ class FaqMatcher:
                 longest_sounds=longest_sounds,
             ),
             coverage=coverage,
-            recall=PhraseRecall(coverage.idf, phrase_units),
+            recall=PhraseRecall(coverage.idf, phrase_units, specific),
             speller=Speller(
                 vocab,
                 {w: float(len(coverage.holders("w:" + w))) for w in vocab},
