@@ -109,6 +109,13 @@ class PostingsIdf(Mapping[str, float]):
 
 
 RARE_HOLDERS = 3  # a word at most this many entries use says something specific
+# A phrasing counts in `PhraseRecall` when one of its words is used by at most this many entries.
+COMMON_HOLDERS = 20
+
+
+def specific_idf(n_entries: int) -> float:
+    """The IDF of a word `COMMON_HOLDERS` entries use, in a bank of `n_entries`."""
+    return math.log(1 + n_entries / COMMON_HOLDERS)
 
 
 class WordCoverage:
@@ -207,15 +214,21 @@ class PhraseRecall:
     greeting and family context, so it also asks the other way round: which phrasing's words are
     all there ("someone is rude in my live" inside a message about last night's live). Only
     words and their pinyin count here, IDF-weighted as in `WordCoverage`; a phrasing needs two
-    such words or more to count, so one shared word never carries a message.
+    such words or more to count, so one shared word never carries a message, and one of them must
+    be a word few entries use: a phrasing of everyday words (卖了钱要跟你说吗: 卖, 钱, 说) is held
+    by any long message about selling, whatever it asks.
     """
 
-    def __init__(self, idf: Mapping[str, float], phrases: Sequence[Sequence[str]]) -> None:
+    def __init__(
+        self, idf: Mapping[str, float], phrases: Sequence[Sequence[str]], specific: float = 0.0
+    ) -> None:
+        """`specific`: the IDF one of a phrasing's words must reach for the phrasing to count."""
         held: dict[str, dict[int, float]] = defaultdict(dict)
         totals = np.zeros(len(phrases))
         for p, pieces in enumerate(phrases):
             kept = {u for u in pieces if u[:2] in ("w:", "p:")}
-            if len({u for u in kept if u.startswith("w:")}) < 2:
+            said = [u for u in kept if u.startswith("w:")]
+            if len(said) < 2 or max(idf.get(u, 0.0) for u in said) < specific:
                 continue
             for unit in kept:
                 held[unit][p] = 1.0

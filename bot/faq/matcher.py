@@ -41,7 +41,7 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
 from bot.faq.confidence import FEATURES, Evidence, gather, signals
-from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, units
+from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, specific_idf, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
 from bot.faq.keywords import KeywordIndex, weighted
 from bot.faq.settings import MatcherSettings
@@ -72,6 +72,9 @@ TOPIC_LEAD = 40.0
 # Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
 # order, so English phrasings are compared with their words sorted (token-sort, done once at build).
 SORTED_WORDS = {"zh": False, "en": True}
+# Kinds of question word that also tell what happened, not only what is asked (这几天, 好几天,
+# 啥时候发货 as the subject of a quick reply): they weigh an entry down but never rule it out.
+LOOSE_KINDS = frozenset({"time"})
 
 
 @dataclass
@@ -168,6 +171,9 @@ class FaqMatcher:
         vocab = {u[2:] for _, pieces, _ in documents for u in pieces if u.startswith("w:")}
         longest = max((len(k.split()) if lang == "en" else len(k) for k in (*han_kw, *word_kw)), default=1)
         coverage = WordCoverage(len(self.bank.entries), documents)
+        # a long message holds a phrasing only through a specific word of it: Chinese only, as in
+        # English it moved the cross-validated answers the wrong way
+        specific = specific_idf(len(self.bank.entries)) if lang == "zh" else 0.0
         return _LangIndex(
             words=words,
             pinyin=pinyin,
@@ -181,7 +187,7 @@ class FaqMatcher:
                 longest_sounds=longest_sounds,
             ),
             coverage=coverage,
-            recall=PhraseRecall(coverage.idf, phrase_units),
+            recall=PhraseRecall(coverage.idf, phrase_units, specific),
             speller=Speller(
                 vocab,
                 {w: float(len(coverage.holders("w:" + w))) for w in vocab},
@@ -237,6 +243,12 @@ class FaqMatcher:
             # a kind no entry answers (where to buy something) asks what the bank cannot tell:
             # at best a near miss, never answered outright whatever it shares with an entry
             one_word = one_word or bool(lacking.all())
+            if lang == "zh":
+                # the best entry does not answer what is asked (商标注册多少钱 to an entry on how
+                # to register one): a near question, shown as a choice at most, never answered
+                sure = [kind for kind in asked if kind not in LOOSE_KINDS]
+                best = int(np.argmax(scores))
+                one_word = one_word or any(not index.kinds.get(k, none)[best] for k in sure)
             if evidence is not None:
                 evidence = replace(evidence, lacking=lacking)
         return scores, one_word, words, evidence
