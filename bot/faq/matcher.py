@@ -243,12 +243,11 @@ class FaqMatcher:
             # a kind no entry answers (where to buy something) asks what the bank cannot tell:
             # at best a near miss, never answered outright whatever it shares with an entry
             one_word = one_word or bool(lacking.all())
-            if lang == "zh":
-                # the best entry does not answer what is asked (商标注册多少钱 to an entry on how
-                # to register one): a near question, shown as a choice at most, never answered
-                sure = [kind for kind in asked if kind not in LOOSE_KINDS]
-                best = int(np.argmax(scores))
-                one_word = one_word or any(not index.kinds.get(k, none)[best] for k in sure)
+            # the best entry does not answer what is asked (商标注册多少钱 to an entry on how
+            # to register one): a near question, shown as a choice at most, never answered
+            sure = [kind for kind in asked if kind not in LOOSE_KINDS]
+            best = int(np.argmax(scores))
+            one_word = one_word or any(not index.kinds.get(k, none)[best] for k in sure)
             if evidence is not None:
                 evidence = replace(evidence, lacking=lacking)
         return scores, one_word, words, evidence
