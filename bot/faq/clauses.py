@@ -30,7 +30,7 @@ _EN_JOINERS = re.compile(
 # 不 and 没 ask only at the end (退了没, 能退不) or doubled (好不好, 有没有): inside a clause they
 # tell what went wrong (一单都没有, 字看不清), context that used to count as a question.
 _ZH_ASKS = re.compile(
-    r"[咋啥吗么呢哪几谁嘛]|怎|什么|能|可以|要不要|行不行|是不是|多少|多久|如何|为啥"
+    r"[咋啥吗么呢哪几谁嘛]|怎|什么|能|可以|要不要|行不行|是不是|多少|多久|多长|如何|为啥"
     r"|[不没]$|(.)不\1|有没有"
 )
 _EN_ASKS = re.compile(

@@ -308,7 +308,9 @@ def calibrate_rules(results: Sequence[Ranked], reading: str, held: HeldOutRows |
             continue
         if headroom:  # a question just under the threshold on the tune split, a new one can pass
             near = (sureness >= answer - headroom) & (top - second >= margin) & may_answer
-            if (near & ~top_right & inside).sum() / n_in > MAX_WRONG or (near & ~inside).sum() / n_out > MAX_OOS_ANSWERED:
+            if (near & ~top_right & inside).sum() / n_in > MAX_WRONG or (
+                near & ~inside
+            ).sum() / n_out > MAX_OOS_ANSWERED:
                 continue
         for choices_lead in CHOICE_LEADS:
             shown = (top + choices_lead * (top - second) >= floors) & ~answers  # [floor, question]
