@@ -1,7 +1,8 @@
 """FaqMatcher: a farmer's question in, a decision out — answer, offer choices, or admit it doesn't know.
 
-The index is built once from the bank. A question is scored against every phrasing of every
-entry in one vectorised rapidfuzz call per channel, and each entry keeps its best phrasing:
+The index is built once from the bank (`lang_index.py`). A question is scored against every
+phrasing of every entry in one vectorised rapidfuzz call per channel, and each entry keeps its best
+phrasing:
 
 - the word channel compares content words (template words dropped, see `text.py`);
 - the pinyin channel compares the same words as toneless pinyin, for homophone typos and pinyin;
@@ -29,7 +30,6 @@ calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they l
 from __future__ import annotations
 
 import operator
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -41,13 +41,12 @@ from bot.content.loader import Curriculum
 from bot.content.models import LANGS
 from bot.faq.clauses import Parts, split_message
 from bot.faq.confidence import FEATURES, Evidence, gather, signals
-from bot.faq.coverage import PhraseRecall, WordCoverage, han_for_pinyin, read_as_han, specific_idf, units
+from bot.faq.coverage import han_for_pinyin, read_as_han, units
 from bot.faq.decision import MAX_CHOICES, Decision, Match, Scored, Thresholds, decide
-from bot.faq.keywords import KeywordIndex, weighted
+from bot.faq.lang_index import SORTED_WORDS, LangIndex, build_index, joined
 from bot.faq.settings import MatcherSettings
-from bot.faq.spelling import Speller
 from bot.faq.spoken import Spoken
-from bot.faq.text import Segmenter, has_han, normalise, pinyin_words, stem, syllables
+from bot.faq.text import Segmenter, has_han, normalise, pinyin_words
 
 # The decision and the settings live in their own modules; named here too, where callers import them.
 __all__ = [
@@ -69,31 +68,9 @@ MIN_CANDIDATES = 100  # ...shared among the pieces of a long message, never fewe
 # An entry sharing only one of a question's words answers it all the same when it leads every
 # other entry by this much (chosen on the tune split: no out-of-scope question came within 5).
 TOPIC_LEAD = 40.0
-# Word order carries meaning in Chinese (卖不出去 vs 出去卖) but English questions are often in any
-# order, so English phrasings are compared with their words sorted (token-sort, done once at build).
-SORTED_WORDS = {"zh": False, "en": True}
 # Kinds of question word that also tell what happened, not only what is asked (这几天, 好几天,
 # 啥时候发货 as the subject of a quick reply): they weigh an entry down but never rule it out.
 LOOSE_KINDS = frozenset({"time"})
-
-
-@dataclass
-class _LangIndex:
-    """Everything for one language, laid out for one vectorised call per channel."""
-
-    words: list[str]  # each phrasing's content words, joined by spaces
-    pinyin: list[str]  # the same as pinyin
-    starts: np.ndarray  # where each entry's phrasings begin (phrasings are grouped by entry)
-    ends: np.ndarray
-    keywords: KeywordIndex
-    coverage: WordCoverage
-    recall: PhraseRecall
-    speller: Speller  # typos in English questions read as the bank's words (spelling.py)
-    kinds: dict[str, np.ndarray]  # kind of question (cost, time …) → which entries answer it
-
-
-def _joined(words: list[str], sort: bool) -> str:
-    return " ".join(sorted(words) if sort else words)
 
 
 class FaqMatcher:
@@ -111,7 +88,9 @@ class FaqMatcher:
         domain = [self._standard(kw, "zh") for e in bank.entries for kw in e.keywords.zh]
         self.segmenter = Segmenter(domain)
         self.ids = [e.id for e in bank.entries]
-        self._index = {lang: self._build(lang) for lang in LANGS}
+        self._index = {
+            lang: build_index(bank, self.settings, self.spoken, self.segmenter, lang) for lang in LANGS
+        }
         self.segmenter.known_pinyin = frozenset(
             u[2:] for u in self._index["zh"].coverage.idf if u.startswith("p:")
         )
@@ -128,97 +107,6 @@ class FaqMatcher:
     def _prepare(self, text: str, lang: str) -> str:
         """A piece of a learner's message, standardised and with greetings cut."""
         return self.spoken.without_greetings(self._standard(text, lang), lang)
-
-    # ----- building ----------------------------------------------------------------------------
-
-    def _build(self, lang: str) -> _LangIndex:
-        words: list[str] = []
-        pinyin: list[str] = []
-        starts: list[int] = []
-        han_kw: dict[str, set[int]] = defaultdict(set)
-        py_kw: dict[str, set[int]] = defaultdict(set)
-        word_kw: dict[str, set[int]] = defaultdict(set)
-        documents: list[tuple[int, list[str], float]] = []
-        phrase_units: list[list[str]] = []
-        longest_sounds = 1
-        for e_index, entry in enumerate(self.bank.entries):
-            starts.append(len(words))
-            zh = lang == "zh"
-            for phrase in entry.questions.get(lang):
-                standard = self._standard(phrase, lang)
-                content = self.segmenter.words(standard, lang)
-                words.append(_joined(content, SORTED_WORDS[lang]))
-                pinyin.append(_joined(pinyin_words(content), SORTED_WORDS[lang]))
-                phrase_units.append(units(content, zh, standard))
-                documents.append((e_index, phrase_units[-1], 1.0))
-            answer_words = self.segmenter.words(self._standard(entry.answer.get(lang), lang), lang)
-            documents.append((e_index, units(answer_words, zh), self.settings.answer_weight))
-            for keyword in entry.keywords.get(lang):
-                norm = self._standard(keyword, lang)
-                if not norm:
-                    continue
-                documents.append((e_index, units(self.segmenter.words(norm, lang), zh), 1.0))
-                if lang == "zh":
-                    joined = norm.replace(" ", "")
-                    if has_han(joined):
-                        han_kw[joined].add(e_index)
-                    sounds = [s for w in norm.split() for s in syllables(w)]
-                    if len("".join(sounds)) >= 5:
-                        py_kw["".join(sounds)].add(e_index)
-                        longest_sounds = max(longest_sounds, len(sounds))
-                else:
-                    word_kw[" ".join(stem(w) for w in norm.split())].add(e_index)
-        vocab = {u[2:] for _, pieces, _ in documents for u in pieces if u.startswith("w:")}
-        longest = max((len(k.split()) if lang == "en" else len(k) for k in (*han_kw, *word_kw)), default=1)
-        coverage = WordCoverage(len(self.bank.entries), documents)
-        # a long message holds a phrasing only through a specific word of it: Chinese only, as in
-        # English it moved the cross-validated answers the wrong way
-        specific = specific_idf(len(self.bank.entries)) if lang == "zh" else 0.0
-        return _LangIndex(
-            words=words,
-            pinyin=pinyin,
-            starts=np.array(starts, dtype=np.intp),
-            ends=np.array([*starts[1:], len(words)], dtype=np.intp),
-            keywords=KeywordIndex(
-                han=weighted(han_kw, coverage, "w:"),
-                pinyin=weighted(py_kw, coverage, "p:"),
-                words=weighted(word_kw, coverage, "w:"),
-                longest=longest,
-                longest_sounds=longest_sounds,
-            ),
-            coverage=coverage,
-            recall=PhraseRecall(coverage.idf, phrase_units, specific),
-            speller=Speller(
-                vocab,
-                {w: float(len(coverage.holders("w:" + w))) for w in vocab},
-                # real words the bank doesn't use (accept): left as typed, not "corrected" (accent)
-                [
-                    w
-                    for word in self.bank.spoken.lang(lang).spelled_right
-                    for w in self.segmenter.words(normalise(word), lang)
-                ],
-                self._aliases(lang),
-            ),
-            kinds=self._kinds(lang),
-        )
-
-    def _aliases(self, lang: str) -> dict[str, tuple[str, ...]]:
-        """The replace table's one-word keys, as read, → the words they are replaced by: so a
-        typo of a word the bank only knows through the table (pakage → package → parcel) is read."""
-        out: dict[str, tuple[str, ...]] = {}
-        for key, standard in self.bank.spoken.lang(lang).replace:
-            read = self.segmenter.words(normalise(key), lang)
-            if len(read) == 1 and not has_han(read[0]):
-                out[read[0]] = tuple(self.segmenter.words(self._standard(standard, lang), lang))
-        return out
-
-    def _kinds(self, lang: str) -> dict[str, np.ndarray]:
-        """For each kind of question word, the entries whose phrasings or keywords ask it."""
-        answers: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(self.ids), dtype=bool))
-        for e_index, entry in enumerate(self.bank.entries):
-            for kind in self.spoken.kinds_of([*entry.questions.get(lang), *entry.keywords.get(lang)], lang):
-                answers[kind][e_index] = True
-        return dict(answers)
 
     # ----- scoring -----------------------------------------------------------------------------
 
@@ -253,7 +141,7 @@ class FaqMatcher:
         return scores, one_word, words, evidence
 
     def _score_pieces(
-        self, index: _LangIndex, parts: Parts, lang: str
+        self, index: LangIndex, parts: Parts, lang: str
     ) -> tuple[np.ndarray, bool, list[str], Evidence | None]:
         """Each entry's best score over the pieces of a message (the whole first, then clauses).
 
@@ -343,7 +231,7 @@ class FaqMatcher:
         return best, one_word, every_word, evidence
 
     def _closest_phrasing(
-        self, index: _LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray, reach: np.ndarray
+        self, index: LangIndex, contents: list[list[str]], lang: str, entries: np.ndarray, reach: np.ndarray
     ) -> np.ndarray:
         """For each piece's words and each of `entries`, the rapidfuzz score of the entry's
         closest phrasing (words or pinyin): one vectorised call for all pieces of a message.
@@ -358,10 +246,10 @@ class FaqMatcher:
         rows = np.repeat(index.starts[entries] - starts, sizes) + np.arange(int(sizes.sum()))
         words = index.words if whole else _picked(index.words, rows)
         order = SORTED_WORDS[lang]
-        queries = [_joined(content, order) for content in contents]
+        queries = [joined(content, order) for content in contents]
         per_phrase = process.cdist(queries, words, scorer=fuzz.ratio, workers=1)
         if lang == "zh":
-            spelled = [_joined(pinyin_words(content), order) for content in contents]
+            spelled = [joined(pinyin_words(content), order) for content in contents]
             near = np.arange(len(entries))
             if len(entries) > SOUND_CANDIDATES:
                 near = np.sort(np.argpartition(-reach[entries], SOUND_CANDIDATES)[:SOUND_CANDIDATES])
