@@ -205,9 +205,11 @@ GAPS = (3.0, 5.0, 8.0, 12.0, 16.0, 20.0, 25.0, 100.0)
 # reached the answer threshold. Cross-validation inside the tune split: English out of scope
 # answered 2.0% → 0.0% (worst fold 10% → 0%) with answered right unchanged at 72.6%.
 LEADS = (0.0,)
-# Room kept above out-of-scope questions, per reading: with it, no out-of-scope tune question
-# may score within `HEADROOM` under the answer threshold (nor above it), and wrong answers keep
-# to MAX_WRONG with the threshold that much lower. English out-of-scope questions run up to just
+# Room kept above out-of-scope questions, per reading: with it, out-of-scope tune questions
+# scoring within `HEADROOM` under the answer threshold are held to MAX_OOS_ANSWERED as those above
+# it are (once none at all: with the blind near questions in the tune split, one at 81.6 then kept
+# English from answering anything), and wrong answers keep to MAX_WRONG with the threshold that
+# much lower. English out-of-scope questions run up to just
 # under the threshold (a near question at 66.5 set it at 67): held out, the next one was
 # answered. 5- and 10-fold cross-validation inside the tune split: English out of scope answered
 # 2.0% → 0.0% (worst fold 10 or 20% → 0%), answered right 72.6 → 68.2 / 68.8%. Chinese gained no
