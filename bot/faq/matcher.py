@@ -126,16 +126,16 @@ class FaqMatcher:
         if asked:
             # A question word the entry doesn't answer (what it costs, how long, lost …) is a near miss.
             none = np.zeros(len(self.ids), dtype=bool)
-            lacking = np.logical_or.reduce([~index.kinds.get(kind, none) for kind in asked])
+            unanswered = {kind: ~index.kinds.get(kind, none) for kind in asked}
+            lacking = np.logical_or.reduce(list(unanswered.values()))
             scores = np.where(lacking, scores * (1 - self.settings.kind_penalty), scores)
             # a kind no entry answers (where to buy something) asks what the bank cannot tell:
             # at best a near miss, never answered outright whatever it shares with an entry
             one_word = one_word or bool(lacking.all())
             # the best entry does not answer what is asked (商标注册多少钱 to an entry on how
             # to register one): a near question, shown as a choice at most, never answered
-            sure = [kind for kind in asked if kind not in LOOSE_KINDS]
             best = int(np.argmax(scores))
-            one_word = one_word or any(not index.kinds.get(k, none)[best] for k in sure)
+            one_word = one_word or any(unanswered[kind][best] for kind in asked if kind not in LOOSE_KINDS)
             if evidence is not None:
                 evidence = replace(evidence, lacking=lacking)
         return scores, one_word, words, evidence
