@@ -21,7 +21,7 @@ from tests.content_builder import faq_entry
 
 TABLE = {
     "question_words": {
-        "zh": {"cost": ["多少钱", "要钱"]},
+        "zh": {"cost": ["多少钱", "要钱"], "duration": ["多久", "多长时间"], "time": ["什么时候"]},
         "en": {"cost": ["how much", "cost"], "law": ["allowed", "illegal"]},
     },
 }
@@ -144,3 +144,60 @@ def test_a_homophone_slip_finds_its_entry_in_a_bank_too_big_to_compare_every_pin
     assert matcher.read("保证进能退吗", "zh").ranked[0].id == "shop-deposit"
     scores = matcher.entry_scores("保证进能退吗", "zh")
     assert int(np.argmax(scores)) == len(fillers)
+
+
+SOIL = entry(
+    "soil-test",
+    ("取土样送到县农技站化验，按结果配肥。", "Send soil to the county station; fertilise by the result."),
+    ["土壤怎么化验", "土样送到哪化验", "测土配方施肥是啥", "土样什么时候取"],
+    ["how do i test my soil", "where do i send a soil sample", "what is soil testing"],
+)
+
+
+def test_asking_how_long_something_takes_of_an_entry_that_never_asks_it_is_not_answered() -> None:
+    # "when" (什么时候) only tells a time, as in 土样什么时候取; "how long" (多久) asks a duration
+    # the entry on soil testing does not give: a near question, offered at most
+    matcher = matcher_for([SOIL, TRADEMARK])
+    match = matcher.match("土样送去化验 结果多久能出来", "zh")
+    assert match.best is not None and match.best.id == "soil-test"
+    assert match.decision is not Decision.answer
+    # what the entry does say is still answered
+    assert matcher.match("土样送到哪里化验", "zh").decision is Decision.answer
+
+
+AUTOSTEER = entry(
+    "autosteer-safety",
+    ("开着自动导航也要坐在驾驶座上看着前面。", "Stay in the seat and watch ahead even with auto-steer on."),
+    ["开导航能玩手机吗", "开着自动导航能下车吗", "导航开着人能离开驾驶座吗"],
+    ["can i use my phone on autosteer", "can i leave the seat with autosteer on", "is autosteer safe"],
+)
+
+
+def phone_bank(size: int) -> list[FaqEntry]:
+    """`size` entries that all speak of the phone (手机), as most of a real bank does."""
+    jobs = ["拍照", "开店", "直播", "收款", "发货", "看课", "改字体", "查订单", "退款", "提现", "充值"]
+    return [
+        entry(
+            f"phone-{i}",
+            ("按课里的步骤做。", "Follow the lesson's steps."),
+            [f"手机上怎么{job}{i}", f"手机{job}第{i}步", f"用手机{job}{i}"],
+            [f"phone task {i}", f"phone step {i}", f"phone job {i}"],
+        )
+        for i, job in ((i, jobs[i % len(jobs)]) for i in range(size))
+    ]
+
+
+def test_a_word_most_entries_use_does_not_make_a_question_about_something_else_an_entrys() -> None:
+    # 孙子光玩手机咋管 shares 玩 and 手机 with the entry on auto-steer, and 手机 is a word most
+    # entries use: one word of substance shared, and the question says others no entry knows
+    # (孙子, 管): it names the topic and asks something else. A threshold low enough that its
+    # score alone would answer it shows the rule decides.
+    lenient = Thresholds(answer=30.0, margin=5.0, choices=20.0)
+    matcher = matcher_for([*phone_bank(24), AUTOSTEER])
+    matcher.settings = replace(matcher.settings, thresholds={"zh": lenient, "en": lenient})
+    match = matcher.match("孙子光玩手机咋管", "zh")
+    assert match.best is not None and match.best.id == "autosteer-safety"
+    assert match.best.score >= lenient.answer
+    assert match.decision is not Decision.answer
+    # two words of substance shared (导航, 玩): it is the entry's own question
+    assert matcher.match("开着导航的时候能玩手机吗", "zh").offered == ("autosteer-safety",)

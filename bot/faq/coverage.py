@@ -140,7 +140,8 @@ class WordCoverage:
         """Whether `entry` shares at most one of a question's content words while the question
         also says a specific word the entry doesn't (one the bank never uses, or few entries do):
         it names the entry's topic and asks something else (化肥是不是又涨价了 shares only 化肥
-        with the entry on fertilising)."""
+        with the entry on fertilising). A shared word most entries use (手机) does not count:
+        孙子光玩手机咋管 shares only 玩 of substance with the entry on auto-steer."""
         held, elsewhere = 0, False
         for word in dict.fromkeys(words):
             forms = ["w:" + word]
@@ -148,7 +149,8 @@ class WordCoverage:
                 forms.append("p:" + ("".join(syllables(word)) if has_han(word) else word))
             holders = [self.holders(unit) for unit in forms]
             if any(entry in h for h in holders):
-                held += 1
+                # a word most entries use (手机, 卖) tells nothing of what is asked about
+                held += min(len(h) for h in holders) <= COMMON_HOLDERS
             elif min(len(h) for h in holders) <= RARE_HOLDERS:
                 elsewhere = True
         return elsewhere and held < min(2, len(set(words)))
