@@ -65,3 +65,9 @@ def test_an_entry_sharing_only_the_asking_part_is_not_answered_outright() -> Non
 def test_what_a_family_member_said_is_not_context() -> None:
     parts = split_message("我闺女说网店提现要扣手续费，扣多少", normalise)
     assert parts.context == ()
+
+
+def test_an_english_story_is_cut_where_it_turns_to_now() -> None:
+    # what happened before ("and now", "so then") is told apart from what the farmer faces now
+    parts = split_message("my old driver left last month and now i drive the tractor myself", normalise)
+    assert parts.clauses == ("my old driver left last month", "i drive the tractor myself")

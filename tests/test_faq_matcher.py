@@ -204,6 +204,10 @@ def test_the_shipped_table_reads_cantonese_and_everyday_english_as_the_banks_wor
     said = spoken.standard(normalise("I want my money back, the package is leaking"), "en")
     assert said == "i want my refund the parcel is damaged"
     assert spoken.standard(normalise("auto-steer on my cell phone"), "en") == "autosteer on my phone"
+    # texting spellings too short or too far for the speller read as the words they stand for
+    texted = shipped.content_words("wat shud i do abt my fone, ppl dont get my msg", "en")
+    spelled = shipped.content_words("what should i do about my phone, people don't get my message", "en")
+    assert texted == spelled
 
 
 def test_an_english_phrase_in_the_table_is_replaced_whole_and_only_whole() -> None:

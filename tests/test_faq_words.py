@@ -18,6 +18,8 @@ def test_numbers_with_their_measure_words_and_context_words_say_nothing_of_what_
     assert [is_number(w) for w in ("一个多月", "半个月", "好几年", "一小时")] == [True] * 4
     assert [is_number(w) for w in ("几天", "一单", "月")] == [False] * 3
     assert Segmenter().words("i spent 300 yuan on ads", "en") == ["spent", "yuan", "ads"]
+    # who in the family set it up is context, as 儿子 and 侄子 are
+    assert Segmenter().words("my nephew set up the shop", "en") == ["set", "up", "shop"]
 
 
 def test_a_word_typed_without_its_apostrophe_is_read_as_with_it() -> None:

@@ -24,7 +24,8 @@ _STOPS = re.compile(r"[,.;:!?\n，。；：！？、…~～]+")
 _ZH_JOINERS = re.compile(r"还有就是|还有|另外|再问一下|再问|再一个|第二个|一个是|二是|其次|顺便问")
 _EN_JOINERS = re.compile(
     r"\b(?:and also|also|another thing|another question|one more thing|one more question|"
-    r"second question|next question|other question|by the way|besides|secondly|but|plus|btw)\b"
+    r"second question|next question|other question|by the way|besides|secondly|but|plus|btw|"
+    r"and now|so now|and then|so then)\b"
 )
 # Words that make a clause a question rather than context (咋, 吗, 能不能; how, can, should …).
 # 不 and 没 ask only at the end (退了没, 能退不) or doubled (好不好, 有没有): inside a clause they

@@ -128,6 +128,7 @@ EN_STOP_WORDS = frozenset(
     put thing things something anything stuff kind sort bit guy guys even ever already maybe sure
     lots actually anyway yeah
     son sons daughter daughters wife husband retired city village
+    nephew niece grandson granddaughter grandchildren grandkids cousin uncle aunt
     s t d m ll ve re don isn doesn didn won wasn weren aren haven hasn hadn shouldn couldn wouldn
     isnt doesnt didnt wasnt werent arent havent hasnt hadnt shouldnt couldnt wouldnt
     theres wheres hows thats whos youre
