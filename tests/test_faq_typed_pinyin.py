@@ -55,3 +55,16 @@ def test_a_question_in_pinyin_is_matched_as_the_same_question_in_characters(
         assert shipped_matcher.read(typed, "zh").ranked == shipped_matcher.read(written, "zh").ranked
     # the bank's own pinyin keyword that tells 交税 from 浇水 is still read as typed
     assert shipped_matcher.read("jiaoshui", "zh").ranked[0].id == "tax-own-produce"
+
+
+def test_a_key_word_written_with_the_wrong_characters_of_its_sound_is_written_right(
+    shipped_matcher: FaqMatcher,
+) -> None:
+    slips = shipped_matcher._slips
+    assert slips.read("防冻夜怎么看") == "防冻液怎么看"
+    assert slips.read("五人机摔了") == "无人机摔了"
+    # what the bank itself writes, and stretches a word reaches into, are no slips
+    assert slips.read("买农机有补贴吗") == "买农机有补贴吗"  # not 卖农机
+    assert slips.read("个人开网店要登记吗") == "个人开网店要登记吗"  # not 登记码
+    for sentence in ("这是件好事", "不贴标签行不行", "账户冻结了", "买家签收后"):
+        assert slips.read(sentence) == sentence

@@ -47,7 +47,7 @@ from bot.faq.lang_index import SORTED_WORDS, LangIndex, build_index, joined
 from bot.faq.settings import MatcherSettings
 from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words
-from bot.faq.typed_pinyin import TypedPinyin
+from bot.faq.typed_pinyin import written_back
 
 # The decision and the settings live in their own modules; named here too, where callers import them.
 __all__ = [
@@ -96,7 +96,10 @@ class FaqMatcher:
             u[2:] for u in self._index["zh"].coverage.idf if u.startswith("p:")
         )
         self._han_for_pinyin = han_for_pinyin(self._index["zh"].coverage)
-        self._typed_pinyin = self._pinyin_input(bank)
+        # pinyin and sound-alike slips written as the bank writes them (typed_pinyin.py)
+        self._typed_pinyin, self._slips = written_back(
+            bank, self.segmenter, domain, self._index["zh"].coverage, self._han_for_pinyin
+        )
 
     def _standard(self, text: str, lang: str) -> str:
         """Normalised, with the spoken-language table applied: how both sides are compared."""
@@ -108,19 +111,12 @@ class FaqMatcher:
 
     def _prepare(self, text: str, lang: str) -> str:
         """A piece of a learner's message, standardised and with greetings cut; in Chinese, pinyin
-        typed for characters is written in characters first (`typed_pinyin.py`)."""
+        typed for characters and sound-alike slips of key words are written as the bank writes
+        them first (`typed_pinyin.py`)."""
         if lang != "zh":
             return self.spoken.without_greetings(self._standard(text, lang), lang)
-        norm = self._typed_pinyin.read(normalise(text))
+        norm = self._slips.read(self._typed_pinyin.read(normalise(text)))
         return self.spoken.without_greetings(self.spoken.standard(norm, lang), lang)
-
-    def _pinyin_input(self, bank: FaqBank) -> TypedPinyin:
-        """The input method over the bank's Chinese, keeping as typed the pinyin the bank uses to
-        tell a homophone apart (jiaoshui: 交税, not the 浇水 most entries mean)."""
-        coverage, han = self._index["zh"].coverage, self._han_for_pinyin
-        texts = [t for e in bank.entries for t in (*e.questions.zh, *e.keywords.zh, e.answer.zh)]
-        apart = {w for w in han if "w:" + w in coverage.idf and read_as_han(w, han, coverage) == w}
-        return TypedPinyin(texts, frozenset(apart))
 
     # ----- scoring -----------------------------------------------------------------------------
 

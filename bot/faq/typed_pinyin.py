@@ -25,7 +25,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from bot.faq.text import normalise, syllables
+from bot.content.faq_bank import FaqBank
+from bot.faq.coverage import WordCoverage, read_as_han
+from bot.faq.text import Segmenter, has_han, normalise, syllables
 
 # The syllables a toneless pinyin word is cut into; consonants alone (m, n, hm, ng) are interjections
 # that would let any English word read as pinyin.
@@ -149,3 +151,78 @@ class TypedPinyin:
         return max(
             (score + self._likelihood(last, char), path + char) for last, (score, path) in paths.items()
         )
+
+
+class SoundSlips:
+    """Words voice typing or a pinyin keyboard wrote with the wrong characters of the right sound
+    (块递, 快地 for 快递; 退宽 for 退款; 用金 for 佣金; 防冻夜 for 防冻液), written as the bank writes them.
+
+    jieba cuts such a slip into single characters, so the word is lost to everything but the
+    pinyin channel. A stretch of three or four characters is taken for a slip of one of the bank's
+    key words (its entries' keywords) that sounds the same when it is nothing the bank writes
+    (买农机 is no slip for 卖农机) and no word of jieba's, none of its characters joins words in a
+    sentence (登记吗 is no 登记码), no word reaches into it from either side, and any word inside it
+    is the key word's own (运费现: 运费). Two characters are too few: 家签 in 买家签收 sounds
+    like 价钱, 户冻 in 账户冻结 like 互动; those slips are left to the pinyin channel.
+    """
+
+    SIZES = (4, 3)
+    # characters that make a phrase of the words around them rather than a slip inside one word
+    JOINING = frozenset("不没是的了在有和也都就还要会能吗呢吧啊呀嘛么")
+
+    def __init__(self, by_sound: dict[str, str], bank: Iterable[str], segmenter: Segmenter) -> None:
+        """`by_sound`: the bank's key word for each sound (kuaidi → 快递); `bank`: its Chinese text."""
+        self._by_sound = {s: w for s, w in by_sound.items() if len(w) in self.SIZES}
+        self._bank = "|".join(normalise(text) for text in bank)
+        self._segmenter = segmenter
+
+    def _known(self, text: str) -> bool:
+        """Whether the bank writes `text` or jieba knows it as a word."""
+        return text in self._bank or self._segmenter.word_frequency(text) > 0
+
+    def read(self, norm: str) -> str:
+        return _HAN_RUN.sub(lambda m: self._run(m.group(0)), norm) if self._by_sound else norm
+
+    def _run(self, run: str) -> str:
+        out: list[str] = []
+        start = 0
+        while start < len(run):
+            for size in self.SIZES:
+                span = run[start : start + size]
+                meant = self._by_sound.get("".join(syllables(span))) if len(span) == size else None
+                around = (run[max(start - 1, 0) : start + 1], run[start + size - 1 : start + size + 1])
+                if meant is not None and meant != span and self._slip(span, meant, around):
+                    out.append(meant)
+                    start += size
+                    break
+            else:
+                out.append(run[start])
+                start += 1
+        return "".join(out)
+
+    def _slip(self, span: str, meant: str, around: tuple[str, str]) -> bool:
+        """Whether `span` is a slip for `meant`; `around`: its first and last character, each with
+        the character outside it (a word there reaches into the span)."""
+        if len(span) != len(meant) or self._known(span):
+            return False
+        joining = any(a != b and a in self.JOINING for a, b in zip(span, meant, strict=True))
+        inside = any(
+            span[i:j] != meant[i:j] and self._segmenter.word_frequency(span[i:j]) > 0
+            for i in range(len(span))
+            for j in range(i + 2, len(span) + 1)
+        )
+        return not joining and not inside and not any(len(p) == 2 and self._known(p) for p in around)
+
+
+def written_back(
+    bank: FaqBank, segmenter: Segmenter, key_words: Iterable[str], coverage: WordCoverage, han: dict[str, str]
+) -> tuple[TypedPinyin, SoundSlips]:
+    """The input method and the slip reader over a bank's Chinese. `key_words`: its entries'
+    keywords (standardised); `coverage`, `han`: its Chinese index and the word of each sound
+    (`han_for_pinyin`), to keep as typed the pinyin the bank uses to tell a homophone apart
+    (jiaoshui: 交税, not the 浇水 most entries mean)."""
+    texts = [t for e in bank.entries for t in (*e.questions.zh, *e.keywords.zh, e.answer.zh)]
+    apart = {w for w in han if "w:" + w in coverage.idf and read_as_han(w, han, coverage) == w}
+    keys = {w for kw in key_words for w in (kw.replace(" ", ""), *segmenter.words(kw, "zh"))}
+    by_sound = {"".join(syllables(w)): w for w in sorted(keys) if has_han(w) and _HAN_RUN.fullmatch(w)}
+    return TypedPinyin(texts, frozenset(apart)), SoundSlips(by_sound, texts, segmenter)
