@@ -40,8 +40,10 @@ def test_pinyin_inside_chinese_is_written_in_and_the_rest_stays() -> None:
     # a word to keep as typed (a homophone the bank tells apart) stays, and one letter is no pinyin
     assert TypedPinyin(BANK, frozenset({"kuaidi"})).read("kuaidi diule") == "kuaidi丢了"
     assert typed.read("a点b点") == "a点b点"
+    # a stretch mostly of English words is English, whatever word of it sounds like pinyin
+    assert typed.read("can i sell honey online") == "can i sell honey online"
     # a sound the bank never writes leaves its word as typed
-    assert typed.read("kuaidi tai gui") == "快递tai gui"
+    assert typed.read("kuaidi diule tai gui") == "快递丢了tai gui"
 
 
 def test_a_question_in_pinyin_is_matched_as_the_same_question_in_characters(

@@ -83,11 +83,15 @@ class TypedPinyin:
     def _stretch(self, stretch: str) -> str:
         """Latin words between Chinese characters: runs of pinyin words become characters, joined
         to what is around them (spaces between pinyin words only part syllables); other words
-        stay, a space apart."""
+        stay, a space apart. A stretch mostly of words that are no pinyin the bank can write is
+        English (can i sell honey online: can is no 参) and stays as typed."""
+        words = stretch.split()
+        heard = [self._sounds(word) for word in words]
+        if 2 * sum(sounds is not None for sounds in heard) < len(words):
+            return stretch
         out: list[tuple[bool, str]] = []  # (is Latin, text)
         run: list[str] = []
-        for word in [*stretch.split(), ""]:
-            sounds = self._sounds(word) if word else None
+        for word, sounds in [*zip(words, heard, strict=True), ("", None)]:
             if sounds:
                 run += sounds
                 continue
