@@ -4,7 +4,8 @@ would; Latin words that are not pinyin, or that the bank writes as they are, sta
 from __future__ import annotations
 
 from bot.faq.matcher import FaqMatcher
-from bot.faq.typed_pinyin import TypedPinyin
+from bot.faq.text import Segmenter
+from bot.faq.typed_pinyin import SoundSlips, TypedPinyin
 
 BANK = [
     "快递丢了怎么办",
@@ -70,3 +71,10 @@ def test_a_key_word_written_with_the_wrong_characters_of_its_sound_is_written_ri
     assert slips.read("个人开网店要登记吗") == "个人开网店要登记吗"  # not 登记码
     for sentence in ("这是件好事", "不贴标签行不行", "账户冻结了", "买家签收后"):
         assert slips.read(sentence) == sentence
+
+
+def test_a_stretch_is_no_slip_when_its_other_characters_make_pairs_the_bank_writes() -> None:
+    key_words = {"mainongji": "卖农机", "fangdongye": "防冻液"}
+    slips = SoundSlips(key_words, ["买农具有补贴吗", "卖农机要交税吗", "防冻液多久换"], Segmenter())
+    assert slips.read("想买农机") == "想买农机"  # 买农 is how the bank says buying: no slip for 卖农机
+    assert slips.read("防冻夜咋加") == "防冻液咋加"  # 冻夜 is written nowhere

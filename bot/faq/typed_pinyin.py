@@ -166,7 +166,9 @@ class SoundSlips:
     key words (its entries' keywords) that sounds the same when it is nothing the bank writes
     (买农机 is no slip for 卖农机) and no word of jieba's, none of its characters joins words in a
     sentence (登记吗 is no 登记码), no word reaches into it from either side, and any word inside it
-    is the key word's own (运费现: 运费). Two characters are too few: 家签 in 买家签收 sounds
+    is the key word's own (运费现: 运费), and each wrong character makes a pair with a neighbour
+    the bank never writes (冻夜; not 买农 in 买农机, a slip for 卖农机 only in sound). Two
+    characters are too few: 家签 in 买家签收 sounds
     like 价钱, 户冻 in 账户冻结 like 互动; those slips are left to the pinyin channel.
     """
 
@@ -215,7 +217,18 @@ class SoundSlips:
             for i in range(len(span))
             for j in range(i + 2, len(span) + 1)
         )
-        return not joining and not inside and not any(len(p) == 2 and self._known(p) for p in around)
+        beside = not any(len(p) == 2 and self._known(p) for p in around)
+        return beside and not joining and not inside and self._unwritten(span, meant)
+
+    def _unwritten(self, span: str, meant: str) -> bool:
+        """Whether each wrong character of `span` makes a pair with a neighbour that the bank never
+        writes (冻夜, 五人): 买 in 买农机 does not (买农 is how the bank says buying farm machines),
+        nor 发 in 发错了, so neither is a slip for 卖农机 or 罚错了."""
+        for i, (typed, right) in enumerate(zip(span, meant, strict=True)):
+            pairs = [p for p in (span[max(i - 1, 0) : i + 1], span[i : i + 2]) if len(p) == 2]
+            if typed != right and all(pair in self._bank for pair in pairs):
+                return False
+        return True
 
 
 def written_back(
