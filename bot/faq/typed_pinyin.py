@@ -190,12 +190,15 @@ class SoundSlips:
         return _HAN_RUN.sub(lambda m: self._run(m.group(0)), norm) if self._by_sound else norm
 
     def _run(self, run: str) -> str:
+        sounds = syllables(run)  # read once for the run (a rare character may read as two)
+        if len(sounds) != len(run):
+            return run
         out: list[str] = []
         start = 0
         while start < len(run):
             for size in self.SIZES:
-                span = run[start : start + size]
-                meant = self._by_sound.get("".join(syllables(span))) if len(span) == size else None
+                span, sound = run[start : start + size], "".join(sounds[start : start + size])
+                meant = self._by_sound.get(sound) if len(span) == size else None
                 around = (run[max(start - 1, 0) : start + 1], run[start + size - 1 : start + size + 1])
                 if meant is not None and meant != span and self._slip(span, meant, around):
                     out.append(meant)
