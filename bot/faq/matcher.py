@@ -47,6 +47,7 @@ from bot.faq.lang_index import SORTED_WORDS, LangIndex, build_index, joined
 from bot.faq.settings import MatcherSettings
 from bot.faq.spoken import Spoken
 from bot.faq.text import Segmenter, has_han, normalise, pinyin_words
+from bot.faq.typed_pinyin import written_back
 
 # The decision and the settings live in their own modules; named here too, where callers import them.
 __all__ = [
@@ -95,6 +96,10 @@ class FaqMatcher:
             u[2:] for u in self._index["zh"].coverage.idf if u.startswith("p:")
         )
         self._han_for_pinyin = han_for_pinyin(self._index["zh"].coverage)
+        # pinyin and sound-alike slips written as the bank writes them (typed_pinyin.py)
+        self._typed_pinyin, self._slips = written_back(
+            bank, self.segmenter, domain, self._index["zh"].coverage, self._han_for_pinyin
+        )
 
     def _standard(self, text: str, lang: str) -> str:
         """Normalised, with the spoken-language table applied: how both sides are compared."""
@@ -105,8 +110,13 @@ class FaqMatcher:
         return self.segmenter.words(self._prepare(text, lang), lang)
 
     def _prepare(self, text: str, lang: str) -> str:
-        """A piece of a learner's message, standardised and with greetings cut."""
-        return self.spoken.without_greetings(self._standard(text, lang), lang)
+        """A piece of a learner's message, standardised and with greetings cut; in Chinese, pinyin
+        typed for characters and sound-alike slips of key words are written as the bank writes
+        them first (`typed_pinyin.py`)."""
+        if lang != "zh":
+            return self.spoken.without_greetings(self._standard(text, lang), lang)
+        norm = self._slips.read(self._typed_pinyin.read(normalise(text)))
+        return self.spoken.without_greetings(self.spoken.standard(norm, lang), lang)
 
     # ----- scoring -----------------------------------------------------------------------------
 

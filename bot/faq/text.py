@@ -276,6 +276,10 @@ class Segmenter:
         # pinyin typed without spaces (kaiwangdian) is cut into these (kai wangdian).
         self.known_pinyin: frozenset[str] = frozenset()
 
+    def word_frequency(self, word: str) -> int:
+        """How often jieba's dictionary (with the bank's words) has seen `word`: 0 when it is no word."""
+        return int(self._jieba.FREQ.get(word, 0))
+
     def words(self, text: str, lang: str) -> list[str]:
         """Content words of already-normalised text."""
         if lang == "zh" or has_han(text):
