@@ -195,6 +195,16 @@ def test_voice_typing_fillers_repeats_and_dialect_words_become_the_standard_word
     assert table.standard(normalise("um how do i uh ship pls"), "en") == "how do i ship please"
 
 
+def test_a_filler_inside_a_longer_one_never_leaves_part_of_it_behind() -> None:
+    # 就是说 goes whole, not 就是 first leaving 说; the table's words used to be a set, whose order
+    # (and so the message read) changed from one process to the next
+    fillers = ["就是", "就是说", "然后", "然后呢", "那个", "那个啥", "我跟你说", "跟你说"]
+    table = Spoken(spoken_table({"fillers": {"zh": fillers, "en": ["you know", "know"]}}))
+    said = "就是说要我的验证码 然后呢我没给 那个啥 我跟你说他还打"
+    assert table.standard(normalise(said), "zh") == "要我的验证码 我没给 他还打"
+    assert table.standard(normalise("you know the parcel"), "en") == "the parcel"
+
+
 def test_the_shipped_table_reads_cantonese_and_everyday_english_as_the_banks_words(
     shipped: FaqMatcher,
 ) -> None:

@@ -228,7 +228,9 @@ class PhraseRecall:
         held: dict[str, dict[int, float]] = defaultdict(dict)
         totals = np.zeros(len(phrases))
         for p, pieces in enumerate(phrases):
-            kept = {u for u in pieces if u[:2] in ("w:", "p:")}
+            # in the phrasing's order, not a set's: the totals are sums of floats, and a sum's
+            # last bits follow its order, which for a set of strings changes with each process
+            kept = list(dict.fromkeys(u for u in pieces if u[:2] in ("w:", "p:")))
             said = [u for u in kept if u.startswith("w:")]
             if len(said) < 2 or max(idf.get(u, 0.0) for u in said) < specific:
                 continue

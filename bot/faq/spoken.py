@@ -31,7 +31,7 @@ _REPEATED = re.compile(r"([\u3400-\u9fff])\1{2,}|([\u3400-\u9fff]{2,4})\2+")
 
 @dataclass(frozen=True)
 class _Lang:
-    fillers: frozenset[str] = frozenset()
+    fillers: tuple[str, ...] = ()  # longest first: 就是说 goes whole before 就是 could leave 说
     replace: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question kind → words
 
@@ -61,7 +61,7 @@ class Spoken:
             for lang, raw in (self.table.langs or {}).items():
                 replace = {normalise(k): normalise(v) for k, v in raw.replace if normalise(k)}
                 langs[lang] = _Lang(
-                    fillers=frozenset(words(raw.fillers)),
+                    fillers=tuple(sorted(set(words(raw.fillers)), key=lambda w: (-len(w), w))),
                     replace=replace,
                     kinds={kind: tuple(words(ws)) for kind, ws in raw.kinds},
                 )
