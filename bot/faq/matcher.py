@@ -113,9 +113,9 @@ class FaqMatcher:
         """A piece of a learner's message, standardised and with greetings cut; in Chinese, pinyin
         typed for characters and sound-alike slips of key words are written as the bank writes
         them first (`typed_pinyin.py`)."""
-        if lang != "zh":
-            return self.spoken.without_greetings(self._standard(text, lang), lang)
-        norm = self._slips.read(self._typed_pinyin.read(normalise(text)))
+        norm = normalise(text)
+        if lang == "zh":
+            norm = self._slips.read(self._typed_pinyin.read(norm))
         return self.spoken.without_greetings(self.spoken.standard(norm, lang), lang)
 
     # ----- scoring -----------------------------------------------------------------------------
