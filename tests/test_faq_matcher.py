@@ -237,6 +237,17 @@ def test_greetings_are_cut_and_question_words_are_recognised() -> None:
     assert table.kinds("how much is it", "en") == {"cost"} and table.kinds("how is it", "en") == set()
 
 
+def test_a_greeting_in_latin_letters_or_digits_is_cut_from_a_chinese_message() -> None:
+    # pinyin greetings, and 88 (bye-bye): Chinese text is only searched for Latin greetings when
+    # it has a letter in it, unless a greeting has none
+    data = {**TABLE, "greetings": {"zh": ["老师你好", "laoshi hao", "88"], "en": ["hello"]}}
+    table = Spoken(spoken_table(data))
+    assert table.without_greetings("laoshi hao 快递丢了", "zh") == "快递丢了"
+    assert table.without_greetings("快递丢了咋办 88", "zh") == "快递丢了咋办"
+    lettered = {**TABLE, "greetings": {"zh": ["laoshi hao"], "en": ["hello"]}}
+    assert Spoken(spoken_table(lettered)).without_greetings("快递丢了咋办 88", "zh") == "快递丢了咋办 88"
+
+
 def test_a_trainers_mistake_in_the_spoken_table_names_the_file_and_field() -> None:
     problems: list[Problem] = []
     broken = {"fillers": {"zh": "那个"}, "replace": {"zh": ["咋整"]}, "slang": {}}

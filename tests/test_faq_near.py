@@ -120,6 +120,18 @@ def test_a_long_message_does_not_hold_a_phrasing_made_only_of_everyday_words() -
     assert PhraseRecall(idf, [everyday, specific]).scores(everyday)[0] == pytest.approx(100.0)
 
 
+def test_how_much_of_each_entrys_best_phrasing_a_message_holds_comes_from_the_phrasings_it_touches() -> None:
+    idf = {"w:快递": 1.0, "w:丢": 2.0, "w:赔": 2.5, "w:保证金": 3.0, "w:退": 1.5}
+    phrasings = [["w:快递", "w:丢"], ["w:快递", "w:赔"], ["w:保证金", "w:退"], ["w:快递", "w:退"]]
+    owners = np.array([0, 0, 1, 2])  # entry 0 has two phrasings, entry 1 one, entry 2 one
+    recall = PhraseRecall(idf, phrasings)
+    said = ["w:快递", "w:丢", "w:赔"]
+    best = recall.best_by_owner(said, owners, 4)
+    # the same as every phrasing's share, at its best per entry; an entry with no phrasing touched has 0
+    assert best.tolist() == pytest.approx([100.0, 0.0, 40.0, 0.0])
+    assert best[:3].tolist() == pytest.approx(np.maximum.reduceat(recall.scores(said), [0, 2, 3]).tolist())
+
+
 def test_a_homophone_slip_finds_its_entry_in_a_bank_too_big_to_compare_every_pinyin() -> None:
     crops = ["小麦", "玉米", "水稻", "大豆", "花生", "棉花", "土豆", "红薯", "苹果", "梨", "桃", "葡萄"]
     jobs = ["怎么施肥", "什么时候浇水", "怎么除草", "几月播种", "怎么打药", "怎么储存", "怎么卖"]

@@ -238,30 +238,44 @@ class PhraseRecall:
                 held[unit][p] = 1.0
                 totals[p] += idf.get(unit, 0.0)
         self.n = len(phrases)
-        self.idf = idf
         self.totals = np.where(totals > 0, totals, np.inf)
         self.postings = PackedPostings(held)
+        # each held unit's IDF by its slot: a question's lookups skip the Mapping's Python layers
+        self._unit_idf = [idf.get(unit, 0.0) for unit in self.postings.slot]
+
+    def _held(self, question_units: Sequence[str]) -> Iterator[tuple[np.ndarray, float]]:
+        """Each of the question's units a phrasing holds, once: (its phrasings, its IDF)."""
+        slot, offsets, items = self.postings.slot, self.postings.offsets, self.postings.items
+        for unit in dict.fromkeys(question_units):
+            i = slot.get(unit)
+            if i is not None:
+                yield items[int(offsets[i]) : int(offsets[i + 1])], self._unit_idf[i]
 
     def scores(self, question_units: Sequence[str]) -> np.ndarray:
         """0–100 per phrasing: the IDF-weighted share of its words the message holds."""
         return self.found(question_units) * (100.0 / self.totals)
 
+    def best_by_owner(self, question_units: Sequence[str], owners: np.ndarray, n_owners: int) -> np.ndarray:
+        """`scores` at their best per owner (the entry of each phrasing, `owners`): only the
+        phrasings the message touches are looked at, not every phrasing of the bank."""
+        found = self.found(question_units)
+        touched = np.flatnonzero(found)
+        best = np.zeros(n_owners)
+        np.maximum.at(best, owners[touched], found[touched] * (100.0 / self.totals[touched]))
+        return best
+
     def best_held(self, question_units: Sequence[str], start: int, end: int) -> float:
         """`scores` for phrasings start…end-1 only (one entry's), at their best: postings are in
         phrasing order, so each is cut to that range without touching the others."""
         found = np.zeros(end - start)
-        for unit in dict.fromkeys(question_units):
-            posting = self.postings.items_of(unit)
-            if posting is not None:
-                lo, hi = np.searchsorted(posting, (start, end))
-                found[posting[lo:hi] - start] += self.idf.get(unit, 0.0)
+        for posting, idf in self._held(question_units):
+            lo, hi = np.searchsorted(posting, (start, end))
+            found[posting[lo:hi] - start] += idf
         return float((found * (100.0 / self.totals[start:end])).max(initial=0.0))
 
     def found(self, question_units: Sequence[str]) -> np.ndarray:
         """The weight of each phrasing's words the message holds (not yet divided)."""
         found = np.zeros(self.n)
-        for unit in dict.fromkeys(question_units):
-            posting = self.postings.items_of(unit)
-            if posting is not None:
-                found[posting] += self.idf.get(unit, 0.0)
+        for posting, idf in self._held(question_units):
+            found[posting] += idf
         return found

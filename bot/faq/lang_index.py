@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -40,6 +41,11 @@ class LangIndex:
     recall: PhraseRecall
     speller: Speller  # typos in English questions read as the bank's words (spelling.py)
     kinds: dict[str, np.ndarray]  # kind of question (cost, time …) → which entries answer it
+
+    @cached_property
+    def owners(self) -> np.ndarray:
+        """The entry of each phrasing."""
+        return np.repeat(np.arange(len(self.starts)), self.ends - self.starts)
 
 
 def joined(words: list[str], sort: bool) -> str:

@@ -217,8 +217,8 @@ class FaqMatcher:
             if len(content) >= LONG_WORDS and len(index.starts):
                 # Most of a long message is context: also ask how much of a phrasing it holds.
                 # each word once, even when two clauses both say it (往里补 / 为啥要补)
-                phrase_held = index.recall.scores([u for i in piece for u in clause_units[i]])
-                held = np.maximum.reduceat(phrase_held, index.starts)
+                said = [u for i in piece for u in clause_units[i]]
+                held = index.recall.best_by_owner(said, index.owners, len(self.ids))
                 mix = settings.recall_weight
                 score = np.maximum(score, mix * held + (1 - mix) * coverage)
             piece_score = np.minimum(100.0, score + bonus) * weight

@@ -26,14 +26,22 @@ from bot.faq.text import normalise
 
 # A word typed twice or more in a row by voice typing or a shaky thumb: 就是就是, 啊啊啊. One
 # character said twice is usually a word of its own (谢谢, 天天, 看看, 慢慢): only three or more go.
+# A Latin letter: the Latin greetings are only looked for in text that has one.
+_LETTER = re.compile("[a-z]")
 _REPEATED = re.compile(r"([\u3400-\u9fff])\1{2,}|([\u3400-\u9fff]{2,4})\2+")
 
 
 @dataclass(frozen=True)
 class _Lang:
-    fillers: tuple[str, ...] = ()  # longest first: 就是说 goes whole before 就是 could leave 说
+    # Each word with whether it holds a Chinese character (found anywhere) or not (a whole word,
+    # looked for with spaces around it): worked out once, not at every question.
+    fillers: tuple[tuple[str, bool], ...] = ()  # longest first: 就是说 goes before 就是 could leave 说
     replace: dict[str, str] = field(default_factory=dict)
-    kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question kind → words
+    kinds: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)  # kind → words
+
+
+def _with_script(words: Iterable[str]) -> tuple[tuple[str, bool], ...]:
+    return tuple((word, has_han(word)) for word in words)
 
 
 class Spoken:
@@ -49,6 +57,7 @@ class Spoken:
         # Greetings in Chinese are cut wherever they appear, longest first.
         self._latin_greetings: dict[str, re.Pattern[str]] = {}
         self._han_greetings: dict[str, tuple[str, ...]] = {}
+        self._letterless_greetings: set[str] = set()  # languages with a Latin greeting of no letter
 
     def _compiled(self) -> dict[str, _Lang]:
         """The table normalised like questions are, built on first use."""
@@ -61,9 +70,9 @@ class Spoken:
             for lang, raw in (self.table.langs or {}).items():
                 replace = {normalise(k): normalise(v) for k, v in raw.replace if normalise(k)}
                 langs[lang] = _Lang(
-                    fillers=tuple(sorted(set(words(raw.fillers)), key=lambda w: (-len(w), w))),
+                    fillers=_with_script(sorted(set(words(raw.fillers)), key=lambda w: (-len(w), w))),
                     replace=replace,
-                    kinds={kind: tuple(words(ws)) for kind, ws in raw.kinds},
+                    kinds={kind: _with_script(words(ws)) for kind, ws in raw.kinds},
                 )
                 # In Chinese text words are not spaced: replace anywhere, a Latin word (pdd, live)
                 # wherever it is not part of a longer Latin word.
@@ -78,6 +87,8 @@ class Spoken:
                 greetings = sorted(words(raw.greetings), key=len, reverse=True)  # 老师你好 before 你好
                 self._han_greetings[lang] = tuple(g for g in greetings if has_han(g))
                 latin = [g for g in greetings if not has_han(g)]
+                if any(_LETTER.search(g) is None for g in latin):
+                    self._letterless_greetings.add(lang)
                 if latin:
                     self._latin_greetings[lang] = re.compile(
                         "|".join(rf"(?<![a-z]){re.escape(g)}(?![a-z])" for g in latin)
@@ -107,8 +118,8 @@ class Spoken:
             norm = phrases.sub(lambda m: table.replace[m.group(0)], norm)
         words = [table.replace.get(word, word) for word in norm.split()]
         text = f" {' '.join(words)} "
-        for filler in table.fillers:  # Chinese fillers anywhere; others as whole words
-            text = text.replace(filler, "") if has_han(filler) else text.replace(f" {filler} ", " ")
+        for filler, han in table.fillers:  # Chinese fillers anywhere; others as whole words
+            text = text.replace(filler, "") if han else text.replace(f" {filler} ", " ")
         return " ".join(text.split())
 
     def without_greetings(self, norm: str, lang: str) -> str:
@@ -117,7 +128,9 @@ class Spoken:
         for greeting in self._han_greetings.get(lang, ()):
             norm = norm.replace(greeting, "")
         latin = self._latin_greetings.get(lang)
-        if latin is not None:
+        # Chinese text without a Latin letter holds no Latin greeting (when each has a letter):
+        # it is left alone, as the pattern's alternatives cost a pass each over the text
+        if latin is not None and (_LETTER.search(norm) or lang in self._letterless_greetings):
             norm = latin.sub(" ", norm)
         return " ".join(norm.split())
 
@@ -126,8 +139,8 @@ class Spoken:
         found = set()
         padded = f" {norm} "
         for kind, words in self._table(lang).kinds.items():
-            for word in words:
-                if (word in norm) if has_han(word) else (f" {word} " in padded):
+            for word, han in words:
+                if (word in norm) if han else (f" {word} " in padded):
                     found.add(kind)
                     break
         return frozenset(found)
