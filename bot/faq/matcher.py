@@ -92,9 +92,6 @@ class FaqMatcher:
         self._index = {
             lang: build_index(bank, self.settings, self.spoken, self.segmenter, lang) for lang in LANGS
         }
-        self.segmenter.known_pinyin = frozenset(
-            u[2:] for u in self._index["zh"].coverage.idf if u.startswith("p:")
-        )
         self._han_for_pinyin = han_for_pinyin(self._index["zh"].coverage)
         # pinyin and sound-alike slips written as the bank writes them (typed_pinyin.py)
         self._typed_pinyin, self._slips = written_back(

@@ -270,11 +270,6 @@ class Segmenter:
             self._jieba.add_word(word, freq=20000)
         self._template_pinyin = frozenset("".join(syllables(w)) for w in ZH_TEMPLATE_WORDS if len(w) > 1)
         self._template_pinyin |= PARTICLE_PINYIN
-        # inside a run of pinyin, any template word's sound may be skipped (neng, ma, zenme)
-        self._skippable = self._template_pinyin | {"".join(syllables(w)) for w in ZH_TEMPLATE_WORDS}
-        # The pinyin of every word the bank uses, set by the matcher once its index is built:
-        # pinyin typed without spaces (kaiwangdian) is cut into these (kai wangdian).
-        self.known_pinyin: frozenset[str] = frozenset()
 
     def word_frequency(self, word: str) -> int:
         """How often jieba's dictionary (with the bank's words) has seen `word`: 0 when it is no word."""
@@ -288,59 +283,14 @@ class Segmenter:
 
     def _zh_words(self, text: str) -> list[str]:
         out: list[str] = []
-        for piece in self._joined_pinyin(self._jieba.lcut(text, HMM=False)):
+        for piece in self._jieba.lcut(text, HMM=False):
             piece = piece.strip()
             if not piece or piece in ZH_TEMPLATE_WORDS or is_number(piece):
                 continue
-            if not has_han(piece):
-                if piece in self._template_pinyin or piece in EN_STOP_WORDS:
-                    continue
-                out.extend(self._pinyin_pieces(piece))
+            if not has_han(piece) and (piece in self._template_pinyin or piece in EN_STOP_WORDS):
                 continue
             out.append(piece)
         return out
-
-    def _joined_pinyin(self, pieces: list[str]) -> list[str]:
-        """Pinyin typed syllable by syllable (zhibo mei ren kan) read as the bank's words: a run
-        of Latin words is joined and cut again (zhibo / meiren / kan) when it all cuts into
-        pinyin the bank knows; otherwise (English, names) the words stay as typed."""
-        out: list[str] = []
-        run: list[str] = []
-        for piece in [*pieces, "。"]:
-            word = piece.strip()
-            if not word and piece:
-                continue  # the spaces between typed syllables
-            if word.isascii() and word.isalpha():
-                run.append(word)
-                continue
-            if len(run) > 1:
-                joined = "".join(run)
-                cut = self._pinyin_pieces(joined)
-                whole = joined in self.known_pinyin
-                out.extend(run if cut == [joined] and not whole else cut)
-            else:
-                out.extend(run)
-            run = []
-            out.append(word)
-        return out[:-1]
-
-    def _pinyin_pieces(self, word: str) -> list[str]:
-        """A run of pinyin cut into words the bank knows (longest first), or left whole."""
-        known = self.known_pinyin
-        if len(word) < 5 or word in known or not known or not word.isascii() or not word.isalpha():
-            return [word]
-        pieces: list[str] = []
-        start = 0
-        while start < len(word):
-            for end in range(min(len(word), start + 18), start, -1):
-                if word[start:end] in known or word[start:end] in self._skippable:
-                    if word[start:end] not in self._skippable:
-                        pieces.append(word[start:end])
-                    start = end
-                    break
-            else:
-                return [word]  # not all pinyin the bank knows: an English word, or a name
-        return pieces or [word]
 
     def _en_words(self, text: str) -> list[str]:
         return [stem(w) for w in _EN_WORD.findall(text) if w not in EN_STOP_WORDS and not w.isdigit()]
