@@ -119,16 +119,17 @@ TARGETS = {
 # Targets not reached yet, with the figure measured when this was written: an xfail, so the gap
 # stays visible, and strict, so reaching the target turns it into a failure to remove from here.
 NOT_YET: dict[tuple[str, str], str] = {
-    # Measured after faq24, the test split grown by 80 messages written blind (faq24-fresh in
-    # tests/faq_eval/farmers.yaml). In brackets: the code this round started from, calibrated on
-    # the same grown tune split.
-    ("zh", "answered right"): "67.8% measured (259 of 382; 67.8% before faq24)",
-    ("zh", "right entry not shown"): "5.8% measured (22 of 382; 5.2% before faq24)",
-    ("zh", "out-of-scope answered"): "5.4% measured (6 of 112, near questions 4 of 45; 7.1% before faq24)",
-    ("en", "answered right"): "63.7% measured (137 of 215; 65.6% before faq24)",
-    ("en", "right entry not shown"): "11.6% measured (25 of 215; 14.4% before faq24)",
-    ("en", "long messages answered right"): "42.2% measured (19 of 45; 51.1% before faq24)",
-    ("en", "out-of-scope answered"): "7.0% measured (7 of 100, near questions 4 of 43; 6.0% before faq24)",
+    # Measured after faq25, the test split grown by 80 messages written blind (faq25-fresh in
+    # tests/faq_eval/farmers.yaml) and 7 near questions relabelled in scope by the faq22-near rule.
+    # In brackets: the code this round started from, calibrated on the same grown tune split.
+    ("zh", "answered right"): "67.7% measured (275 of 406; 68.0% before faq25)",
+    ("zh", "right entry not shown"): "6.7% measured (27 of 406; 6.7% before faq25)",
+    ("zh", "out-of-scope answered"): "4.7% measured (6 of 128, near questions 4 of 56; 4.7% before faq25)",
+    ("en", "answered right"): "64.3% measured (153 of 238; 64.3% before faq25)",
+    ("en", "right entry not shown"): "10.1% measured (24 of 238; 11.3% before faq25)",
+    ("en", "confident wrong"): "2.1% measured (5 of 238; 2.1% before faq25)",
+    ("en", "long messages answered right"): "46.2% measured (24 of 52; 46.2% before faq25)",
+    ("en", "out-of-scope answered"): "7.7% measured (9 of 117, near questions 6 of 55; 7.7% before faq25)",
 }
 
 
