@@ -47,6 +47,22 @@ class LangIndex:
         """The entry of each phrasing."""
         return np.repeat(np.arange(len(self.starts)), self.ends - self.starts)
 
+    @cached_property
+    def word_array(self) -> np.ndarray:
+        """`words` as an array, so the phrasings of some entries are picked out in one C call."""
+        return _as_array(self.words)
+
+    @cached_property
+    def pinyin_array(self) -> np.ndarray:
+        """`pinyin` as an array (see `word_array`)."""
+        return _as_array(self.pinyin)
+
+
+def _as_array(strings: list[str]) -> np.ndarray:
+    out = np.empty(len(strings), dtype=object)
+    out[:] = strings
+    return out
+
 
 def joined(words: list[str], sort: bool) -> str:
     """A phrasing's (or a question's) words as one string for rapidfuzz, sorted when `sort`."""

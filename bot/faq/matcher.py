@@ -29,8 +29,6 @@ calibrated on the tuning split of the evaluation set (`tests/faq_eval/`); they l
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -251,7 +249,7 @@ class FaqMatcher:
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         whole = len(entries) == len(self.ids)
         rows = np.repeat(index.starts[entries] - starts, sizes) + np.arange(int(sizes.sum()))
-        words = index.words if whole else _picked(index.words, rows)
+        words = index.words if whole else index.word_array[rows].tolist()
         order = SORTED_WORDS[lang]
         queries = [joined(content, order) for content in contents]
         per_phrase = process.cdist(queries, words, scorer=fuzz.ratio, workers=1)
@@ -262,7 +260,7 @@ class FaqMatcher:
                 near = np.sort(np.argpartition(-reach[entries], SOUND_CANDIDATES)[:SOUND_CANDIDATES])
             cols = np.repeat(starts[near] - np.concatenate(([0], np.cumsum(sizes[near])[:-1])), sizes[near])
             cols = cols + np.arange(int(sizes[near].sum()))
-            sounds = _picked(index.pinyin, cols if whole else rows[cols])
+            sounds = index.pinyin_array[cols if whole else rows[cols]].tolist()
             by_sound = process.cdist(spelled, sounds, scorer=fuzz.ratio, workers=1)
             per_phrase[:, cols] = np.maximum(per_phrase[:, cols], by_sound * self.settings.pinyin_weight)
         return np.maximum.reduceat(per_phrase, starts, axis=1)
@@ -328,13 +326,6 @@ class FaqMatcher:
         return decide(
             reading.ranked, self.settings.thresholds[reading.lang], reading.one_word, reading.features
         )
-
-
-def _picked(strings: Sequence[str], rows: np.ndarray) -> list[str]:
-    """`strings` at `rows`, in that order (itemgetter: a C loop, where a comprehension cost more)."""
-    if len(rows) == 1:
-        return [strings[int(rows[0])]]
-    return list(operator.itemgetter(*rows.tolist())(strings)) if len(rows) else []
 
 
 def _names_a_topic(holders: np.ndarray, bonus: np.ndarray) -> bool:
