@@ -101,6 +101,25 @@ def test_no_labelled_question_is_copied_from_the_bank(shipped: Curriculum) -> No
     assert [i.q for i in longer if squeeze(i.q) in keywords] == []
 
 
+def test_the_blind_check_set_stays_blind_and_names_entries_that_exist(shipped: Curriculum) -> None:
+    """tests/faq_eval/blind: five questions per entry and language written from the answers only.
+    It measures wording the bank has never seen, so none of it may be pasted into the bank."""
+    blind = load_labelled(EVAL_SET / "blind")
+    ids = {e.id for e in shipped.faq.entries}
+    assert len(blind) >= 5 * 2 * 200
+    assert {i.lang for i in blind} == {"zh", "en"} and {i.split for i in blind} == {"blind"}
+    assert [i.expect for i in blind if i.expect not in ids] == []
+    phrasings = {
+        normalise(q).replace(" ", "")
+        for e in shipped.faq.entries
+        for lang in ("zh", "en")
+        for q in e.questions.get(lang)
+    }
+    assert [i.q for i in blind if normalise(i.q).replace(" ", "") in phrasings] == []
+    # and it is not read as part of the eval's tune and test splits
+    assert not {i.q for i in blind} & {i.q for i in ITEMS}
+
+
 def test_the_shipped_thresholds_are_the_ones_calibrated_on_the_tune_split(
     matcher: FaqMatcher, results: list[Ranked]
 ) -> None:
