@@ -83,13 +83,17 @@ def test_the_labelled_set_is_large_varied_and_split(shipped: Curriculum) -> None
     assert covered == set(shipped.faq.by_id), "every entry is asked about at least once"
 
 
-def test_no_labelled_question_is_copied_from_the_bank(shipped: Curriculum) -> None:
-    def squeeze(text: str) -> str:
-        return normalise(text).replace(" ", "")
+def squeeze(text: str) -> str:
+    """A question as compared for copying: normalised, without spaces."""
+    return normalise(text).replace(" ", "")
 
-    phrasings = {
-        squeeze(q) for e in shipped.faq.entries for lang in ("zh", "en") for q in e.questions.get(lang)
-    }
+
+def bank_phrasings(shipped: Curriculum) -> set[str]:
+    return {squeeze(q) for e in shipped.faq.entries for lang in ("zh", "en") for q in e.questions.get(lang)}
+
+
+def test_no_labelled_question_is_copied_from_the_bank(shipped: Curriculum) -> None:
+    phrasings = bank_phrasings(shipped)
     copied = [i.q for i in ITEMS if squeeze(i.q) in phrasings]
     assert copied == []
     # nor as a keyword, where a missed question is most tempting to paste; a one- or two-word
@@ -109,13 +113,8 @@ def test_the_blind_check_set_stays_blind_and_names_entries_that_exist(shipped: C
     assert len(blind) >= 5 * 2 * 200
     assert {i.lang for i in blind} == {"zh", "en"} and {i.split for i in blind} == {"blind"}
     assert [i.expect for i in blind if i.expect not in ids] == []
-    phrasings = {
-        normalise(q).replace(" ", "")
-        for e in shipped.faq.entries
-        for lang in ("zh", "en")
-        for q in e.questions.get(lang)
-    }
-    assert [i.q for i in blind if normalise(i.q).replace(" ", "") in phrasings] == []
+    phrasings = bank_phrasings(shipped)
+    assert [i.q for i in blind if squeeze(i.q) in phrasings] == []
     # and it is not read as part of the eval's tune and test splits
     assert not {i.q for i in blind} & {i.q for i in ITEMS}
 
